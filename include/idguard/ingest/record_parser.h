@@ -1,0 +1,36 @@
+// RecordParser: turns one input record (a JSON object or a CSV row) into a SignIn.
+//
+// Container handling (NDJSON, JSON array, Graph page, CSV rows) is separate: splitters find the
+// records and their line numbers, a RecordParser reads one record. Errors are returned as a Status
+// naming the field and why; the caller prefixes the file and line. A parser keeps per-thread
+// scratch state (simdjson parser, CSV column map), so use one instance per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "idguard/core/sign_in.h"
+#include "idguard/core/status.h"
+
+namespace idguard {
+
+// Where a record sits in its input: byte range and the 1-based line it starts on.
+struct RecordSpan {
+  std::uint64_t offset = 0;
+  std::uint32_t length = 0;
+  std::uint64_t line = 0;
+};
+
+enum class InputFormat { graph, loganalytics, diagnostic };
+std::string_view ToString(InputFormat format);
+
+class RecordParser {
+ public:
+  virtual ~RecordParser() = default;
+  // Parses one record. `record` must stay valid during the call; the SignIn owns its strings.
+  virtual Result<SignIn> Parse(std::string_view record) = 0;
+};
+
+}  // namespace idguard

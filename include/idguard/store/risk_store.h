@@ -1,0 +1,120 @@
+// RiskStore: the narrow storage interface every persistent thing goes through.
+//
+// The engine hands over batches; each batch is written in one transaction, so a crash (even
+// kill -9) leaves the store at a batch boundary. Writes are idempotent by id: a sign-in already
+// stored is ignored, detections, risky users and profiles are upserted, history items are
+// inserted once. Records travel with their Graph JSON already serialized, so the store never
+// depends on the exporters and the API can stream stored JSON as is.
+//
+// SQLite (one file, WAL) is the embedded default; other backends implement the same interface and
+// pass the same conformance tests. A RiskStore is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "idguard/core/risk_records.h"
+#include "idguard/core/sign_in.h"
+#include "idguard/core/status.h"
+
+namespace idguard {
+
+struct StoredSignIn {
+  SignIn signIn;
+  std::string graphJson;
+};
+
+struct StoredDetection {
+  RiskDetection detection;
+  std::string graphJson;
+};
+
+struct StoredRiskyUser {
+  RiskyUser user;
+  std::string graphJson;
+};
+
+struct StoredHistoryItem {
+  RiskyUserHistoryItem item;
+  std::string graphJson;
+};
+
+// Opaque engine state keyed by name (per-user profiles, organisation statistics, checkpoints).
+struct StateBlob {
+  std::string key;
+  std::string value;
+};
+
+struct StoreBatch {
+  std::vector<StoredSignIn> signIns;
+  std::vector<StoredDetection> detections;
+  std::vector<StoredRiskyUser> riskyUsers;
+  std::vector<StoredHistoryItem> history;
+  std::vector<StateBlob> profiles;  // key = user id
+  std::vector<StateBlob> state;     // key = state name
+  bool empty() const {
+    return signIns.empty() && detections.empty() && riskyUsers.empty() && history.empty() &&
+           profiles.empty() && state.empty();
+  }
+};
+
+// How long each kind of record is kept, measured back from a reference time (event time).
+struct RetentionPolicy {
+  std::int64_t signInDays = 30;     // Default: 30 (as Entra P1/P2 sign-in logs)
+  std::int64_t detectionDays = 90;  // Default: 90 (detections and risk history)
+  std::int64_t historyDays = 90;    // Default: 90
+};
+
+struct RetentionResult {
+  std::int64_t signInsDeleted = 0;
+  std::int64_t detectionsDeleted = 0;
+  std::int64_t historyDeleted = 0;
+};
+
+class RiskStore {
+ public:
+  virtual ~RiskStore() = default;
+
+  // Writes the whole batch in one transaction. On error nothing of the batch is kept.
+  virtual Status Write(const StoreBatch& batch) = 0;
+
+  // Bulk-load mode: secondary indices may be dropped for speed and are rebuilt by
+  // EndBulkLoad. A crash in between leaves a consistent store; the next Open rebuilds them.
+  virtual Status BeginBulkLoad() = 0;
+  virtual Status EndBulkLoad() = 0;
+
+  // Deletes records older than the policy allows, relative to `now`.
+  virtual Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy) = 0;
+
+  // Loading engine state when a run resumes.
+  virtual Status ForEachSignInId(const std::function<void(std::string_view id)>& visit) = 0;
+  virtual Status ForEachProfile(
+      const std::function<void(std::string_view userId, std::string_view blob)>& visit) = 0;
+  virtual Status ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) = 0;
+  // Detections whose riskState is atRisk or confirmedCompromised.
+  virtual Status ForEachActiveDetection(const std::function<void(const RiskDetection&)>& visit) = 0;
+  // Returns an empty string when the key is absent.
+  virtual Result<std::string> GetState(std::string_view key) = 0;
+  // Number of history items stored for the user (history ids continue from there).
+  virtual Result<std::int64_t> CountHistory(std::string_view userId) = 0;
+
+  // Counts for summaries and tests.
+  virtual Result<std::int64_t> CountSignIns() = 0;
+  virtual Result<std::int64_t> CountDetections() = 0;
+  virtual Result<std::int64_t> CountRiskyUsers() = 0;
+};
+
+struct SqliteOptions {
+  std::int64_t cacheMegabytes = 256;  // Default: 256 MiB page cache
+  bool readOnly = false;              // Default: false
+};
+
+Result<std::unique_ptr<RiskStore>> OpenSqliteStore(const std::string& path,
+                                                   const SqliteOptions& options = {});
+
+}  // namespace idguard
