@@ -1,0 +1,24 @@
+// Reading the Graph signIn object's fields from a simdjson On-Demand object. Shared by the
+// Graph sign-in parser and the diagnostic-settings parser (whose `properties` is a signIn).
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+
+#include "idguard/core/sign_in.h"
+#include "idguard/core/status.h"
+
+namespace idguard::graph_fields {
+
+// Reads every known field of a signIn object into `sign_in`; unknown fields are skipped.
+// The error names the field and what was wrong with it.
+Status ReadSignInObject(simdjson::ondemand::object object, SignIn& sign_in);
+
+// Checks the fields every sign-in needs: id, createdDateTime, and a user or service principal.
+Status CheckRequired(const SignIn& sign_in, bool has_created_date_time);
+
+// Reads a string member that may be null (→ empty).
+Status ReadString(simdjson::ondemand::value value, std::string_view field, std::string& out);
+
+}  // namespace idguard::graph_fields
