@@ -1,0 +1,24 @@
+// Serializers for the Graph shapes idguard writes: signIn, riskDetection, riskyUser and
+// riskyUserHistoryItem. Property names and enum strings are exactly Graph's; idguard's own
+// additions are additive objects (`idguardNetwork`, `idguardClient`) on signIn only.
+//
+// Each function appends one compact JSON document (no trailing newline) to `out`. Output is
+// deterministic: members in a fixed order, numbers via std::to_chars. Thread-safe (stateless).
+#pragma once
+
+#include <string>
+
+#include "idguard/core/risk_records.h"
+#include "idguard/core/sign_in.h"
+
+namespace idguard {
+
+void AppendSignInJson(std::string& out, const SignIn& sign_in);
+void AppendRiskDetectionJson(std::string& out, const RiskDetection& detection);
+void AppendRiskyUserJson(std::string& out, const RiskyUser& user);
+void AppendRiskyUserHistoryItemJson(std::string& out, const RiskyUserHistoryItem& item);
+
+// additionalInfo is a String holding a JSON array of {"Key": ..., "Value": ...} objects.
+std::string AdditionalInfoJson(const std::vector<InfoItem>& items);
+
+}  // namespace idguard
