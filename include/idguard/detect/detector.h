@@ -1,0 +1,70 @@
+// Detector: one kind of risk detection (one Graph riskEventType).
+//
+// A detector sees each sign-in with the user's profile as it was before the sign-in, the
+// organisation's profile and its configuration, and returns findings. It gets time only from the
+// context (event time), never reads the wall clock, never touches storage and never knows about
+// HTTP. A new detector is one file in src/detect/detectors/ plus one line in detector_list.cc.
+// Detectors are called from one thread at a time; they may keep their own bounded state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "idguard/core/risk_records.h"
+#include "idguard/core/sign_in.h"
+#include "idguard/detect/organization_profile.h"
+#include "idguard/detect/user_profile.h"
+
+namespace idguard {
+
+struct DetectorConfig {
+  ProfileLimits profile;
+};
+
+struct DetectionContext {
+  const SignIn& signIn;
+  const FeatureValues& features;
+  const UserProfile& profile;  // before this sign-in; empty for a user seen for the first time
+  const OrganizationProfile& organization;
+  const DetectorConfig& config;
+  EventTime now;  // event time of the sign-in
+};
+
+// What a detector found. The engine turns findings into riskDetection records.
+struct Finding {
+  std::string riskEventType;
+  RiskLevel level = RiskLevel::low;
+  DetectionTimingType timing = DetectionTimingType::realtime;
+  ActivityType activity = ActivityType::signin;
+  std::vector<InfoItem> additionalInfo;  // the reasons, readable by a human
+};
+
+struct DetectorCounters {
+  std::uint64_t evaluated = 0;
+  std::uint64_t skippedLearning = 0;
+  std::uint64_t fired = 0;
+  std::uint64_t firedLow = 0;
+  std::uint64_t firedMedium = 0;
+  std::uint64_t firedHigh = 0;
+};
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual std::string_view riskEventType() const = 0;
+  virtual DetectionTimingType timing() const = 0;
+  virtual void Inspect(const DetectionContext& context, std::vector<Finding>& findings) = 0;
+  const DetectorCounters& counters() const { return counters_; }
+
+ protected:
+  void Count(const Finding& finding);
+  DetectorCounters counters_;
+};
+
+// Every registered detector, in registration order (which is the order findings are reported).
+std::vector<std::unique_ptr<Detector>> CreateDetectors(const DetectorConfig& config);
+
+}  // namespace idguard

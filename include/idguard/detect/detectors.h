@@ -1,0 +1,13 @@
+// Factories of the built-in detectors; each is defined in src/detect/detectors/<type>.cc and
+// documented in docs/detectors/<type>.md.
+#pragma once
+
+#include <memory>
+
+#include "idguard/detect/detector.h"
+
+namespace idguard {
+
+std::unique_ptr<Detector> MakeUnfamiliarFeaturesDetector(const DetectorConfig& config);
+
+}  // namespace idguard

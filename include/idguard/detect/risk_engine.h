@@ -1,0 +1,66 @@
+// RiskEngine: the detect and score stages for a stream of enriched sign-ins in event-time order.
+//
+// For each sign-in it runs every detector against the user's profile as it was before the
+// sign-in, turns findings into riskDetection records, fills the sign-in's risk fields
+// (riskLevelDuringSignIn from real-time findings only, riskLevelAggregated from all), updates the
+// user's risk (UserRiskAggregator) and finally teaches the profiles. It owns all per-user and
+// organisation state and tracks which profiles changed since the last persistence checkpoint.
+// Deterministic: the same sign-ins in the same order give the same outcome. Not synchronised.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "idguard/core/risk_records.h"
+#include "idguard/core/sign_in.h"
+#include "idguard/detect/detector.h"
+#include "idguard/detect/organization_profile.h"
+#include "idguard/detect/user_profile.h"
+#include "idguard/score/user_risk_aggregator.h"
+
+namespace idguard {
+
+struct EngineOutcome {
+  std::vector<RiskDetection> detections;
+  std::vector<RiskyUserHistoryItem> history;
+  void clear() {
+    detections.clear();
+    history.clear();
+  }
+};
+
+class RiskEngine {
+ public:
+  explicit RiskEngine(DetectorConfig config = {});
+
+  // Processes one enriched sign-in; fills its risk fields and appends what changed to `outcome`.
+  void Process(SignIn& sign_in, EngineOutcome& outcome);
+
+  // Ages out low user risk at `now` (end of a replay, or periodically).
+  void AgeOut(EventTime now, EngineOutcome& outcome);
+
+  // Persistence support.
+  std::vector<std::string> TakeDirtyProfiles();
+  const UserProfile* FindProfile(const std::string& subject_id) const;
+  Status RestoreProfile(const std::string& subject_id, std::string_view blob);
+  Status RestoreOrganization(std::string_view blob);
+  const OrganizationProfile& organization() const { return organization_; }
+  UserRiskAggregator& userRisk() { return user_risk_; }
+  const std::vector<std::unique_ptr<Detector>>& detectors() const { return detectors_; }
+
+ private:
+  RiskDetection MakeDetection(const SignIn& sign_in, Finding&& finding) const;
+
+  DetectorConfig config_;
+  std::vector<std::unique_ptr<Detector>> detectors_;
+  std::unordered_map<std::string, UserProfile> profiles_;
+  std::unordered_set<std::string> dirty_profiles_;
+  OrganizationProfile organization_;
+  UserRiskAggregator user_risk_;
+  std::vector<Finding> findings_;  // scratch, reused
+};
+
+}  // namespace idguard

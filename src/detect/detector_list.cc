@@ -1,0 +1,13 @@
+// The detector registry: one line per detector.
+#include "idguard/detect/detector.h"
+#include "idguard/detect/detectors.h"
+
+namespace idguard {
+
+std::vector<std::unique_ptr<Detector>> CreateDetectors(const DetectorConfig& config) {
+  std::vector<std::unique_ptr<Detector>> detectors;
+  detectors.push_back(MakeUnfamiliarFeaturesDetector(config));
+  return detectors;
+}
+
+}  // namespace idguard

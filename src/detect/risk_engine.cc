@@ -1,0 +1,127 @@
+#include "idguard/detect/risk_engine.h"
+
+#include <algorithm>
+
+#include "idguard/core/digest.h"
+
+namespace idguard {
+
+RiskEngine::RiskEngine(DetectorConfig config)
+    : config_(std::move(config)), detectors_(CreateDetectors(config_)) {}
+
+RiskDetection RiskEngine::MakeDetection(const SignIn& sign_in, Finding&& finding) const {
+  RiskDetection detection;
+  // The same finding on the same sign-in always gets the same id, so re-ingesting is idempotent.
+  detection.id = Sha256Hex(finding.riskEventType + "|" + sign_in.id + "|" + sign_in.SubjectId());
+  detection.activity = finding.activity;
+  detection.activityDateTime = sign_in.createdDateTime;
+  detection.detectedDateTime = sign_in.createdDateTime;
+  detection.lastUpdatedDateTime = sign_in.createdDateTime;
+  detection.additionalInfo = std::move(finding.additionalInfo);
+  detection.correlationId = sign_in.correlationId;
+  detection.requestId = sign_in.id;
+  detection.detectionTimingType = finding.timing;
+  detection.ipAddress = sign_in.ipAddress;
+  detection.location = sign_in.location;
+  detection.riskEventType = std::move(finding.riskEventType);
+  detection.riskLevel = finding.level;
+  detection.riskState = RiskState::atRisk;
+  detection.riskDetail = RiskDetail::none;
+  detection.source = "idguard";
+  if (!sign_in.tokenIssuerType.empty()) detection.tokenIssuerType = sign_in.tokenIssuerType;
+  detection.userId = sign_in.SubjectId();
+  detection.userDisplayName = sign_in.userDisplayName;
+  detection.userPrincipalName = sign_in.userPrincipalName;
+  return detection;
+}
+
+void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
+  const std::string& subject = sign_in.SubjectId();
+  const FeatureValues features = FeatureValues::Of(sign_in);
+  auto [profile_it, new_subject] = profiles_.try_emplace(subject);
+  UserProfile& profile = profile_it->second;
+
+  findings_.clear();
+  const DetectionContext context{sign_in, features, profile, organization_, config_,
+                                 sign_in.createdDateTime};
+  for (auto& detector : detectors_) detector->Inspect(context, findings_);
+
+  // Sign-in risk fields.
+  sign_in.riskLevelDuringSignIn = RiskLevel::none;
+  sign_in.riskLevelAggregated = RiskLevel::none;
+  sign_in.riskState = RiskState::none;
+  sign_in.riskDetail = RiskDetail::none;
+  sign_in.riskEventTypes_v2.clear();
+  const std::size_t first_new = outcome.detections.size();
+  for (auto& finding : findings_) {
+    if (finding.timing == DetectionTimingType::realtime) {
+      sign_in.riskLevelDuringSignIn = MaxLevel(sign_in.riskLevelDuringSignIn, finding.level);
+    }
+    sign_in.riskLevelAggregated = MaxLevel(sign_in.riskLevelAggregated, finding.level);
+    sign_in.riskEventTypes_v2.push_back(finding.riskEventType);
+    outcome.detections.push_back(MakeDetection(sign_in, std::move(finding)));
+  }
+  if (!findings_.empty()) {
+    sign_in.riskState = RiskState::atRisk;
+    std::sort(sign_in.riskEventTypes_v2.begin(), sign_in.riskEventTypes_v2.end());
+    sign_in.riskEventTypes_v2.erase(
+        std::unique(sign_in.riskEventTypes_v2.begin(), sign_in.riskEventTypes_v2.end()),
+        sign_in.riskEventTypes_v2.end());
+    // User risk: only user sign-ins raise a riskyUser (service principals are scored later).
+    if (!sign_in.IsServicePrincipal()) {
+      std::vector<RiskDetection> mine(outcome.detections.begin() +
+                                          static_cast<std::ptrdiff_t>(first_new),
+                                      outcome.detections.end());
+      if (auto item = user_risk_.AddDetections(mine, sign_in.createdDateTime)) {
+        outcome.history.push_back(std::move(*item));
+      }
+    }
+  }
+
+  // Learn after detecting, and only from sign-ins whose credentials were valid.
+  if (CredentialsWereValid(sign_in.status.errorCode)) {
+    if (profile.empty()) organization_.AddUser();
+    for (std::size_t i = 0; i < kFeatureCount; ++i) {
+      const auto& key = features.keys[i];
+      if (key && profile.feature(static_cast<Feature>(i)).Find(*key) == nullptr) {
+        organization_.AddUserValue(static_cast<Feature>(i), *key);
+      }
+    }
+    profile.Learn(sign_in, features, config_.profile);
+    dirty_profiles_.insert(subject);
+  } else if (new_subject) {
+    profiles_.erase(profile_it);  // never keep empty profiles for failed guesses
+  }
+}
+
+void RiskEngine::AgeOut(EventTime now, EngineOutcome& outcome) {
+  for (auto& item : user_risk_.AgeOut(now)) outcome.history.push_back(std::move(item));
+}
+
+std::vector<std::string> RiskEngine::TakeDirtyProfiles() {
+  std::vector<std::string> dirty(dirty_profiles_.begin(), dirty_profiles_.end());
+  dirty_profiles_.clear();
+  std::sort(dirty.begin(), dirty.end());
+  return dirty;
+}
+
+const UserProfile* RiskEngine::FindProfile(const std::string& subject_id) const {
+  auto it = profiles_.find(subject_id);
+  return it == profiles_.end() ? nullptr : &it->second;
+}
+
+Status RiskEngine::RestoreProfile(const std::string& subject_id, std::string_view blob) {
+  auto profile = UserProfile::Parse(blob);
+  if (!profile.ok()) return profile.status().WithContext("profile of " + subject_id);
+  profiles_[subject_id] = std::move(profile.value());
+  return Status::Ok();
+}
+
+Status RiskEngine::RestoreOrganization(std::string_view blob) {
+  auto organization = OrganizationProfile::Parse(blob);
+  if (!organization.ok()) return organization.status();
+  organization_ = std::move(organization.value());
+  return Status::Ok();
+}
+
+}  // namespace idguard
