@@ -1,0 +1,130 @@
+// Runs every detector scenario under test/scenarios/<detector>/*.json through the risk engine.
+//
+// A scenario is a list of steps; each step is one Graph signIn (or a template repeated N times
+// at a fixed interval) and the detections it must produce. A step without "expect" must produce
+// no detection at all, so a learning phase that fires is a failure too. Events are enriched only
+// with the scenario's named locations: locations, ASNs and clients come from the signIn fields.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "idguard/detect/risk_engine.h"
+#include "idguard/enrich/enricher.h"
+#include "idguard/ingest/graph_signin_parser.h"
+
+namespace idguard {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> ScenarioFiles() {
+  std::vector<std::string> files;
+  const fs::path root = fs::path(IDGUARD_SOURCE_DIR) / "test" / "scenarios";
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+struct Expected {
+  std::string riskEventType;
+  std::string riskLevel;
+};
+
+class ScenarioTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ScenarioTest, ProducesExpectedDetections) {
+  const std::string path = GetParam();
+  simdjson::dom::parser parser;
+  simdjson::dom::element scenario;
+  ASSERT_EQ(parser.load(path).get(scenario), simdjson::SUCCESS) << path << ": not JSON";
+
+  std::optional<NamedLocations> locations;
+  simdjson::dom::element named;
+  if (scenario["namedLocations"].get(named) == simdjson::SUCCESS) {
+    auto loaded = NamedLocations::LoadJson(simdjson::to_string(named), path);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+    locations = std::move(loaded.value());
+  }
+  EnrichmentSources sources;
+  if (locations) sources.namedLocations = &*locations;
+  Enricher enricher(sources);
+  RiskEngine engine;
+  auto graph = MakeGraphSignInParser();
+
+  simdjson::dom::array steps;
+  ASSERT_EQ(scenario["steps"].get_array().get(steps), simdjson::SUCCESS) << "steps missing";
+  std::size_t step_index = 0;
+  std::size_t checked = 0;
+  for (simdjson::dom::element step : steps) {
+    ++step_index;
+    simdjson::dom::element templ;
+    ASSERT_EQ(step["signIn"].get(templ), simdjson::SUCCESS) << "step " << step_index;
+    auto parsed = graph->Parse(simdjson::to_string(templ));
+    ASSERT_TRUE(parsed.ok()) << "step " << step_index << ": " << parsed.status().message();
+    std::int64_t repeat = 1;
+    if (step["repeat"].get_int64().get(repeat) != simdjson::SUCCESS) repeat = 1;
+    double interval_hours = 0;
+    if (step["intervalHours"].get_double().get(interval_hours) != simdjson::SUCCESS) {
+      interval_hours = 0;
+    }
+
+    std::vector<Expected> expected;
+    simdjson::dom::array expect_array;
+    if (step["expect"].get_array().get(expect_array) == simdjson::SUCCESS) {
+      for (simdjson::dom::element e : expect_array) {
+        std::string_view type, level;
+        ASSERT_EQ(e["riskEventType"].get_string().get(type), simdjson::SUCCESS);
+        ASSERT_EQ(e["riskLevel"].get_string().get(level), simdjson::SUCCESS);
+        expected.push_back({std::string(type), std::string(level)});
+      }
+    }
+    for (std::int64_t n = 0; n < repeat; ++n) {
+      SignIn sign_in = parsed.value();
+      if (repeat > 1) {
+        sign_in.id += "-" + std::to_string(n);
+        sign_in.createdDateTime +=
+            static_cast<EventTime>(interval_hours * static_cast<double>(n * kMicrosPerHour));
+      }
+      enricher.Enrich(sign_in);
+      EngineOutcome outcome;
+      engine.Process(sign_in, outcome);
+      std::vector<Expected> actual;
+      for (const auto& d : outcome.detections) {
+        actual.push_back({d.riskEventType, std::string(ToString(d.riskLevel))});
+      }
+      std::string reasons;
+      for (const auto& d : outcome.detections) {
+        for (const auto& info : d.additionalInfo) reasons += "\n  " + info.key + ": " + info.value;
+      }
+      ASSERT_EQ(actual.size(), expected.size())
+          << path << " step " << step_index << " (" << sign_in.id << "): expected "
+          << expected.size() << " detections, got " << actual.size() << reasons;
+      for (std::size_t i = 0; i < actual.size(); ++i) {
+        EXPECT_EQ(actual[i].riskEventType, expected[i].riskEventType)
+            << path << " step " << step_index;
+        EXPECT_EQ(actual[i].riskLevel, expected[i].riskLevel)
+            << path << " step " << step_index << reasons;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0u) << path << " has no sign-ins";
+}
+
+INSTANTIATE_TEST_SUITE_P(Detectors, ScenarioTest, ::testing::ValuesIn(ScenarioFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = fs::path(info.param).parent_path().filename().string() +
+                                              "_" + fs::path(info.param).stem().string();
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace idguard
