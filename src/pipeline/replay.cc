@@ -1,0 +1,443 @@
+#include "idguard/pipeline/replay.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <unordered_set>
+
+#include "idguard/core/json_writer.h"
+#include "idguard/core/mapped_file.h"
+#include "idguard/detect/risk_engine.h"
+#include "idguard/enrich/enricher.h"
+#include "idguard/export/graph_json.h"
+#include "idguard/ingest/graph_signin_parser.h"
+#include "idguard/ingest/json_records.h"
+#include "idguard/ingest/loganalytics_parser.h"
+#include "pipeline/batch_writer.h"
+#include "pipeline/feed_check.h"
+#include "pipeline/output_file.h"
+
+namespace idguard {
+namespace {
+
+namespace fs = std::filesystem;
+using WallClock = std::chrono::steady_clock;  // progress and elapsed time only
+
+constexpr std::string_view kOrganizationStateKey = "organizationProfile";
+constexpr std::size_t kMaxRejectedRecordBytes = 16 * 1024;
+
+// One input file with its records and the parser that reads them.
+struct InputFile {
+  MappedFile file;
+  InputFormat format = InputFormat::graph;
+  bool isCsv = false;
+  std::vector<RecordSpan> records;
+  std::unique_ptr<RecordParser> parser;
+};
+
+// Where a valid record is, sorted by event time in pass 2.
+struct IndexEntry {
+  EventTime time;
+  std::uint32_t file;
+  std::uint32_t record;
+};
+
+std::unique_ptr<RecordParser> MakeParser(InputFormat format, bool is_csv) {
+  if (is_csv) return MakeLogAnalyticsCsvParser();
+  switch (format) {
+    case InputFormat::graph: return MakeGraphSignInParser();
+    case InputFormat::loganalytics: return MakeLogAnalyticsJsonParser();
+    case InputFormat::diagnostic: return MakeDiagnosticRecordParser();
+  }
+  return MakeGraphSignInParser();
+}
+
+// The optional enrichment data, owned for the duration of the replay.
+struct EnrichmentData {
+  std::unique_ptr<GeoIpDatabase> geoip;
+  std::unique_ptr<AsnDatabase> asn;
+  std::unique_ptr<UserAgentParser> userAgents;
+  std::optional<NamedLocations> namedLocations;
+  std::optional<Directory> directory;
+  EnrichmentSources Sources() const {
+    EnrichmentSources sources;
+    sources.geoip = geoip.get();
+    sources.asn = asn.get();
+    sources.userAgents = userAgents.get();
+    sources.namedLocations = namedLocations ? &*namedLocations : nullptr;
+    sources.directory = directory ? &*directory : nullptr;
+    return sources;
+  }
+};
+
+Result<EnrichmentData> LoadEnrichment(const ReplayOptions& options, std::ostream& log) {
+  EnrichmentData data;
+  if (!options.geoipFiles.empty()) {
+    auto geoip = GeoIpDatabase::Open(options.geoipFiles);
+    if (!geoip.ok()) return geoip.status();
+    data.geoip = std::move(geoip.value());
+  } else {
+    log << "warning: no GeoIP database found; sign-ins keep only the locations they carry "
+           "(run scripts/setup or pass --geoip)\n";
+  }
+  if (!options.asnFiles.empty()) {
+    auto asn = AsnDatabase::Load(options.asnFiles);
+    if (!asn.ok()) return asn.status();
+    data.asn = std::move(asn.value());
+  } else {
+    log << "warning: no ASN data found; network features use only the ASN a sign-in carries\n";
+  }
+  if (!options.userAgentRegexes.empty() && fs::exists(options.userAgentRegexes)) {
+    auto parser = UserAgentParser::Load(options.userAgentRegexes);
+    if (!parser.ok()) return parser.status();
+    data.userAgents = std::move(parser.value());
+  } else {
+    log << "warning: uap-core regexes not found; browsers and OSes come from deviceDetail only\n";
+  }
+  if (!options.namedLocationsPath.empty()) {
+    auto locations = NamedLocations::LoadFile(options.namedLocationsPath);
+    if (!locations.ok()) return locations.status();
+    data.namedLocations = std::move(locations.value());
+  }
+  if (!options.directoryPath.empty()) {
+    auto directory = Directory::LoadFile(options.directoryPath);
+    if (!directory.ok()) return directory.status();
+    data.directory = std::move(directory.value());
+  }
+  return data;
+}
+
+// Restores engine state a previous run left in the store; returns the ids already stored.
+Status RestoreState(RiskStore& store, RiskEngine& engine, std::unordered_set<std::string>& seen) {
+  if (Status s = store.ForEachSignInId([&](std::string_view id) { seen.emplace(id); }); !s.ok()) {
+    return s;
+  }
+  Status profile_error;
+  Status s = store.ForEachProfile([&](std::string_view user, std::string_view blob) {
+    if (Status restored = engine.RestoreProfile(std::string(user), blob);
+        !restored.ok() && profile_error.ok()) {
+      profile_error = restored;
+    }
+  });
+  if (!s.ok()) return s;
+  if (!profile_error.ok()) return profile_error;
+  auto organization = store.GetState(kOrganizationStateKey);
+  if (!organization.ok()) return organization.status();
+  if (!organization.value().empty()) {
+    if (Status restored = engine.RestoreOrganization(organization.value()); !restored.ok()) {
+      return restored;
+    }
+  }
+  std::vector<RiskyUser> users;
+  if (Status loaded = store.ForEachRiskyUser([&](const RiskyUser& u) { users.push_back(u); });
+      !loaded.ok()) {
+    return loaded;
+  }
+  for (const auto& user : users) {
+    auto history = store.CountHistory(user.id);
+    if (!history.ok()) return history.status();
+    engine.userRisk().RestoreUser(user, history.value());
+  }
+  return store.ForEachActiveDetection(
+      [&](const RiskDetection& detection) { engine.userRisk().RestoreDetection(detection); });
+}
+
+class ProgressBar {
+ public:
+  ProgressBar(bool enabled, std::uint64_t total) : enabled_(enabled), total_(total) {}
+  void Update(std::uint64_t done) {
+    if (!enabled_ || (done & 0xFFF) != 0) return;
+    const auto now = WallClock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double fraction = total_ == 0 ? 1.0 : static_cast<double>(done) / total_;
+    const int filled = static_cast<int>(fraction * 30);
+    std::fprintf(stderr, "\r[%-30.*s] %3d%% %llu/%llu sign-ins, %.0f/s ", filled,
+                 "==============================", static_cast<int>(fraction * 100),
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
+                 seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+  }
+  void Finish() {
+    if (enabled_) std::fprintf(stderr, "\r%80s\r", "");
+  }
+
+ private:
+  bool enabled_;
+  std::uint64_t total_;
+  WallClock::time_point start_ = WallClock::now();
+  WallClock::time_point last_ = start_;
+};
+
+// Writes a rejected record: where, why and (a bounded prefix of) what.
+void WriteReject(OutputFile& rejects, const std::string& file, std::uint64_t line,
+                 const std::string& reason, std::string_view record) {
+  std::string json;
+  JsonWriter w(json);
+  w.BeginObject();
+  w.Member("file", file);
+  w.Member("line", static_cast<std::int64_t>(line));
+  w.Member("reason", reason);
+  w.Member("record", record.substr(0, kMaxRejectedRecordBytes));
+  w.EndObject();
+  rejects.WriteLine(json);
+}
+
+}  // namespace
+
+Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log) {
+  const auto started = WallClock::now();
+  ReplaySummary summary;
+  if (options.inputs.empty()) return Status::InvalidInput("no --input given");
+  if (options.outDir.empty()) return Status::InvalidInput("no --out directory given");
+  if (Status s = CheckFeeds(options.feeds, log); !s.ok()) return s;
+
+  auto enrichment = LoadEnrichment(options, log);
+  if (!enrichment.ok()) return enrichment.status();
+
+  std::error_code fs_error;
+  fs::create_directories(options.outDir, fs_error);
+  if (fs_error) return Status::IoError("cannot create " + options.outDir + ": " + fs_error.message());
+  std::optional<OutputFile> rejects;
+  if (options.skipInvalid) {
+    auto opened = OutputFile::Open(options.outDir + "/rejects.ndjson");
+    if (!opened.ok()) return opened.status();
+    rejects.emplace(std::move(opened.value()));
+  }
+
+  // Pass 1: find and validate every record.
+  std::vector<InputFile> inputs;
+  std::vector<IndexEntry> index;
+  for (const auto& path : options.inputs) {
+    auto mapped = MappedFile::Open(path);
+    if (!mapped.ok()) return mapped.status();
+    InputFile input;
+    input.file = std::move(mapped.value());
+    const std::string_view document = input.file.data();
+    const InputFormat detected = DetectInputFormat(document, input.isCsv);
+    input.format = options.format.value_or(detected);
+    input.parser = MakeParser(input.format, input.isCsv);
+    Status split = input.isCsv ? SplitCsvRecords(document, input.records)
+                               : SplitJsonRecords(document, input.records);
+    if (!split.ok()) return split.WithContext(path);
+    std::size_t first = 0;
+    if (input.isCsv) {
+      if (input.records.empty()) return Status::InvalidInput(path + ": empty CSV file");
+      const RecordSpan& header = input.records.front();
+      auto* csv = static_cast<LogAnalyticsCsvParser*>(input.parser.get());
+      if (Status s = csv->SetHeader(document.substr(header.offset, header.length)); !s.ok()) {
+        const std::string reason = s.WithContext(path + ":" + std::to_string(header.line)).message();
+        if (!options.skipInvalid) return Status::InvalidInput(reason);
+        log << reason << " (file skipped)\n";
+        summary.records += input.records.size() - 1;
+        summary.rejected += input.records.size() - 1;
+        for (std::size_t r = 1; r < input.records.size(); ++r) {
+          const auto& span = input.records[r];
+          WriteReject(*rejects, path, span.line, s.message(),
+                      document.substr(span.offset, span.length));
+        }
+        input.records.clear();
+        inputs.push_back(std::move(input));
+        continue;
+      }
+      first = 1;
+    }
+    const auto file_index = static_cast<std::uint32_t>(inputs.size());
+    for (std::size_t r = first; r < input.records.size(); ++r) {
+      const RecordSpan& span = input.records[r];
+      const std::string_view record = document.substr(span.offset, span.length);
+      ++summary.records;
+      auto parsed = input.parser->Parse(record);
+      if (!parsed.ok()) {
+        const std::string where = path + ":" + std::to_string(span.line);
+        if (!options.skipInvalid) {
+          return Status::InvalidInput(where + ": " + parsed.status().message() +
+                                      " (use --skip-invalid to skip bad records)");
+        }
+        ++summary.rejected;
+        WriteReject(*rejects, path, span.line, parsed.status().message(), record);
+        continue;
+      }
+      index.push_back({parsed->createdDateTime, file_index, static_cast<std::uint32_t>(r)});
+      if ((r & 0xFFFF) == 0) input.file.DropBefore(span.offset);
+    }
+    input.file.DropBefore(document.size());
+    inputs.push_back(std::move(input));
+  }
+  if (rejects) {
+    if (Status s = rejects->Close(); !s.ok()) return s;
+  }
+  if (summary.rejected > 0) {
+    log << summary.rejected << " malformed records skipped; see " << options.outDir
+        << "/rejects.ndjson\n";
+  }
+  // Event-time order; ties keep input order so the result never depends on the sort.
+  std::sort(index.begin(), index.end(), [](const IndexEntry& a, const IndexEntry& b) {
+    if (a.time != b.time) return a.time < b.time;
+    if (a.file != b.file) return a.file < b.file;
+    return a.record < b.record;
+  });
+
+  // State from earlier runs.
+  RiskEngine engine;
+  std::unordered_set<std::string> seen;
+  std::unique_ptr<RiskStore> store;
+  bool bulk_load = false;
+  if (options.useStore) {
+    auto opened = OpenSqliteStore(options.dbPath);
+    if (!opened.ok()) return opened.status();
+    store = std::move(opened.value());
+    if (Status s = RestoreState(*store, engine, seen); !s.ok()) {
+      return s.WithContext("restoring state from " + options.dbPath);
+    }
+    bulk_load = seen.empty();
+    if (bulk_load) {
+      if (Status s = store->BeginBulkLoad(); !s.ok()) return s;
+    }
+  }
+  seen.reserve(seen.size() + index.size());
+
+  auto open_output = [&](const char* name) { return OutputFile::Open(options.outDir + "/" + name); };
+  auto sign_ins_out = open_output("signIns.ndjson");
+  auto detections_out = open_output("riskDetections.ndjson");
+  auto history_out = open_output("riskyUserHistory.ndjson");
+  for (auto* out : {&sign_ins_out, &detections_out, &history_out}) {
+    if (!out->ok()) return out->status();
+  }
+
+  // Pass 2: process in event-time order.
+  Enricher enricher(enrichment->Sources());
+  std::optional<BatchWriter> writer;
+  if (store) writer.emplace(*store);
+  StoreBatch batch;
+  std::unordered_set<std::string> changed_users;
+  EngineOutcome outcome;
+  EventTime latest = 0;
+  ProgressBar progress(options.progress && isatty(STDERR_FILENO) && index.size() > 50'000,
+                       index.size());
+
+  auto emit_outcome = [&](EngineOutcome& result) {
+    for (auto& detection : result.detections) {
+      std::string json;
+      AppendRiskDetectionJson(json, detection);
+      detections_out->WriteLine(json);
+      ++summary.detections;
+      if (store) batch.detections.push_back({std::move(detection), std::move(json)});
+    }
+    for (auto& item : result.history) {
+      std::string json;
+      AppendRiskyUserHistoryItemJson(json, item);
+      history_out->WriteLine(json);
+      ++summary.historyItems;
+      changed_users.insert(item.user.id);
+      if (store) batch.history.push_back({std::move(item), std::move(json)});
+    }
+    result.clear();
+  };
+  auto checkpoint = [&]() -> Status {
+    if (!store) return Status::Ok();
+    for (const auto& subject : engine.TakeDirtyProfiles()) {
+      if (const UserProfile* profile = engine.FindProfile(subject)) {
+        batch.profiles.push_back({subject, profile->Serialize()});
+      }
+    }
+    std::vector<std::string> users(changed_users.begin(), changed_users.end());
+    std::sort(users.begin(), users.end());
+    for (const auto& id : users) {
+      if (const RiskyUser* user = engine.userRisk().Find(id)) {
+        std::string json;
+        AppendRiskyUserJson(json, *user);
+        batch.riskyUsers.push_back({*user, std::move(json)});
+      }
+    }
+    changed_users.clear();
+    batch.state.push_back({std::string(kOrganizationStateKey), engine.organization().Serialize()});
+    Status s = writer->Submit(std::move(batch));
+    batch = StoreBatch{};
+    return s;
+  };
+
+  std::uint64_t done = 0;
+  for (const IndexEntry& entry : index) {
+    InputFile& input = inputs[entry.file];
+    const RecordSpan& span = input.records[entry.record];
+    auto parsed = input.parser->Parse(input.file.data().substr(span.offset, span.length));
+    if (!parsed.ok()) {
+      return Status::Internal(input.file.path() + ":" + std::to_string(span.line) +
+                              ": record changed between passes: " + parsed.status().message());
+    }
+    SignIn& sign_in = parsed.value();
+    progress.Update(++done);
+    if (!seen.insert(sign_in.id).second) {
+      ++summary.duplicates;
+      continue;
+    }
+    enricher.Enrich(sign_in);
+    engine.Process(sign_in, outcome);
+    latest = std::max(latest, sign_in.createdDateTime);
+    ++summary.processed;
+    switch (sign_in.kind) {
+      case SignInKind::interactiveUser: ++summary.interactive; break;
+      case SignInKind::nonInteractiveUser: ++summary.nonInteractive; break;
+      default: ++summary.servicePrincipal; break;
+    }
+    if (!sign_in.Succeeded()) ++summary.failed;
+    if (sign_in.riskLevelAggregated != RiskLevel::none) ++summary.riskySignIns;
+
+    std::string json;
+    json.reserve(1536);
+    AppendSignInJson(json, sign_in);
+    sign_ins_out->WriteLine(json);
+    emit_outcome(outcome);
+    if (store) {
+      batch.signIns.push_back({std::move(sign_in), std::move(json)});
+      if (batch.signIns.size() >= options.batchSize) {
+        if (Status s = checkpoint(); !s.ok()) return s;
+      }
+    }
+    if ((done & 0xFFFF) == 0) input.file.DropBefore(span.offset);
+  }
+  progress.Finish();
+
+  // Low user risk older than its lifetime ages out as of the latest event.
+  engine.AgeOut(latest, outcome);
+  emit_outcome(outcome);
+
+  auto users_out = open_output("riskyUsers.ndjson");
+  if (!users_out.ok()) return users_out.status();
+  for (const RiskyUser& user : engine.userRisk().AllUsers()) {
+    std::string json;
+    AppendRiskyUserJson(json, user);
+    users_out->WriteLine(json);
+    ++summary.riskyUsersTotal;
+    if (user.riskState == RiskState::atRisk) ++summary.riskyUsersAtRisk;
+  }
+  for (auto* out : {&sign_ins_out, &detections_out, &history_out, &users_out}) {
+    if (Status s = out->value().Close(); !s.ok()) return s;
+  }
+
+  if (store) {
+    if (Status s = checkpoint(); !s.ok()) return s;
+    if (Status s = writer->Finish(); !s.ok()) return s;
+    writer.reset();
+    if (bulk_load) {
+      if (Status s = store->EndBulkLoad(); !s.ok()) return s;
+    }
+    if (latest > 0) {
+      auto retention = store->ApplyRetention(latest, options.retention);
+      if (!retention.ok()) return retention.status();
+      summary.retention = retention.value();
+    }
+  }
+  summary.geolocated = enricher.counters().geolocated;
+  summary.internalAddresses = enricher.counters().internalAddresses;
+  summary.seconds = std::chrono::duration<double>(WallClock::now() - started).count();
+  return summary;
+}
+
+}  // namespace idguard
