@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,15 +18,26 @@
 
 namespace idguard {
 
+// What a loaded parser compiled and how its cache is doing. Counts of patterns cover all three
+// uap-core sections; a pattern RE2 cannot compile is skipped (and counted) rather than failing
+// the load, so the count tells whether skipping has started to cost detection quality.
+struct UserAgentParserStats {
+  std::size_t compiledPatterns = 0;
+  std::size_t rejectedPatterns = 0;
+  std::uint64_t cacheHits = 0;
+  std::uint64_t cacheMisses = 0;
+};
+
 class UserAgentParser {
  public:
   static constexpr std::size_t kMaxUserAgentLength = 2048;
-  // Default: 20,000 cached user agents.
+  // Default: 20,000 cached user agents. A capacity of 0 disables the cache.
   static Result<std::unique_ptr<UserAgentParser>> Load(const std::string& regexes_yaml_path,
                                                        std::size_t cache_capacity = 20000);
   virtual ~UserAgentParser() = default;
   // Families are "Other" when nothing matches, as uap-core specifies.
   virtual ClientEnrichment Parse(std::string_view user_agent) const = 0;
+  virtual UserAgentParserStats Stats() const = 0;
 };
 
 }  // namespace idguard
