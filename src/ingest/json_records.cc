@@ -109,6 +109,7 @@ Status ExpandContainer(std::string_view document, std::size_t begin, std::size_t
       return Status::InvalidInput("line " + std::to_string(start_line) +
                                   ": malformed JSON or not an object in element " + std::to_string(index));
     }
+    while (!raw.empty() && IsSpace(raw.back())) raw.remove_suffix(1);  // raw_json keeps trailing space
     const std::size_t offset = begin + static_cast<std::size_t>(raw.data() - padded.data());
     records.push_back({offset, static_cast<std::uint32_t>(raw.size()), lines.LineAt(offset)});
     ++index;
