@@ -56,7 +56,9 @@ void BM_LogAnalyticsCsvSplit(benchmark::State& state) {
   const std::string document = SyntheticExport();
   std::vector<RecordSpan> rows;
   for (auto _ : state) {
-    if (!SplitCsvRecords(document, rows).ok()) state.SkipWithError("split failed");
+    if (!SplitCsvRecords(document, rows).ok()) {
+      state.SkipWithError("split failed");
+    }
     benchmark::DoNotOptimize(rows.data());
   }
   state.SetItemsProcessed(state.iterations() * kRows);

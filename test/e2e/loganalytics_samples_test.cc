@@ -20,18 +20,18 @@ const std::string kSampleDir =
 
 std::optional<std::string> ReadSample(const std::string& name) {
   std::ifstream in(kSampleDir + name, std::ios::binary);
-  if (!in) return std::nullopt;
+  if (!in) {
+    return std::nullopt;
+  }
   std::ostringstream contents;
   contents << in.rdbuf();
   return contents.str();
 }
 
-#define READ_SAMPLE_OR_SKIP(var, name)                                                    \
-  const std::optional<std::string> var = ReadSample(name);                                \
-  if (!var) {                                                                             \
-    GTEST_SKIP() << "sample " << kSampleDir << name                                       \
-                 << " not found; set IDGUARD_SHARED_DIR to the folder holding datasets/"; \
-  }
+std::string MissingSample(const std::string& name) {
+  return "sample " + kSampleDir + name +
+         " not found; set IDGUARD_SHARED_DIR to the folder holding datasets/";
+}
 
 struct Document {
   std::vector<std::string_view> rows;
@@ -49,7 +49,10 @@ Document Split(const std::string& text) {
 }
 
 TEST(LogAnalyticsSamplesTest, AdeleCompromiseExportParsesEveryRow) {
-  READ_SAMPLE_OR_SKIP(text, "sign-in_adelete.csv");
+  const std::optional<std::string> text = ReadSample("sign-in_adelete.csv");
+  if (!text) {
+    GTEST_SKIP() << MissingSample("sign-in_adelete.csv");
+  }
   const Document document = Split(*text);
   ASSERT_EQ(document.rows.size(), 57u);  // header + 56 sign-ins
 
@@ -110,7 +113,10 @@ TEST(LogAnalyticsSamplesTest, AdeleCompromiseExportParsesEveryRow) {
 }
 
 TEST(LogAnalyticsSamplesTest, DisabledAccountExportWithoutTimestampsIsRefusedAtTheHeader) {
-  READ_SAMPLE_OR_SKIP(text, "disable_accounts.csv");
+  const std::optional<std::string> text = ReadSample("disable_accounts.csv");
+  if (!text) {
+    GTEST_SKIP() << MissingSample("disable_accounts.csv");
+  }
   const Document document = Split(*text);
   ASSERT_EQ(document.rows.size(), 5u);  // header + 4 rows
 
@@ -131,7 +137,10 @@ TEST(LogAnalyticsSamplesTest, DisabledAccountExportWithoutTimestampsIsRefusedAtT
 }
 
 TEST(LogAnalyticsSamplesTest, AggregateAlertRowIsRefusedAtTheHeader) {
-  READ_SAMPLE_OR_SKIP(text, "signinLogs.csv");
+  const std::optional<std::string> text = ReadSample("signinLogs.csv");
+  if (!text) {
+    GTEST_SKIP() << MissingSample("signinLogs.csv");
+  }
   const Document document = Split(*text);
   ASSERT_EQ(document.rows.size(), 2u);
 

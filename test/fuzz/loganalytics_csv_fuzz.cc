@@ -21,19 +21,27 @@ constexpr std::string_view kKnownHeader =
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size == 0) return 0;
+  if (size == 0) {
+    return 0;
+  }
   const bool use_known_header = (data[0] & 1) != 0;
   const std::string_view document(reinterpret_cast<const char*>(data) + 1, size - 1);
 
   std::vector<idguard::RecordSpan> rows;
-  if (!idguard::SplitCsvRecords(document, rows).ok()) return 0;
+  if (!idguard::SplitCsvRecords(document, rows).ok()) {
+    return 0;
+  }
 
   auto parser = idguard::MakeLogAnalyticsCsvParser();
   std::size_t first_row = 0;
   if (use_known_header) {
-    if (!parser->SetHeader(kKnownHeader).ok()) __builtin_trap();
+    if (!parser->SetHeader(kKnownHeader).ok()) {
+      __builtin_trap();
+    }
   } else {
-    if (rows.empty()) return 0;
+    if (rows.empty()) {
+      return 0;
+    }
     (void)parser->SetHeader(document.substr(rows[0].offset, rows[0].length));
     first_row = 1;
   }
@@ -42,7 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)parser->Parse(row);
     // A row the splitter produced must also split into fields.
     std::vector<std::string> fields;
-    if (!idguard::SplitCsvFields(row, fields).ok()) __builtin_trap();
+    if (!idguard::SplitCsvFields(row, fields).ok()) {
+      __builtin_trap();
+    }
   }
 
   // The same bytes as one JSON record exercise the JSON parser and its dynamic-column paths.

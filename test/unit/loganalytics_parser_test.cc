@@ -11,7 +11,9 @@ namespace {
 
 // Whether an error message mentions `needle`; prints the message when it does not.
 ::testing::AssertionResult Mentions(const std::string& message, std::string_view needle) {
-  if (message.find(needle) != std::string::npos) return ::testing::AssertionSuccess();
+  if (message.find(needle) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
   return ::testing::AssertionFailure() << "'" << message << "' does not mention '" << needle << "'";
 }
 
@@ -20,7 +22,10 @@ std::vector<std::string> Rows(std::string_view document) {
   const Status status = SplitCsvRecords(document, spans);
   EXPECT_TRUE(status.ok()) << status.message();
   std::vector<std::string> rows;
-  for (const RecordSpan& span : spans) rows.emplace_back(document.substr(span.offset, span.length));
+  rows.reserve(spans.size());
+  for (const RecordSpan& span : spans) {
+    rows.emplace_back(document.substr(span.offset, span.length));
+  }
   return rows;
 }
 

@@ -24,7 +24,9 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 enum class CsvState { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
 
 std::string_view WithoutTrailingCr(std::string_view text) {
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  if (!text.empty() && text.back() == '\r') {
+    text.remove_suffix(1);
+  }
   return text;
 }
 
@@ -33,7 +35,9 @@ std::string_view WithoutTrailingCr(std::string_view text) {
 Status SplitCsvRecords(std::string_view document, std::vector<RecordSpan>& rows) {
   rows.clear();
   std::size_t pos = 0;
-  if (document.substr(0, kUtf8Bom.size()) == kUtf8Bom) pos = kUtf8Bom.size();
+  if (document.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
+    pos = kUtf8Bom.size();
+  }
 
   const char* data = document.data();
   const std::size_t size = document.size();
@@ -95,13 +99,17 @@ Status SplitCsvRecords(std::string_view document, std::vector<RecordSpan>& rows)
         }
         break;
       case CsvState::kUnquoted:
-        if (c == ',') state = CsvState::kFieldStart;
+        if (c == ',') {
+          state = CsvState::kFieldStart;
+        }
         break;
       case CsvState::kQuoted:
         break;  // handled above
     }
     if (c == '\n') {
-      if (Status status = end_row(pos); !status.ok()) return status;
+      if (Status status = end_row(pos); !status.ok()) {
+        return status;
+      }
       ++line;
       row_line = line;
       row_start = pos + 1;
@@ -124,7 +132,9 @@ Status SplitCsvFields(std::string_view row, std::vector<std::string>& fields) {
   // Reuses the strings already in `fields` so a parser that keeps the vector between rows does
   // not allocate once the buffers have grown to the row's field sizes.
   auto next_field = [&]() -> std::string& {
-    if (count == fields.size()) fields.emplace_back();
+    if (count == fields.size()) {
+      fields.emplace_back();
+    }
     std::string& field = fields[count++];
     field.clear();
     return field;
@@ -158,7 +168,9 @@ Status SplitCsvFields(std::string_view row, std::vector<std::string>& fields) {
     const std::size_t end =
         comma == nullptr ? size : static_cast<std::size_t>(static_cast<const char*>(comma) - data);
     field.append(data + pos, end - pos);
-    if (comma == nullptr) break;
+    if (comma == nullptr) {
+      break;
+    }
     pos = end + 1;
   }
   fields.resize(count);

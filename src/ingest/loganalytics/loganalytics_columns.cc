@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "ingest/loganalytics/ascii_text.h"
+
 namespace idguard {
 namespace {
 
@@ -50,39 +52,27 @@ static_assert(kNames[static_cast<std::size_t>(Column::kConditionalAccessPolicies
               "ConditionalAccessPolicies");
 static_assert(kNames[static_cast<std::size_t>(Column::kLocationDetails)] == "LocationDetails");
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
-  }
-  return true;
-}
-
 bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
          EqualsIgnoreCase(text.substr(text.size() - suffix.size()), suffix);
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // Portal exports append the unit to timestamp columns: "CreatedDateTime [UTC]".
 std::string_view WithoutUnitSuffix(std::string_view name) {
-  if (name.empty() || name.back() != ']') return name;
+  if (name.empty() || name.back() != ']') {
+    return name;
+  }
   const std::size_t open = name.rfind('[');
-  if (open == std::string_view::npos || open == 0) return name;
-  return Trim(name.substr(0, open));
+  if (open == std::string_view::npos || open == 0) {
+    return name;
+  }
+  return TrimBlanks(name.substr(0, open));
 }
 
 }  // namespace
 
 std::optional<LogAnalyticsColumnMatch> MatchLogAnalyticsColumn(std::string_view name) {
-  name = WithoutUnitSuffix(Trim(name));
+  name = WithoutUnitSuffix(TrimBlanks(name));
   std::uint8_t rank = 1;
   if (EndsWithIgnoreCase(name, "_dynamic")) {
     name.remove_suffix(std::string_view("_dynamic").size());

@@ -29,7 +29,9 @@ class LogAnalyticsCsvParserImpl final : public LogAnalyticsCsvParser {
  private:
   bool HasColumn(Column column) const {
     for (const int index : sources_[static_cast<std::size_t>(column)]) {
-      if (index != kNoField) return true;
+      if (index != kNoField) {
+        return true;
+      }
     }
     return false;
   }
@@ -45,24 +47,36 @@ class LogAnalyticsCsvParserImpl final : public LogAnalyticsCsvParser {
 
 Status LogAnalyticsCsvParserImpl::SetHeader(std::string_view header_row) {
   has_header_ = false;
-  if (header_row.substr(0, kUtf8Bom.size()) == kUtf8Bom) header_row.remove_prefix(kUtf8Bom.size());
+  if (header_row.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
+    header_row.remove_prefix(kUtf8Bom.size());
+  }
   if (Status status = SplitCsvFields(header_row, header_); !status.ok()) {
     return status.WithContext("header");
   }
 
-  for (Sources& sources : sources_) sources.fill(kNoField);
+  for (Sources& sources : sources_) {
+    sources.fill(kNoField);
+  }
   for (std::size_t index = 0; index < header_.size(); ++index) {
     const std::optional<LogAnalyticsColumnMatch> match = MatchLogAnalyticsColumn(header_[index]);
-    if (!match) continue;
+    if (!match) {
+      continue;
+    }
     int& slot = sources_[static_cast<std::size_t>(match->column)][match->rank];
     // A repeated name keeps its first occurrence.
-    if (slot == kNoField) slot = static_cast<int>(index);
+    if (slot == kNoField) {
+      slot = static_cast<int>(index);
+    }
   }
 
   std::string missing;
   auto require = [&](bool present, std::string_view what) {
-    if (present) return;
-    if (!missing.empty()) missing.append("; ");
+    if (present) {
+      return;
+    }
+    if (!missing.empty()) {
+      missing.append("; ");
+    }
     missing.append(what);
   };
   require(HasColumn(Column::kId) || HasColumn(Column::kOriginalRequestId),
@@ -81,8 +95,12 @@ Status LogAnalyticsCsvParserImpl::SetHeader(std::string_view header_row) {
 }
 
 Result<SignIn> LogAnalyticsCsvParserImpl::Parse(std::string_view record) {
-  if (!has_header_) return Status::InvalidInput("no valid header row was set before this row");
-  if (Status status = SplitCsvFields(record, fields_); !status.ok()) return status;
+  if (!has_header_) {
+    return Status::InvalidInput("no valid header row was set before this row");
+  }
+  if (Status status = SplitCsvFields(record, fields_); !status.ok()) {
+    return status;
+  }
   if (fields_.size() != header_.size()) {
     return Status::InvalidInput("row has " + std::to_string(fields_.size()) +
                                 " fields but the header has " + std::to_string(header_.size()));
@@ -90,9 +108,13 @@ Result<SignIn> LogAnalyticsCsvParserImpl::Parse(std::string_view record) {
   builder_.Reset();
   for (std::size_t column = 0; column < kLogAnalyticsColumnCount; ++column) {
     for (const int index : sources_[column]) {
-      if (index == kNoField) continue;
+      if (index == kNoField) {
+        continue;
+      }
       const std::string& value = fields_[static_cast<std::size_t>(index)];
-      if (value.empty()) continue;
+      if (value.empty()) {
+        continue;
+      }
       if (Status status = builder_.AddText(static_cast<Column>(column),
                                            header_[static_cast<std::size_t>(index)], value);
           !status.ok()) {

@@ -57,18 +57,26 @@ Result<SignIn> LogAnalyticsJsonParser::Parse(std::string_view record) {
     return Status::InvalidInput("record is not a JSON object");
   }
 
-  for (ColumnValue& chosen : chosen_) chosen.rank = kLogAnalyticsRankCount;
+  for (ColumnValue& chosen : chosen_) {
+    chosen.rank = kLogAnalyticsRankCount;
+  }
   for (const simdjson::dom::key_value_pair member : members) {
     const std::optional<LogAnalyticsColumnMatch> match = MatchLogAnalyticsColumn(member.key);
-    if (!match || IsEmpty(member.value)) continue;
+    if (!match || IsEmpty(member.value)) {
+      continue;
+    }
     ColumnValue& chosen = chosen_[static_cast<std::size_t>(match->column)];
-    if (match->rank < chosen.rank) chosen = ColumnValue{member.value, member.key, match->rank};
+    if (match->rank < chosen.rank) {
+      chosen = ColumnValue{member.value, member.key, match->rank};
+    }
   }
 
   builder_.Reset();
   for (std::size_t index = 0; index < kLogAnalyticsColumnCount; ++index) {
     const ColumnValue& chosen = chosen_[index];
-    if (chosen.rank == kLogAnalyticsRankCount) continue;
+    if (chosen.rank == kLogAnalyticsRankCount) {
+      continue;
+    }
     const auto column = static_cast<Column>(index);
     Status status;
     if (!IsDynamicColumn(column)) {
@@ -78,7 +86,9 @@ Result<SignIn> LogAnalyticsJsonParser::Parse(std::string_view record) {
     } else {
       status = builder_.AddJson(column, chosen.key, chosen.value);
     }
-    if (!status.ok()) return status;
+    if (!status.ok()) {
+      return status;
+    }
   }
   return builder_.Finish();
 }

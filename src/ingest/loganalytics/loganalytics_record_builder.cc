@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/loganalytics/ascii_text.h"
+
 namespace idguard {
 namespace {
 
@@ -17,27 +19,13 @@ using simdjson::dom::object;
 
 constexpr std::size_t kMaxQuotedValue = 64;
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // The offending value for an error message, cut short so a garbage field cannot flood the log.
 std::string Quoted(std::string_view value) {
   std::string out = "'";
   out.append(value.substr(0, kMaxQuotedValue));
-  if (value.size() > kMaxQuotedValue) out.append("...");
+  if (value.size() > kMaxQuotedValue) {
+    out.append("...");
+  }
   out.push_back('\'');
   return out;
 }
@@ -50,25 +38,33 @@ Status ColumnError(std::string_view name, std::string_view why) {
 }
 
 std::optional<std::int32_t> ParseInt32(std::string_view text) {
-  text = Trim(text);
+  text = TrimBlanks(text);
   std::int32_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
   return value;
 }
 
 // Exports write booleans as true/false, True/False (PowerShell) or TRUE/FALSE (spreadsheets).
 std::optional<bool> ParseBool(std::string_view text) {
-  text = Trim(text);
-  if (EqualsIgnoreCase(text, "true") || text == "1") return true;
-  if (EqualsIgnoreCase(text, "false") || text == "0") return false;
+  text = TrimBlanks(text);
+  if (EqualsIgnoreCase(text, "true") || text == "1") {
+    return true;
+  }
+  if (EqualsIgnoreCase(text, "false") || text == "0") {
+    return false;
+  }
   return std::nullopt;
 }
 
 // Category holds the diagnostic category, Type the Log Analytics table; both name the log.
 std::optional<SignInKind> ParseKind(std::string_view text) {
-  text = Trim(text);
-  if (EqualsIgnoreCase(text, "SignInLogs")) return SignInKind::interactiveUser;
+  text = TrimBlanks(text);
+  if (EqualsIgnoreCase(text, "SignInLogs")) {
+    return SignInKind::interactiveUser;
+  }
   if (EqualsIgnoreCase(text, "NonInteractiveUserSignInLogs") ||
       EqualsIgnoreCase(text, "AADNonInteractiveUserSignInLogs")) {
     return SignInKind::nonInteractiveUser;
@@ -103,17 +99,25 @@ std::optional<double> ReadDouble(object parent, std::string_view key) {
 
 std::optional<bool> ReadBool(object parent, std::string_view key) {
   element value;
-  if (parent.at_key_case_insensitive(key).get(value) != simdjson::SUCCESS) return std::nullopt;
+  if (parent.at_key_case_insensitive(key).get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
   bool flag = false;
-  if (value.get_bool().get(flag) == simdjson::SUCCESS) return flag;
+  if (value.get_bool().get(flag) == simdjson::SUCCESS) {
+    return flag;
+  }
   std::string_view text;
-  if (value.get_string().get(text) == simdjson::SUCCESS) return ParseBool(text);
+  if (value.get_string().get(text) == simdjson::SUCCESS) {
+    return ParseBool(text);
+  }
   return std::nullopt;
 }
 
 std::optional<std::int32_t> ReadInt32(object parent, std::string_view key) {
   element value;
-  if (parent.at_key_case_insensitive(key).get(value) != simdjson::SUCCESS) return std::nullopt;
+  if (parent.at_key_case_insensitive(key).get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
   std::int64_t number = 0;
   if (value.get_int64().get(number) == simdjson::SUCCESS) {
     if (number < std::numeric_limits<std::int32_t>::min() ||
@@ -123,16 +127,22 @@ std::optional<std::int32_t> ReadInt32(object parent, std::string_view key) {
     return static_cast<std::int32_t>(number);
   }
   std::string_view text;
-  if (value.get_string().get(text) == simdjson::SUCCESS) return ParseInt32(text);
+  if (value.get_string().get(text) == simdjson::SUCCESS) {
+    return ParseInt32(text);
+  }
   return std::nullopt;
 }
 
 void ReadStringArray(object parent, std::string_view key, std::vector<std::string>& out) {
   array values;
-  if (parent.at_key_case_insensitive(key).get_array().get(values) != simdjson::SUCCESS) return;
+  if (parent.at_key_case_insensitive(key).get_array().get(values) != simdjson::SUCCESS) {
+    return;
+  }
   for (element value : values) {
     std::string_view text;
-    if (value.get_string().get(text) == simdjson::SUCCESS) out.emplace_back(text);
+    if (value.get_string().get(text) == simdjson::SUCCESS) {
+      out.emplace_back(text);
+    }
   }
 }
 
@@ -167,7 +177,9 @@ void ReadMfa(object detail, MfaDetail& mfa) {
 void ReadPolicies(array policies, std::vector<AppliedConditionalAccessPolicy>& out) {
   for (element value : policies) {
     object policy;
-    if (value.get_object().get(policy) != simdjson::SUCCESS) continue;
+    if (value.get_object().get(policy) != simdjson::SUCCESS) {
+      continue;
+    }
     AppliedConditionalAccessPolicy& applied = out.emplace_back();
     ReadString(policy, "id", applied.id);
     ReadString(policy, "displayName", applied.displayName);
@@ -175,6 +187,42 @@ void ReadPolicies(array policies, std::vector<AppliedConditionalAccessPolicy>& o
     ReadStringArray(policy, "enforcedSessionControls", applied.enforcedSessionControls);
     ReadString(policy, "result", applied.result);
   }
+}
+
+// Columns copied verbatim into a SignIn string field of the same meaning.
+struct VerbatimColumn {
+  Column column;
+  std::string SignIn::*field;
+};
+constexpr VerbatimColumn kVerbatimColumns[] = {
+    {Column::kId, &SignIn::id},
+    {Column::kUserId, &SignIn::userId},
+    {Column::kUserDisplayName, &SignIn::userDisplayName},
+    {Column::kUserPrincipalName, &SignIn::userPrincipalName},
+    {Column::kAppId, &SignIn::appId},
+    {Column::kAppDisplayName, &SignIn::appDisplayName},
+    {Column::kClientAppUsed, &SignIn::clientAppUsed},
+    {Column::kCorrelationId, &SignIn::correlationId},
+    {Column::kConditionalAccessStatus, &SignIn::conditionalAccessStatus},
+    {Column::kResourceDisplayName, &SignIn::resourceDisplayName},
+    {Column::kResourceTenantId, &SignIn::resourceTenantId},
+    {Column::kHomeTenantId, &SignIn::homeTenantId},
+    {Column::kServicePrincipalId, &SignIn::servicePrincipalId},
+    {Column::kServicePrincipalName, &SignIn::servicePrincipalName},
+    {Column::kUserAgent, &SignIn::userAgent},
+    {Column::kSessionId, &SignIn::sessionId},
+    {Column::kUniqueTokenIdentifier, &SignIn::uniqueTokenIdentifier},
+    {Column::kAuthenticationRequirement, &SignIn::authenticationRequirement},
+    {Column::kTokenIssuerType, &SignIn::tokenIssuerType},
+};
+
+std::string* VerbatimField(Column column, SignIn& sign_in) {
+  for (const VerbatimColumn& verbatim : kVerbatimColumns) {
+    if (verbatim.column == column) {
+      return &(sign_in.*verbatim.field);
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -198,7 +246,9 @@ void LogAnalyticsRecordBuilder::Reset() {
 
 Status LogAnalyticsRecordBuilder::AddText(LogAnalyticsColumn column, std::string_view name,
                                           std::string_view value) {
-  if (value.empty()) return Status::Ok();
+  if (value.empty()) {
+    return Status::Ok();
+  }
   if (IsDynamicColumn(column)) {
     element parsed;
     if (const auto error = json_.Parse(value).get(parsed); error != simdjson::SUCCESS) {
@@ -207,16 +257,17 @@ Status LogAnalyticsRecordBuilder::AddText(LogAnalyticsColumn column, std::string
     }
     return AddJson(column, name, parsed);
   }
+  if (std::string* field = VerbatimField(column, sign_in_); field != nullptr) {
+    field->assign(value);
+    return Status::Ok();
+  }
   switch (column) {
-    case Column::kId:
-      sign_in_.id.assign(value);
-      break;
     case Column::kOriginalRequestId:
       original_request_id_.assign(value);
       break;
     case Column::kCreatedDateTime:
     case Column::kTimeGenerated: {
-      const std::optional<EventTime> time = ParseTimestamp(Trim(value));
+      const std::optional<EventTime> time = ParseTimestamp(TrimBlanks(value));
       if (!time) {
         return ColumnError(name, Quoted(value) +
                                      " is not a timestamp (expected ISO 8601 or the portal's "
@@ -225,39 +276,14 @@ Status LogAnalyticsRecordBuilder::AddText(LogAnalyticsColumn column, std::string
       (column == Column::kCreatedDateTime ? created_ : generated_) = time;
       break;
     }
-    case Column::kUserId:
-      sign_in_.userId.assign(value);
-      break;
-    case Column::kUserDisplayName:
-      sign_in_.userDisplayName.assign(value);
-      break;
-    case Column::kUserPrincipalName:
-      sign_in_.userPrincipalName.assign(value);
-      break;
-    case Column::kAppId:
-      sign_in_.appId.assign(value);
-      break;
-    case Column::kAppDisplayName:
-      sign_in_.appDisplayName.assign(value);
-      break;
     case Column::kIpAddress:
-      sign_in_.ipAddress.assign(Trim(value));
-      break;
-    case Column::kClientAppUsed:
-      sign_in_.clientAppUsed.assign(value);
-      break;
-    case Column::kCorrelationId:
-      sign_in_.correlationId.assign(value);
-      break;
-    case Column::kConditionalAccessStatus:
-      sign_in_.conditionalAccessStatus.assign(value);
+      sign_in_.ipAddress.assign(TrimBlanks(value));
       break;
     case Column::kIsInteractive:
       is_interactive_ = ParseBool(value);
-      if (!is_interactive_) return ColumnError(name, Quoted(value) + " is not true or false");
-      break;
-    case Column::kResourceDisplayName:
-      sign_in_.resourceDisplayName.assign(value);
+      if (!is_interactive_) {
+        return ColumnError(name, Quoted(value) + " is not true or false");
+      }
       break;
     case Column::kResourceId:
       resource_id_.assign(value);
@@ -265,43 +291,18 @@ Status LogAnalyticsRecordBuilder::AddText(LogAnalyticsColumn column, std::string
     case Column::kResourceIdentity:
       resource_identity_.assign(value);
       break;
-    case Column::kResourceTenantId:
-      sign_in_.resourceTenantId.assign(value);
-      break;
-    case Column::kHomeTenantId:
-      sign_in_.homeTenantId.assign(value);
-      break;
-    case Column::kServicePrincipalId:
-      sign_in_.servicePrincipalId.assign(value);
-      break;
-    case Column::kServicePrincipalName:
-      sign_in_.servicePrincipalName.assign(value);
-      break;
-    case Column::kUserAgent:
-      sign_in_.userAgent.assign(value);
-      break;
-    case Column::kSessionId:
-      sign_in_.sessionId.assign(value);
-      break;
-    case Column::kUniqueTokenIdentifier:
-      sign_in_.uniqueTokenIdentifier.assign(value);
-      break;
-    case Column::kAuthenticationRequirement:
-      sign_in_.authenticationRequirement.assign(value);
-      break;
-    case Column::kTokenIssuerType:
-      sign_in_.tokenIssuerType.assign(value);
-      break;
     case Column::kResultType:
       // A wrong error code would turn a failure into a success; refuse rather than guess.
       result_type_ = ParseInt32(value);
-      if (!result_type_) return ColumnError(name, Quoted(value) + " is not an integer error code");
+      if (!result_type_) {
+        return ColumnError(name, Quoted(value) + " is not an integer error code");
+      }
       break;
     case Column::kResultDescription:
       result_description_.assign(value);
       break;
     case Column::kLocation:
-      location_country_.assign(Trim(value));
+      location_country_.assign(TrimBlanks(value));
       break;
     case Column::kCategory:
     case Column::kType: {
@@ -315,19 +316,17 @@ Status LogAnalyticsRecordBuilder::AddText(LogAnalyticsColumn column, std::string
       (column == Column::kCategory ? category_kind_ : type_kind_) = kind;
       break;
     }
-    case Column::kLocationDetails:
-    case Column::kDeviceDetail:
-    case Column::kStatus:
-    case Column::kMfaDetail:
-    case Column::kConditionalAccessPolicies:
-      break;  // dynamic, handled above
+    default:
+      break;  // verbatim and dynamic columns, handled above
   }
   return Status::Ok();
 }
 
 Status LogAnalyticsRecordBuilder::AddJson(LogAnalyticsColumn column, std::string_view name,
                                           element value) {
-  if (value.is_null()) return Status::Ok();
+  if (value.is_null()) {
+    return Status::Ok();
+  }
   if (column == Column::kConditionalAccessPolicies) {
     array policies;
     if (value.get_array().get(policies) != simdjson::SUCCESS) {

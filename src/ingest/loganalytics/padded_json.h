@@ -21,7 +21,9 @@ class PaddedJsonParser {
       capacity_ = json.size() + simdjson::SIMDJSON_PADDING;
       buffer_ = std::make_unique<char[]>(capacity_);
     }
-    if (!json.empty()) std::memcpy(buffer_.get(), json.data(), json.size());
+    if (!json.empty()) {
+      std::memcpy(buffer_.get(), json.data(), json.size());
+    }
     std::memset(buffer_.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
     return parser_.parse(buffer_.get(), json.size(), /*realloc_if_needed=*/false);
   }
