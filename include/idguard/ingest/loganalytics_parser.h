@@ -29,7 +29,9 @@ std::unique_ptr<RecordParser> MakeLogAnalyticsJsonParser();
 class LogAnalyticsCsvParser : public RecordParser {
  public:
   // Reads the header row; must be called before Parse. Fails when no timestamp column or no
-  // user/service-principal id column exists.
+  // user/service-principal id column exists. The failure names every missing column at once, so
+  // an export without timestamps (the lab's disable_accounts.csv) or an analytic's aggregate
+  // output is refused up front rather than row by row; Parse then refuses every row.
   virtual Status SetHeader(std::string_view header_row) = 0;
 };
 std::unique_ptr<LogAnalyticsCsvParser> MakeLogAnalyticsCsvParser();
