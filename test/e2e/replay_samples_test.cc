@@ -1,0 +1,115 @@
+// `idguard replay` on the real exported samples: every record parses or is reported with file,
+// line and reason, and the outputs are Graph-shaped.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include "e2e/e2e_support.h"
+
+namespace idguard::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+void RequireFile(const std::string& path) {
+  if (!fs::exists(path)) GTEST_SKIP() << "shared dataset missing: " << path;
+}
+
+TEST(ReplaySamplesTest, SentinelSigninLogsCsvParsesEveryRecord) {
+  const std::string input = SharedDataset("azure-sentinel-training-lab-signinlogs/sign-in_adelete.csv");
+  RequireFile(input);
+  TempDir dir("sentinel");
+  auto result = Run("replay --quiet --input " + input + " --db " + (dir / "db.sqlite") +
+                    " --out " + (dir / "out") + DataDirArgument());
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+  const auto sign_ins = ReadLines(dir.path() / "out" / "signIns.ndjson");
+  ASSERT_EQ(sign_ins.size(), 56u);
+  simdjson::dom::parser parser;
+  for (const auto& line : sign_ins) {
+    simdjson::dom::element signin;
+    ASSERT_EQ(parser.parse(line).get(signin), simdjson::SUCCESS) << line;
+    std::string_view ip, level, state;
+    ASSERT_EQ(signin["ipAddress"].get_string().get(ip), simdjson::SUCCESS);
+    EXPECT_EQ(ip, "175.45.176.99");
+    ASSERT_EQ(signin["riskLevelAggregated"].get_string().get(level), simdjson::SUCCESS);
+    ASSERT_EQ(signin["riskState"].get_string().get(state), simdjson::SUCCESS);
+    EXPECT_TRUE(level == "none" || level == "low" || level == "medium" || level == "high");
+    simdjson::dom::array types;
+    EXPECT_EQ(signin["riskEventTypes_v2"].get_array().get(types), simdjson::SUCCESS);
+  }
+  // One user, all from one address within an hour: still learning, so no detections.
+  EXPECT_TRUE(ReadLines(dir.path() / "out" / "riskDetections.ndjson").empty());
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "riskyUsers.ndjson"));
+  EXPECT_TRUE(fs::exists(dir.path() / "out" / "riskyUserHistory.ndjson"));
+}
+
+TEST(ReplaySamplesTest, CsvWithoutTimestampColumnIsReportedWithFileAndReason) {
+  const std::string input = SharedDataset("azure-sentinel-training-lab-signinlogs/disable_accounts.csv");
+  RequireFile(input);
+  TempDir dir("disabled");
+  auto stopped = Run("replay --quiet --no-store --input " + input + " --out " + (dir / "out"));
+  EXPECT_EQ(stopped.exitCode, 2) << stopped.output;
+  EXPECT_NE(stopped.output.find("disable_accounts.csv:1"), std::string::npos) << stopped.output;
+  EXPECT_NE(stopped.output.find("CreatedDateTime"), std::string::npos) << stopped.output;
+
+  auto skipped = Run("replay --quiet --no-store --skip-invalid --input " + input + " --out " +
+                     (dir / "out2"));
+  ASSERT_EQ(skipped.exitCode, 0) << skipped.output;
+  const auto rejects = ReadLines(dir.path() / "out2" / "rejects.ndjson");
+  EXPECT_EQ(rejects.size(), 4u);
+  EXPECT_NE(rejects.front().find("\"file\""), std::string::npos);
+  EXPECT_NE(rejects.front().find("\"line\""), std::string::npos);
+}
+
+TEST(ReplaySamplesTest, DiagnosticSettingsRecordsAllKindsAndNonSignInCategories) {
+  const std::string dir_path = SharedDataset("elastic-integrations-azure-identity/");
+  RequireFile(dir_path + "test-signinlogs-raw.log");
+  TempDir dir("diagnostic");
+  std::string inputs;
+  for (const char* name : {"test-signinlogs-sample.log", "test-signinlogs-raw.log",
+                           "test-service-principal-signinlogs-sample.log",
+                           "test-userriskevents-raw.log", "test-rickyusers-raw.log"}) {
+    inputs += " --input " + dir_path + name;
+  }
+  // Without --skip-invalid the risk-event records stop the run, naming file and line.
+  auto stopped = Run("replay --quiet --no-store" + inputs + " --out " + (dir / "stop"));
+  EXPECT_EQ(stopped.exitCode, 2);
+  EXPECT_NE(stopped.output.find("test-userriskevents-raw.log:1"), std::string::npos) << stopped.output;
+  EXPECT_NE(stopped.output.find("UserRiskEvents is not a sign-in log"), std::string::npos);
+
+  auto result = Run("replay --skip-invalid" + inputs + " --db " + (dir / "db.sqlite") + " --out " +
+                    (dir / "out") + DataDirArgument());
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+  // 2 + 5 + 7 sign-in records; the 4 risk records are rejected with their category.
+  const auto sign_ins = ReadLines(dir.path() / "out" / "signIns.ndjson");
+  EXPECT_EQ(sign_ins.size(), 14u) << result.output;
+  const auto rejects = ReadLines(dir.path() / "out" / "rejects.ndjson");
+  EXPECT_EQ(rejects.size(), 4u);
+  std::size_t service_principal = 0, non_interactive = 0, managed_identity = 0;
+  for (const auto& line : sign_ins) {
+    if (line.find("\"signInEventTypes\":[\"servicePrincipal\"]") != std::string::npos) ++service_principal;
+    if (line.find("\"signInEventTypes\":[\"nonInteractiveUser\"]") != std::string::npos) ++non_interactive;
+    if (line.find("\"signInEventTypes\":[\"managedIdentity\"]") != std::string::npos) ++managed_identity;
+  }
+  EXPECT_EQ(service_principal, 9u);  // 7 + ServicePrincipal + MicrosoftServicePrincipal
+  EXPECT_EQ(non_interactive, 1u);
+  EXPECT_EQ(managed_identity, 1u);
+  EXPECT_NE(result.output.find("sign-ins processed:  14"), std::string::npos) << result.output;
+}
+
+TEST(ReplaySamplesTest, MalformedRecordStopsWithFileLineAndReason) {
+  TempDir dir("malformed");
+  {
+    std::ofstream input(dir / "bad.ndjson");
+    input << R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","ipAddress":"81.2.69.144"})" "\n";
+    input << R"({"id":"b","createdDateTime":"not a date","userId":"u"})" "\n";
+  }
+  auto result = Run("replay --quiet --no-store --input " + (dir / "bad.ndjson") + " --out " +
+                    (dir / "out"));
+  EXPECT_EQ(result.exitCode, 2);
+  EXPECT_NE(result.output.find("bad.ndjson:2"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("createdDateTime"), std::string::npos) << result.output;
+}
+
+}  // namespace
+}  // namespace idguard::e2e
