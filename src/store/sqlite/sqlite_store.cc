@@ -8,9 +8,14 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "idguard/store/risk_store.h"
 #include "store/sqlite/sqlite_schema.h"
