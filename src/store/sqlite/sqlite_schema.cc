@@ -1,0 +1,200 @@
+#include "store/sqlite/sqlite_schema.h"
+
+#include <array>
+#include <string>
+
+namespace idguard::sqlite {
+namespace {
+
+// Version 1. Ids must be non-empty: an empty id would make idempotent re-ingestion collapse
+// unrelated records, so it is refused as a constraint violation (which also rolls the batch back).
+// The signins table keeps its implicit rowid, so rows are appended in arrival order and only the
+// id uniqueness index takes random-key inserts.
+constexpr const char* kCreateV1 = R"sql(
+CREATE TABLE signins (
+  id TEXT NOT NULL CONSTRAINT signin_id_present CHECK (id <> ''),
+  created_us INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  user_principal_name TEXT NOT NULL,
+  app_id TEXT NOT NULL,
+  app_display_name TEXT NOT NULL,
+  ip_address TEXT NOT NULL,
+  country TEXT NOT NULL,
+  risk_level_during TEXT NOT NULL,
+  risk_level_aggregated TEXT NOT NULL,
+  risk_state TEXT NOT NULL,
+  risk_detail TEXT NOT NULL,
+  is_interactive INTEGER NOT NULL,
+  error_code INTEGER NOT NULL,
+  risk_event_types TEXT NOT NULL,
+  json TEXT NOT NULL,
+  CONSTRAINT signin_id_unique UNIQUE (id)
+);
+CREATE TABLE detections (
+  id TEXT NOT NULL PRIMARY KEY CONSTRAINT detection_id_present CHECK (id <> ''),
+  risk_event_type TEXT NOT NULL,
+  risk_level TEXT NOT NULL,
+  risk_state TEXT NOT NULL,
+  risk_detail TEXT NOT NULL,
+  timing TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  ip_address TEXT NOT NULL,
+  activity_us INTEGER NOT NULL,
+  detected_us INTEGER NOT NULL,
+  last_updated_us INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX detections_detected ON detections (detected_us);
+CREATE INDEX detections_user_time ON detections (user_id, detected_us);
+CREATE INDEX detections_type_time ON detections (risk_event_type, detected_us);
+CREATE INDEX detections_level ON detections (risk_level);
+CREATE INDEX detections_state ON detections (risk_state);
+CREATE TABLE risky_users (
+  id TEXT NOT NULL PRIMARY KEY CONSTRAINT risky_user_id_present CHECK (id <> ''),
+  risk_level TEXT NOT NULL,
+  risk_state TEXT NOT NULL,
+  risk_detail TEXT NOT NULL,
+  last_updated_us INTEGER NOT NULL,
+  user_principal_name TEXT NOT NULL,
+  user_display_name TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX risky_users_level ON risky_users (risk_level);
+CREATE INDEX risky_users_state ON risky_users (risk_state);
+CREATE INDEX risky_users_updated ON risky_users (last_updated_us);
+CREATE TABLE risky_user_history (
+  id TEXT NOT NULL PRIMARY KEY CONSTRAINT history_id_present CHECK (id <> ''),
+  user_id TEXT NOT NULL,
+  time_us INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX history_user_time ON risky_user_history (user_id, time_us);
+-- Profiles and state are looked up only by key, so the key is the table's b-tree (one write per
+-- upsert instead of a rowid table plus a key index).
+CREATE TABLE profiles (
+  user_id TEXT NOT NULL PRIMARY KEY CONSTRAINT profile_user_present CHECK (user_id <> ''),
+  blob BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE engine_state (
+  key TEXT NOT NULL PRIMARY KEY CONSTRAINT state_key_present CHECK (key <> ''),
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+// Migration i takes the schema from version i to version i + 1.
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1};
+
+struct IndexDefinition {
+  const char* name;
+  const char* create;
+  const char* drop;
+};
+
+// The indices report filters use: by time, by user over time, by aggregated level and by state
+// over time, and the pivots (address, application, country).
+constexpr std::array<IndexDefinition, 7> kSignInIndices = {{
+    {"signins_created", "CREATE INDEX IF NOT EXISTS signins_created ON signins (created_us)",
+     "DROP INDEX IF EXISTS signins_created"},
+    {"signins_user_time",
+     "CREATE INDEX IF NOT EXISTS signins_user_time ON signins (user_id, created_us)",
+     "DROP INDEX IF EXISTS signins_user_time"},
+    {"signins_level_time",
+     "CREATE INDEX IF NOT EXISTS signins_level_time ON signins (risk_level_aggregated, created_us)",
+     "DROP INDEX IF EXISTS signins_level_time"},
+    {"signins_state_time",
+     "CREATE INDEX IF NOT EXISTS signins_state_time ON signins (risk_state, created_us)",
+     "DROP INDEX IF EXISTS signins_state_time"},
+    {"signins_ip", "CREATE INDEX IF NOT EXISTS signins_ip ON signins (ip_address)",
+     "DROP INDEX IF EXISTS signins_ip"},
+    {"signins_app", "CREATE INDEX IF NOT EXISTS signins_app ON signins (app_id)",
+     "DROP INDEX IF EXISTS signins_app"},
+    {"signins_country", "CREATE INDEX IF NOT EXISTS signins_country ON signins (country)",
+     "DROP INDEX IF EXISTS signins_country"},
+}};
+
+Result<std::int64_t> ReadPragma(const SqliteDatabase& db, const char* sql) {
+  auto statement = SqliteStatement::Prepare(db.get(), sql);
+  if (!statement.ok()) return statement.status();
+  auto row = statement->Step();
+  if (!row.ok()) return row.status();
+  const std::int64_t value = *row ? statement->ColumnInt(0) : 0;
+  statement->Reset();
+  return value;
+}
+
+// Runs `apply` inside one transaction, rolling back when it fails.
+template <typename Apply>
+Status InTransaction(const SqliteDatabase& db, Apply apply) {
+  if (Status begun = db.Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  Status status = apply();
+  if (status.ok()) status = db.Exec("COMMIT");
+  if (!status.ok() && sqlite3_get_autocommit(db.get()) == 0) db.Exec("ROLLBACK");
+  return status;
+}
+
+}  // namespace
+
+Result<int> CheckSchema(const SqliteDatabase& db) {
+  // The first read of the file is where SQLite notices a file that is not a database at all.
+  auto version = ReadPragma(db, "PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  auto application = ReadPragma(db, "PRAGMA application_id");
+  if (!application.ok()) return application.status();
+  auto objects = ReadPragma(db, "SELECT count(*) FROM sqlite_schema");
+  if (!objects.ok()) return objects.status();
+
+  if (*application != kApplicationId && (*application != 0 || *version != 0 || *objects != 0)) {
+    return Status::InvalidInput("the database was not created by idguard (application_id " +
+                                std::to_string(*application) + ", " + std::to_string(*objects) +
+                                " schema objects)");
+  }
+  if (*version > kSchemaVersion) {
+    return Status::InvalidInput("the database has schema version " + std::to_string(*version) +
+                                ", newer than this build understands (" +
+                                std::to_string(kSchemaVersion) + ")");
+  }
+  return static_cast<int>(*version);
+}
+
+Status MigrateSchema(const SqliteDatabase& db, int from_version) {
+  if (from_version >= kSchemaVersion) return Status::Ok();
+  return InTransaction(db, [&]() -> Status {
+    for (int version = from_version; version < kSchemaVersion; ++version) {
+      if (Status step = db.Exec(kMigrations[version]); !step.ok()) {
+        return step.WithContext("migrating schema to version " + std::to_string(version + 1));
+      }
+    }
+    // Pragmas take no bound parameters; the values are compile-time constants.
+    const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +
+                              "; PRAGMA user_version = " + std::to_string(kSchemaVersion);
+    return db.Exec(stamp.c_str());
+  });
+}
+
+Status CreateSignInIndices(const SqliteDatabase& db) {
+  return InTransaction(db, [&]() -> Status {
+    for (const IndexDefinition& index : kSignInIndices) {
+      if (Status created = db.Exec(index.create); !created.ok()) return created;
+    }
+    return Status::Ok();
+  });
+}
+
+Status DropSignInIndices(const SqliteDatabase& db) {
+  return InTransaction(db, [&]() -> Status {
+    for (const IndexDefinition& index : kSignInIndices) {
+      if (Status dropped = db.Exec(index.drop); !dropped.ok()) return dropped;
+    }
+    return Status::Ok();
+  });
+}
+
+std::vector<std::string> SignInIndexNames() {
+  std::vector<std::string> names;
+  names.reserve(kSignInIndices.size());
+  for (const IndexDefinition& index : kSignInIndices) names.emplace_back(index.name);
+  return names;
+}
+
+}  // namespace idguard::sqlite

@@ -1,0 +1,558 @@
+// SqliteRiskStore: the embedded RiskStore, one SQLite file in WAL mode.
+//
+// Owns one connection and the prepared statements it reuses for every row. Each Write is one
+// BEGIN IMMEDIATE ... COMMIT, so a crash (kill -9 included) leaves the file at a batch boundary:
+// WAL replays only committed frames. synchronous=NORMAL keeps that atomicity while skipping the
+// fsync per commit; a power loss may drop the last batches but never tears one. Used by one thread
+// at a time, like every RiskStore, so the connection is opened with SQLITE_OPEN_NOMUTEX.
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "idguard/store/risk_store.h"
+#include "store/sqlite/sqlite_schema.h"
+#include "store/sqlite/sqlite_statement.h"
+
+namespace idguard {
+namespace {
+
+using sqlite::SqliteDatabase;
+using sqlite::SqliteStatement;
+using sqlite::StatusFromSqlite;
+
+// A writer that finds the file locked (a reader checkpointing, another process) waits this long
+// before giving up with kUnavailable.
+constexpr int kBusyTimeoutMs = 5000;
+// Only takes effect when the file is created. 4 KiB matches the OS page; larger pages measured
+// slower because every random insert into the id index dirties (and commits) a whole page.
+constexpr int kPageSizeBytes = 4096;
+// Reads go through the OS page cache without copies; also speeds index rebuilds after a bulk load.
+constexpr std::int64_t kMmapBytes = std::int64_t{1} << 30;
+// Caps the WAL file left behind after a checkpoint. Large enough to hold a 100k-row batch, so the
+// file is not truncated and regrown on every batch (measurably slower with 64 MiB), small enough
+// that a quiet store does not keep hundreds of megabytes of stale log.
+constexpr std::int64_t kJournalSizeLimitBytes = std::int64_t{256} << 20;
+
+constexpr const char* kInsertSignIn = R"sql(
+INSERT INTO signins (id, created_us, user_id, user_principal_name, app_id, app_display_name,
+  ip_address, country, risk_level_during, risk_level_aggregated, risk_state, risk_detail,
+  is_interactive, error_code, risk_event_types, json)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+ON CONFLICT (id) DO NOTHING
+)sql";
+
+constexpr const char* kUpsertDetection = R"sql(
+INSERT INTO detections (id, risk_event_type, risk_level, risk_state, risk_detail, timing, user_id,
+  request_id, ip_address, activity_us, detected_us, last_updated_us, json)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+ON CONFLICT (id) DO UPDATE SET risk_event_type = excluded.risk_event_type,
+  risk_level = excluded.risk_level, risk_state = excluded.risk_state,
+  risk_detail = excluded.risk_detail, timing = excluded.timing, user_id = excluded.user_id,
+  request_id = excluded.request_id, ip_address = excluded.ip_address,
+  activity_us = excluded.activity_us, detected_us = excluded.detected_us,
+  last_updated_us = excluded.last_updated_us, json = excluded.json
+)sql";
+
+constexpr const char* kUpsertRiskyUser = R"sql(
+INSERT INTO risky_users (id, risk_level, risk_state, risk_detail, last_updated_us,
+  user_principal_name, user_display_name, json)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT (id) DO UPDATE SET risk_level = excluded.risk_level,
+  risk_state = excluded.risk_state, risk_detail = excluded.risk_detail,
+  last_updated_us = excluded.last_updated_us, user_principal_name = excluded.user_principal_name,
+  user_display_name = excluded.user_display_name, json = excluded.json
+)sql";
+
+// ON CONFLICT (id) DO NOTHING rather than INSERT OR IGNORE: OR IGNORE would also silently skip
+// rows that break the CHECK constraints, where a failed batch is the right answer.
+constexpr const char* kInsertHistory = R"sql(
+INSERT INTO risky_user_history (id, user_id, time_us, json) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (id) DO NOTHING
+)sql";
+
+constexpr const char* kUpsertProfile = R"sql(
+INSERT INTO profiles (user_id, blob) VALUES (?1, ?2)
+ON CONFLICT (user_id) DO UPDATE SET blob = excluded.blob
+)sql";
+
+constexpr const char* kUpsertState = R"sql(
+INSERT INTO engine_state (key, value) VALUES (?1, ?2)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value
+)sql";
+
+constexpr const char* kSelectActiveDetections = R"sql(
+SELECT id, risk_event_type, risk_level, risk_state, risk_detail, timing, user_id, request_id,
+  ip_address, activity_us, detected_us, last_updated_us
+FROM detections WHERE risk_state IN ('atRisk', 'confirmedCompromised')
+)sql";
+
+constexpr const char* kSelectRiskyUsers = R"sql(
+SELECT id, risk_level, risk_state, risk_detail, last_updated_us, user_principal_name,
+  user_display_name
+FROM risky_users
+)sql";
+
+std::string JoinComma(const std::vector<std::string>& values) {
+  std::string joined;
+  for (const std::string& value : values) {
+    if (!joined.empty()) joined += ',';
+    joined += value;
+  }
+  return joined;
+}
+
+// Turns a stored enum spelling back into the enum, naming the row when the text is unknown (a
+// file edited by hand or written by a newer build).
+template <typename Enum, typename Parse>
+Status ParseColumn(Parse parse, std::string_view text, std::string_view column, std::string_view id,
+                   Enum& out) {
+  std::optional<Enum> value = parse(text);
+  if (!value) {
+    return Status::InvalidInput("stored " + std::string(column) + " '" + std::string(text) +
+                                "' of record '" + std::string(id) + "' is not a known value");
+  }
+  out = *value;
+  return Status::Ok();
+}
+
+class SqliteRiskStore final : public RiskStore {
+ public:
+  SqliteRiskStore(SqliteDatabase db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)) {}
+
+  Status Prepare();
+
+  Status Write(const StoreBatch& batch) override;
+  Status BeginBulkLoad() override;
+  Status EndBulkLoad() override;
+  Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy) override;
+  Status ForEachSignInId(const std::function<void(std::string_view id)>& visit) override;
+  Status ForEachProfile(
+      const std::function<void(std::string_view userId, std::string_view blob)>& visit) override;
+  Status ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) override;
+  Status ForEachActiveDetection(const std::function<void(const RiskDetection&)>& visit) override;
+  Result<std::string> GetState(std::string_view key) override;
+  Result<std::int64_t> CountHistory(std::string_view userId) override;
+  Result<std::int64_t> CountSignIns() override;
+  Result<std::int64_t> CountDetections() override;
+  Result<std::int64_t> CountRiskyUsers() override;
+
+ private:
+  Status WriteRows(const StoreBatch& batch);
+  Status WriteSignIn(const StoredSignIn& row);
+  Status WriteDetection(const StoredDetection& row);
+  Status WriteRiskyUser(const StoredRiskyUser& row);
+  Status WriteHistory(const StoredHistoryItem& row);
+  Status WriteBlob(SqliteStatement& statement, const StateBlob& row);
+  Status Commit();
+  void RollBack();
+  Result<std::int64_t> RunDelete(SqliteStatement& statement, EventTime cutoff);
+  Result<std::int64_t> CountWith(SqliteStatement& statement);
+  // Steps `statement` to the end, calling `row` for each row; resets it on every path.
+  template <typename Row>
+  Status Scan(SqliteStatement& statement, Row row);
+  Status WithPath(const Status& status) const { return status.WithContext(path_); }
+
+  // Declared first so it is destroyed last; statements finalize before the connection closes.
+  SqliteDatabase db_;
+  std::string path_;
+  std::string eventTypes_;  // reused buffer for the comma-joined riskEventTypes_v2
+
+  SqliteStatement begin_, commit_, rollback_;
+  SqliteStatement insertSignIn_, upsertDetection_, upsertRiskyUser_, insertHistory_;
+  SqliteStatement upsertProfile_, upsertState_;
+  SqliteStatement deleteSignIns_, deleteDetections_, deleteHistory_;
+  SqliteStatement selectSignInIds_, selectProfiles_, selectRiskyUsers_, selectActiveDetections_;
+  SqliteStatement selectState_, countHistory_, countSignIns_, countDetections_, countRiskyUsers_;
+};
+
+Status SqliteRiskStore::Prepare() {
+  const std::pair<SqliteStatement*, const char*> statements[] = {
+      {&begin_, "BEGIN IMMEDIATE"},
+      {&commit_, "COMMIT"},
+      {&rollback_, "ROLLBACK"},
+      {&insertSignIn_, kInsertSignIn},
+      {&upsertDetection_, kUpsertDetection},
+      {&upsertRiskyUser_, kUpsertRiskyUser},
+      {&insertHistory_, kInsertHistory},
+      {&upsertProfile_, kUpsertProfile},
+      {&upsertState_, kUpsertState},
+      {&deleteSignIns_, "DELETE FROM signins WHERE created_us < ?1"},
+      {&deleteDetections_, "DELETE FROM detections WHERE detected_us < ?1"},
+      {&deleteHistory_, "DELETE FROM risky_user_history WHERE time_us < ?1"},
+      {&selectSignInIds_, "SELECT id FROM signins"},
+      {&selectProfiles_, "SELECT user_id, blob FROM profiles"},
+      {&selectRiskyUsers_, kSelectRiskyUsers},
+      {&selectActiveDetections_, kSelectActiveDetections},
+      {&selectState_, "SELECT value FROM engine_state WHERE key = ?1"},
+      {&countHistory_, "SELECT count(*) FROM risky_user_history WHERE user_id = ?1"},
+      {&countSignIns_, "SELECT count(*) FROM signins"},
+      {&countDetections_, "SELECT count(*) FROM detections"},
+      {&countRiskyUsers_, "SELECT count(*) FROM risky_users"},
+  };
+  for (const auto& [statement, sql] : statements) {
+    auto prepared = SqliteStatement::Prepare(db_.get(), sql);
+    if (!prepared.ok()) return prepared.status();
+    *statement = std::move(prepared).value();
+  }
+  return Status::Ok();
+}
+
+Status SqliteRiskStore::Write(const StoreBatch& batch) {
+  if (batch.empty()) return Status::Ok();
+  if (Status begun = begin_.Run(); !begun.ok()) return WithPath(begun);
+  Status status = WriteRows(batch);
+  if (status.ok()) status = Commit();
+  if (!status.ok()) RollBack();
+  return WithPath(status);
+}
+
+Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
+  for (const StoredSignIn& row : batch.signIns) {
+    if (Status s = WriteSignIn(row); !s.ok())
+      return s.WithContext("sign-in '" + row.signIn.id + "'");
+  }
+  for (const StoredDetection& row : batch.detections) {
+    if (Status s = WriteDetection(row); !s.ok()) {
+      return s.WithContext("detection '" + row.detection.id + "'");
+    }
+  }
+  for (const StoredRiskyUser& row : batch.riskyUsers) {
+    if (Status s = WriteRiskyUser(row); !s.ok()) {
+      return s.WithContext("risky user '" + row.user.id + "'");
+    }
+  }
+  for (const StoredHistoryItem& row : batch.history) {
+    if (Status s = WriteHistory(row); !s.ok()) {
+      return s.WithContext("history item '" + row.item.id + "'");
+    }
+  }
+  for (const StateBlob& row : batch.profiles) {
+    if (Status s = WriteBlob(upsertProfile_, row); !s.ok()) {
+      return s.WithContext("profile '" + row.key + "'");
+    }
+  }
+  for (const StateBlob& row : batch.state) {
+    if (Status s = WriteBlob(upsertState_, row); !s.ok()) {
+      return s.WithContext("state '" + row.key + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqliteRiskStore::WriteSignIn(const StoredSignIn& row) {
+  const SignIn& s = row.signIn;
+  eventTypes_ = JoinComma(s.riskEventTypes_v2);
+  SqliteStatement& st = insertSignIn_;
+  st.BindText(1, s.id);
+  st.BindInt(2, s.createdDateTime);
+  st.BindText(3, s.userId);
+  st.BindText(4, s.userPrincipalName);
+  st.BindText(5, s.appId);
+  st.BindText(6, s.appDisplayName);
+  st.BindText(7, s.ipAddress);
+  st.BindText(8, s.location.countryOrRegion);
+  st.BindText(9, ToString(s.riskLevelDuringSignIn));
+  st.BindText(10, ToString(s.riskLevelAggregated));
+  st.BindText(11, ToString(s.riskState));
+  st.BindText(12, ToString(s.riskDetail));
+  st.BindInt(13, s.isInteractive ? 1 : 0);
+  st.BindInt(14, s.status.errorCode);
+  st.BindText(15, eventTypes_);
+  st.BindText(16, row.graphJson);
+  return st.Run();
+}
+
+Status SqliteRiskStore::WriteDetection(const StoredDetection& row) {
+  const RiskDetection& d = row.detection;
+  SqliteStatement& st = upsertDetection_;
+  st.BindText(1, d.id);
+  st.BindText(2, d.riskEventType);
+  st.BindText(3, ToString(d.riskLevel));
+  st.BindText(4, ToString(d.riskState));
+  st.BindText(5, ToString(d.riskDetail));
+  st.BindText(6, ToString(d.detectionTimingType));
+  st.BindText(7, d.userId);
+  st.BindText(8, d.requestId);
+  st.BindText(9, d.ipAddress);
+  st.BindInt(10, d.activityDateTime);
+  st.BindInt(11, d.detectedDateTime);
+  st.BindInt(12, d.lastUpdatedDateTime);
+  st.BindText(13, row.graphJson);
+  return st.Run();
+}
+
+Status SqliteRiskStore::WriteRiskyUser(const StoredRiskyUser& row) {
+  const RiskyUser& u = row.user;
+  SqliteStatement& st = upsertRiskyUser_;
+  st.BindText(1, u.id);
+  st.BindText(2, ToString(u.riskLevel));
+  st.BindText(3, ToString(u.riskState));
+  st.BindText(4, ToString(u.riskDetail));
+  st.BindInt(5, u.riskLastUpdatedDateTime);
+  st.BindText(6, u.userPrincipalName);
+  st.BindText(7, u.userDisplayName);
+  st.BindText(8, row.graphJson);
+  return st.Run();
+}
+
+Status SqliteRiskStore::WriteHistory(const StoredHistoryItem& row) {
+  SqliteStatement& st = insertHistory_;
+  st.BindText(1, row.item.id);
+  st.BindText(2, row.item.user.id);
+  st.BindInt(3, row.item.user.riskLastUpdatedDateTime);
+  st.BindText(4, row.graphJson);
+  return st.Run();
+}
+
+Status SqliteRiskStore::WriteBlob(SqliteStatement& statement, const StateBlob& row) {
+  statement.BindText(1, row.key);
+  // Stored as BLOB: profiles are opaque bytes, not necessarily UTF-8.
+  sqlite3_bind_blob64(statement.get(), 2, row.value.data(), row.value.size(), SQLITE_STATIC);
+  return statement.Run();
+}
+
+Status SqliteRiskStore::Commit() { return commit_.Run(); }
+
+void SqliteRiskStore::RollBack() {
+  // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back; a second
+  // ROLLBACK would only add a confusing "no transaction is active" error.
+  if (sqlite3_get_autocommit(db_.get()) == 0) rollback_.Run();
+}
+
+Status SqliteRiskStore::BeginBulkLoad() { return WithPath(sqlite::DropSignInIndices(db_)); }
+
+Status SqliteRiskStore::EndBulkLoad() { return WithPath(sqlite::CreateSignInIndices(db_)); }
+
+Result<std::int64_t> SqliteRiskStore::RunDelete(SqliteStatement& statement, EventTime cutoff) {
+  statement.BindInt(1, cutoff);
+  if (Status ran = statement.Run(); !ran.ok()) return ran;
+  return static_cast<std::int64_t>(sqlite3_changes64(db_.get()));
+}
+
+Result<RetentionResult> SqliteRiskStore::ApplyRetention(EventTime now,
+                                                        const RetentionPolicy& policy) {
+  if (Status begun = begin_.Run(); !begun.ok()) return WithPath(begun);
+  RetentionResult result;
+  Status status;
+  const std::pair<std::pair<SqliteStatement*, std::int64_t>, std::int64_t*> deletes[] = {
+      {{&deleteSignIns_, policy.signInDays}, &result.signInsDeleted},
+      {{&deleteDetections_, policy.detectionDays}, &result.detectionsDeleted},
+      {{&deleteHistory_, policy.historyDays}, &result.historyDeleted},
+  };
+  for (const auto& [what, count] : deletes) {
+    auto deleted = RunDelete(*what.first, now - what.second * kMicrosPerDay);
+    if (!deleted.ok()) {
+      status = deleted.status();
+      break;
+    }
+    *count = *deleted;
+  }
+  if (status.ok()) status = Commit();
+  if (!status.ok()) {
+    RollBack();
+    return WithPath(status.WithContext("applying retention"));
+  }
+  return result;
+}
+
+template <typename Row>
+Status SqliteRiskStore::Scan(SqliteStatement& statement, Row row) {
+  for (;;) {
+    auto stepped = statement.Step();
+    if (!stepped.ok()) return WithPath(stepped.status());
+    if (!*stepped) break;
+    if (Status visited = row(); !visited.ok()) {
+      statement.Reset();
+      return WithPath(visited);
+    }
+  }
+  statement.Reset();
+  return Status::Ok();
+}
+
+Status SqliteRiskStore::ForEachSignInId(const std::function<void(std::string_view id)>& visit) {
+  return Scan(selectSignInIds_, [&] {
+    visit(selectSignInIds_.ColumnText(0));
+    return Status::Ok();
+  });
+}
+
+Status SqliteRiskStore::ForEachProfile(
+    const std::function<void(std::string_view userId, std::string_view blob)>& visit) {
+  SqliteStatement& st = selectProfiles_;
+  return Scan(st, [&] {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(st.get(), 1));
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 1));
+    visit(st.ColumnText(0), data == nullptr ? std::string_view() : std::string_view(data, size));
+    return Status::Ok();
+  });
+}
+
+Status SqliteRiskStore::ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) {
+  SqliteStatement& st = selectRiskyUsers_;
+  RiskyUser user;
+  return Scan(st, [&]() -> Status {
+    user.id = st.ColumnText(0);
+    if (Status s =
+            ParseColumn(ParseRiskLevel, st.ColumnText(1), "riskLevel", user.id, user.riskLevel);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s =
+            ParseColumn(ParseRiskState, st.ColumnText(2), "riskState", user.id, user.riskState);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s =
+            ParseColumn(ParseRiskDetail, st.ColumnText(3), "riskDetail", user.id, user.riskDetail);
+        !s.ok()) {
+      return s;
+    }
+    user.riskLastUpdatedDateTime = st.ColumnInt(4);
+    user.userPrincipalName = st.ColumnText(5);
+    user.userDisplayName = st.ColumnText(6);
+    visit(user);
+    return Status::Ok();
+  });
+}
+
+Status SqliteRiskStore::ForEachActiveDetection(
+    const std::function<void(const RiskDetection&)>& visit) {
+  SqliteStatement& st = selectActiveDetections_;
+  return Scan(st, [&]() -> Status {
+    RiskDetection d;
+    d.id = st.ColumnText(0);
+    d.riskEventType = st.ColumnText(1);
+    if (Status s = ParseColumn(ParseRiskLevel, st.ColumnText(2), "riskLevel", d.id, d.riskLevel);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = ParseColumn(ParseRiskState, st.ColumnText(3), "riskState", d.id, d.riskState);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = ParseColumn(ParseRiskDetail, st.ColumnText(4), "riskDetail", d.id, d.riskDetail);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = ParseColumn(ParseDetectionTimingType, st.ColumnText(5), "detectionTimingType",
+                               d.id, d.detectionTimingType);
+        !s.ok()) {
+      return s;
+    }
+    d.userId = st.ColumnText(6);
+    d.requestId = st.ColumnText(7);
+    d.ipAddress = st.ColumnText(8);
+    d.activityDateTime = st.ColumnInt(9);
+    d.detectedDateTime = st.ColumnInt(10);
+    d.lastUpdatedDateTime = st.ColumnInt(11);
+    // Every stored detection came from a sign-in or a user-level signal; the request id tells
+    // which, as in Graph where requestId is null for user-level detections.
+    d.activity = d.requestId.empty() ? ActivityType::user : ActivityType::signin;
+    visit(d);
+    return Status::Ok();
+  });
+}
+
+Result<std::string> SqliteRiskStore::GetState(std::string_view key) {
+  SqliteStatement& st = selectState_;
+  st.BindText(1, key);
+  std::string value;
+  Status status = Scan(st, [&] {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(st.get(), 0));
+    if (data != nullptr)
+      value.assign(data, static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 0)));
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return value;
+}
+
+Result<std::int64_t> SqliteRiskStore::CountWith(SqliteStatement& statement) {
+  std::int64_t count = 0;
+  Status status = Scan(statement, [&] {
+    count = statement.ColumnInt(0);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return count;
+}
+
+Result<std::int64_t> SqliteRiskStore::CountHistory(std::string_view userId) {
+  countHistory_.BindText(1, userId);
+  return CountWith(countHistory_);
+}
+
+Result<std::int64_t> SqliteRiskStore::CountSignIns() { return CountWith(countSignIns_); }
+Result<std::int64_t> SqliteRiskStore::CountDetections() { return CountWith(countDetections_); }
+Result<std::int64_t> SqliteRiskStore::CountRiskyUsers() { return CountWith(countRiskyUsers_); }
+
+// Connection settings that are not stored in the file and so are applied on every open.
+Status Configure(const SqliteDatabase& db, const SqliteOptions& options) {
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  const std::string pragmas =
+      "PRAGMA cache_size = -" + std::to_string(options.cacheMegabytes * 1024) +
+      "; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = " + std::to_string(kMmapBytes) + ";";
+  if (Status s = db.Exec(pragmas.c_str()); !s.ok()) return s;
+  if (options.readOnly) return db.Exec("PRAGMA query_only = ON");
+  // Debian builds SQLite with SECURE_DELETE and with WAL defaulting to synchronous=FULL; neither
+  // buys anything here (retention purges need not zero pages, and NORMAL keeps batches atomic).
+  const std::string writer = "PRAGMA page_size = " + std::to_string(kPageSizeBytes) +
+                             "; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                             "PRAGMA secure_delete = OFF; PRAGMA journal_size_limit = " +
+                             std::to_string(kJournalSizeLimitBytes) + ";";
+  return db.Exec(writer.c_str());
+}
+
+Result<std::unique_ptr<RiskStore>> Open(const std::string& path, const SqliteOptions& options) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Status::InvalidInput(path + ": is a directory, not an SQLite database file");
+  }
+  if (options.readOnly && !std::filesystem::exists(path, error)) {
+    return Status::NotFound(path + ": no such store to open read-only");
+  }
+
+  sqlite3* raw = nullptr;
+  const int flags =
+      (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  SqliteDatabase db(raw);  // owns the handle even when opening failed
+  if (rc != SQLITE_OK) return StatusFromSqlite(raw, rc, path + ": opening");
+  sqlite3_extended_result_codes(db.get(), 1);
+
+  auto version = sqlite::CheckSchema(db);
+  if (!version.ok()) return version.status().WithContext(path);
+  if (options.readOnly && *version == 0) {
+    return Status::NotFound(path + ": the file holds no idguard store yet");
+  }
+  if (Status s = Configure(db, options); !s.ok()) return s.WithContext(path);
+  if (!options.readOnly) {
+    if (Status s = sqlite::MigrateSchema(db, *version); !s.ok()) return s.WithContext(path);
+    // Also repairs a bulk load that was interrupted before EndBulkLoad.
+    if (Status s = sqlite::CreateSignInIndices(db); !s.ok()) return s.WithContext(path);
+  }
+
+  auto store = std::make_unique<SqliteRiskStore>(std::move(db), path);
+  if (Status s = store->Prepare(); !s.ok()) return s.WithContext(path);
+  return std::unique_ptr<RiskStore>(std::move(store));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RiskStore>> OpenSqliteStore(const std::string& path,
+                                                   const SqliteOptions& options) {
+  return Open(path, options);
+}
+
+}  // namespace idguard

@@ -1,0 +1,259 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "idguard/store/risk_store.h"
+#include "store/sqlite/sqlite_schema.h"
+#include "store/sqlite/sqlite_statement.h"
+#include "unit/risk_store_conformance.h"
+
+namespace idguard::store_test {
+namespace {
+
+// A fresh temporary directory per test, removed afterwards; the store is one file inside it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "idguard-store-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Opens a second, plain connection to inspect the file the way an operator would.
+class Inspector {
+ public:
+  explicit Inspector(const std::filesystem::path& file) {
+    sqlite3* raw = nullptr;
+    sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    db_ = sqlite::SqliteDatabase(raw);
+  }
+  // One column of every row of `sql`, as text.
+  Result<std::vector<std::string>> Column(const std::string& sql, int column = 0) {
+    auto statement = sqlite::SqliteStatement::Prepare(db_.get(), sql);
+    if (!statement.ok()) return statement.status();
+    std::vector<std::string> values;
+    for (;;) {
+      auto row = statement->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      values.emplace_back(statement->ColumnText(column));
+    }
+    return values;
+  }
+  std::string One(const std::string& sql, int column = 0) {
+    auto values = Column(sql, column);
+    EXPECT_TRUE(values.ok()) << values.status().message();
+    return values.ok() && !values->empty() ? values->front() : "<none>";
+  }
+
+ private:
+  sqlite::SqliteDatabase db_;
+};
+
+class SqliteStoreFactory {
+ public:
+  Result<std::unique_ptr<RiskStore>> Open() { return OpenSqliteStore(file().string()); }
+  Result<std::string> IntegrityCheck() {
+    Inspector inspector(file());
+    auto rows = inspector.Column("PRAGMA integrity_check");
+    if (!rows.ok()) return rows.status();
+    std::string joined;
+    for (const std::string& row : *rows) joined += (joined.empty() ? "" : "\n") + row;
+    return joined;
+  }
+  std::filesystem::path file() const { return dir_.path() / "store.db"; }
+
+ private:
+  TempDir dir_;
+};
+
+}  // namespace
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, RiskStoreConformance, ::testing::Types<SqliteStoreFactory>);
+
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<RiskStore> Open(const SqliteOptions& options = {}) {
+    auto store = OpenSqliteStore(factory_.file().string(), options);
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+  std::set<std::string> SignInIndices() {
+    Inspector inspector(factory_.file());
+    auto names = inspector.Column(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'signins' "
+        "AND sql IS NOT NULL");
+    EXPECT_TRUE(names.ok()) << names.status().message();
+    return names.ok() ? std::set<std::string>(names->begin(), names->end())
+                      : std::set<std::string>{};
+  }
+  static std::set<std::string> AllSignInIndices() {
+    const auto names = sqlite::SignInIndexNames();
+    return {names.begin(), names.end()};
+  }
+
+  SqliteStoreFactory factory_;
+};
+
+TEST_F(SqliteStoreTest, NewFileIsWalWithSchemaVersionAndAllIndices) {
+  ASSERT_NE(Open(), nullptr);
+  Inspector inspector(factory_.file());
+  EXPECT_EQ(inspector.One("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(inspector.One("PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
+  EXPECT_EQ(inspector.One("PRAGMA application_id"), std::to_string(sqlite::kApplicationId));
+  EXPECT_EQ(SignInIndices(), AllSignInIndices());
+  auto tables = inspector.Column("SELECT name FROM sqlite_master WHERE type = 'table'");
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ(std::set<std::string>(tables->begin(), tables->end()),
+            (std::set<std::string>{"signins", "detections", "risky_users", "risky_user_history",
+                                   "profiles", "engine_state"}));
+}
+
+TEST_F(SqliteStoreTest, BulkLoadDropsSignInIndicesAndEndRestoresThem) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->BeginBulkLoad().ok());
+  EXPECT_TRUE(SignInIndices().empty());
+  // The id uniqueness stays: it is what keeps re-ingestion idempotent during a bulk load.
+  Inspector inspector(factory_.file());
+  EXPECT_EQ(inspector.One("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                          "tbl_name = 'signins' AND sql IS NULL"),
+            "1");
+  ASSERT_TRUE(store->EndBulkLoad().ok());
+  EXPECT_EQ(SignInIndices(), AllSignInIndices());
+}
+
+TEST_F(SqliteStoreTest, ReopenRebuildsIndicesAfterAnInterruptedBulkLoad) {
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->BeginBulkLoad().ok());
+    ASSERT_TRUE(store->Write(MakeNumberedBatch(0, 20)).ok());
+  }
+  EXPECT_TRUE(SignInIndices().empty());
+  ASSERT_NE(Open(), nullptr);
+  EXPECT_EQ(SignInIndices(), AllSignInIndices());
+}
+
+TEST_F(SqliteStoreTest, EnumColumnsHoldGraphSpellingsAndReportsUseIndices) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Write(MakeNumberedBatch(0, 5)).ok());
+  Inspector inspector(factory_.file());
+  EXPECT_EQ(inspector.One("SELECT count(*) FROM signins WHERE risk_level_aggregated = 'high' AND "
+                          "risk_state = 'atRisk' AND risk_level_during = 'medium'"),
+            "5");
+  EXPECT_EQ(inspector.One("SELECT risk_event_types FROM signins LIMIT 1"),
+            "unfamiliarFeatures,anonymizedIPAddress");
+  EXPECT_EQ(inspector.One("SELECT timing FROM detections"), "nearRealtime");
+  // EXPLAIN QUERY PLAN's fourth column describes each step; report filters must search an index.
+  const std::pair<const char*, const char*> queries[] = {
+      {"SELECT json FROM signins WHERE user_id = 'x' AND created_us > 0", "signins_user_time"},
+      {"SELECT json FROM signins WHERE risk_level_aggregated = 'high' AND created_us > 0",
+       "signins_level_time"},
+      {"SELECT json FROM detections WHERE user_id = 'x' AND detected_us > 0",
+       "detections_user_time"},
+      {"SELECT json FROM risky_user_history WHERE user_id = 'x' ORDER BY time_us",
+       "history_user_time"},
+  };
+  for (const auto& [query, index] : queries) {
+    const std::string plan = inspector.One(std::string("EXPLAIN QUERY PLAN ") + query, 3);
+    EXPECT_NE(plan.find(index), std::string::npos) << query << " -> " << plan;
+  }
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {
+  const std::string text = "user,ip\nalice,203.0.113.7\n" + std::string(4096, 'x');
+  std::ofstream(factory_.file()) << text;
+  auto store = OpenSqliteStore(factory_.file().string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(store.status().message().find(factory_.file().string()), std::string::npos)
+      << store.status().message();
+  EXPECT_NE(store.status().message().find("not a database"), std::string::npos)
+      << store.status().message();
+  std::stringstream content;
+  content << std::ifstream(factory_.file()).rdbuf();
+  EXPECT_EQ(content.str(), text);
+}
+
+TEST_F(SqliteStoreTest, RefusesADirectory) {
+  const auto dir = factory_.file().parent_path();
+  auto store = OpenSqliteStore(dir.string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find(dir.string()), std::string::npos)
+      << store.status().message();
+  EXPECT_NE(store.status().message().find("directory"), std::string::npos)
+      << store.status().message();
+}
+
+TEST_F(SqliteStoreTest, RefusesAnotherApplicationsDatabase) {
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(factory_.file().c_str(), &raw), SQLITE_OK);
+  sqlite::SqliteDatabase other(raw);
+  ASSERT_TRUE(other.Exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY)").ok());
+  auto store = OpenSqliteStore(factory_.file().string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("not created by idguard"), std::string::npos)
+      << store.status().message();
+  Inspector inspector(factory_.file());
+  EXPECT_EQ(inspector.One("SELECT count(*) FROM sqlite_master"), "1");
+}
+
+TEST_F(SqliteStoreTest, RefusesASchemaFromANewerBuild) {
+  ASSERT_NE(Open(), nullptr);
+  {
+    Inspector inspector(factory_.file());
+    inspector.One("PRAGMA user_version = " + std::to_string(sqlite::kSchemaVersion + 1));
+  }
+  auto store = OpenSqliteStore(factory_.file().string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("newer"), std::string::npos) << store.status().message();
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyOpenReadsButDoesNotWrite) {
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Write(MakeNumberedBatch(0, 3)).ok());
+  }
+  SqliteOptions options;
+  options.readOnly = true;
+  auto reader = Open(options);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->CountSignIns().value(), 3);
+  const Status write = reader->Write(MakeNumberedBatch(1, 3));
+  EXPECT_FALSE(write.ok());
+  EXPECT_EQ(reader->CountSignIns().value(), 3);
+}
+
+TEST_F(SqliteStoreTest, ReadOnlyOpenOfAMissingFileIsNotFound) {
+  SqliteOptions options;
+  options.readOnly = true;
+  auto store = OpenSqliteStore(factory_.file().string(), options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(factory_.file()));
+}
+
+}  // namespace
+}  // namespace idguard::store_test
