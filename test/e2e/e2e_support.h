@@ -17,7 +17,7 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-inline CommandResult Run(const std::string& arguments) {
+inline CommandResult RunIdguard(const std::string& arguments) {
   const std::string command = std::string(IDGUARD_BINARY) + " " + arguments + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");

@@ -50,7 +50,7 @@ class ReplayRunsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!HaveGeoData()) return;
     tenant_ = new TempDir("tenant");
-    auto result = Run("simulate --users 300 --days 20 --seed 11 --out " + (*tenant_ / "t") +
+    auto result = RunIdguard("simulate --users 300 --days 20 --seed 11 --out " + (*tenant_ / "t") +
                       DataDirArgument());
     ASSERT_EQ(result.exitCode, 0) << result.output;
   }
@@ -72,9 +72,9 @@ TempDir* ReplayRunsTest::tenant_ = nullptr;
 
 TEST_F(ReplayRunsTest, TwoRunsGiveByteIdenticalOutput) {
   TempDir dir("identical");
-  auto first = Run("replay --quiet" + Inputs() + " --db " + (dir / "a.db") + " --out " + (dir / "a"));
+  auto first = RunIdguard("replay --quiet" + Inputs() + " --db " + (dir / "a.db") + " --out " + (dir / "a"));
   ASSERT_EQ(first.exitCode, 0) << first.output;
-  auto second = Run("replay --quiet" + Inputs() + " --db " + (dir / "b.db") + " --out " + (dir / "b"));
+  auto second = RunIdguard("replay --quiet" + Inputs() + " --db " + (dir / "b.db") + " --out " + (dir / "b"));
   ASSERT_EQ(second.exitCode, 0) << second.output;
   for (const char* name : {"signIns.ndjson", "riskDetections.ndjson", "riskyUsers.ndjson",
                            "riskyUserHistory.ndjson"}) {
@@ -88,14 +88,14 @@ TEST_F(ReplayRunsTest, TwoRunsGiveByteIdenticalOutput) {
 TEST_F(ReplayRunsTest, ReingestingNeverDuplicates) {
   TempDir dir("reingest");
   const std::string db = dir / "db";
-  auto first = Run("replay --quiet --retention-signins-days 3650 --retention-detections-days 3650"
+  auto first = RunIdguard("replay --quiet --retention-signins-days 3650 --retention-detections-days 3650"
                    " --retention-history-days 3650" + Inputs() + " --db " + db + " --out " + (dir / "a"));
   ASSERT_EQ(first.exitCode, 0) << first.output;
   const auto sign_ins = CountRows(db, "signins");
   const auto detections = CountRows(db, "detections");
   const auto history = CountRows(db, "risky_user_history");
   EXPECT_EQ(static_cast<std::size_t>(sign_ins), ReadLines(dir.path() / "a" / "signIns.ndjson").size());
-  auto again = Run("replay" + Inputs() + " --db " + db + " --out " + (dir / "b"));
+  auto again = RunIdguard("replay" + Inputs() + " --db " + db + " --out " + (dir / "b"));
   ASSERT_EQ(again.exitCode, 0) << again.output;
   EXPECT_NE(again.output.find("duplicates skipped:  " + std::to_string(sign_ins)), std::string::npos)
       << again.output;
@@ -110,7 +110,7 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
   const std::string crash_db = dir / "crash.db";
   const std::string keep = " --retention-signins-days 3650 --retention-detections-days 3650"
                            " --retention-history-days 3650 --batch-size 2000";
-  auto clean = Run("replay --quiet" + keep + Inputs() + " --db " + clean_db + " --out " + (dir / "c"));
+  auto clean = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + clean_db + " --out " + (dir / "c"));
   ASSERT_EQ(clean.exitCode, 0) << clean.output;
 
   // Start a replay and kill it hard once some batches are committed.
@@ -141,7 +141,7 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
     EXPECT_GT(partial, 0);
     EXPECT_LT(partial, CountRows(clean_db, "signins")) << "the kill came after the last batch";
   }
-  auto rerun = Run("replay --quiet" + keep + Inputs() + " --db " + crash_db + " --out " + (dir / "r"));
+  auto rerun = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + crash_db + " --out " + (dir / "r"));
   ASSERT_EQ(rerun.exitCode, 0) << rerun.output;
   EXPECT_EQ(IntegrityCheck(crash_db), "ok");
   for (const char* table : {"signins", "detections", "risky_users", "risky_user_history", "profiles"}) {
