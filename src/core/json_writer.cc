@@ -44,7 +44,12 @@ void JsonWriter::EndArray() {
 void JsonWriter::Key(std::string_view name) {
   Separate();
   out_.push_back('"');
-  AppendEscaped(out_, name);
+  // Member names are written by idguard itself; escape them only when they need it.
+  if (name.find_first_of("\"\\") == std::string_view::npos) {
+    out_.append(name);
+  } else {
+    AppendEscaped(out_, name);
+  }
   out_.append("\":");
   after_key_ = true;
 }
