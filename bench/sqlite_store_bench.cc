@@ -127,7 +127,7 @@ StoreBatch MakeBatch(int size) {
   batch.signIns.reserve(size);
   for (int i = 0; i < size; ++i) {
     StoredSignIn row;
-    SignIn& s = row.signIn;
+    SignIn s;
     const std::uint64_t user = SplitMix(i) % 100'000;
     s.userId = Guid(user + (1ULL << 40));
     s.userDisplayName = "User " + std::to_string(user);
@@ -139,6 +139,7 @@ StoreBatch MakeBatch(int size) {
     s.correlationId = Guid(i + (1ULL << 42));
     s.id = Guid(i);  // placeholder of the final length; Renumber overwrites it in place
     row.graphJson = GraphJson(s);
+    row.signIn = SignInRow::TakeFrom(std::move(s));
     batch.signIns.push_back(std::move(row));
   }
   return batch;

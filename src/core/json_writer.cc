@@ -11,45 +11,46 @@ void JsonWriter::Separate() {
     after_key_ = false;
     return;
   }
-  if (!needs_comma_.empty()) {
-    if (needs_comma_.back()) out_.push_back(',');
-    needs_comma_.back() = true;
+  if (depth_ > 0) {
+    const std::uint64_t bit = std::uint64_t{1} << (depth_ - 1);
+    if ((needs_comma_ & bit) != 0) out_.push_back(',');
+    needs_comma_ |= bit;
   }
 }
 
 void JsonWriter::BeginObject() {
   Separate();
   out_.push_back('{');
-  needs_comma_.push_back(false);
+  assert(depth_ < 64 && "JSON nested deeper than 64 levels");
+  needs_comma_ &= ~(std::uint64_t{1} << depth_);
+  ++depth_;
 }
 
 void JsonWriter::EndObject() {
-  assert(!needs_comma_.empty() && "EndObject without BeginObject");
-  needs_comma_.pop_back();
+  assert(depth_ > 0 && "EndObject without BeginObject");
+  --depth_;
   out_.push_back('}');
 }
 
 void JsonWriter::BeginArray() {
   Separate();
   out_.push_back('[');
-  needs_comma_.push_back(false);
+  assert(depth_ < 64 && "JSON nested deeper than 64 levels");
+  needs_comma_ &= ~(std::uint64_t{1} << depth_);
+  ++depth_;
 }
 
 void JsonWriter::EndArray() {
-  assert(!needs_comma_.empty() && "EndArray without BeginArray");
-  needs_comma_.pop_back();
+  assert(depth_ > 0 && "EndArray without BeginArray");
+  --depth_;
   out_.push_back(']');
 }
 
 void JsonWriter::Key(std::string_view name) {
   Separate();
   out_.push_back('"');
-  // Member names are written by idguard itself; escape them only when they need it.
-  if (name.find_first_of("\"\\") == std::string_view::npos) {
-    out_.append(name);
-  } else {
-    AppendEscaped(out_, name);
-  }
+  assert(name.find_first_of("\"\\") == std::string_view::npos && "member names need no escaping");
+  out_.append(name);
   out_.append("\":");
   after_key_ = true;
 }

@@ -1,5 +1,5 @@
 // BatchWriter: persists StoreBatches on a background thread so storage overlaps with parsing
-// and detection. At most kMaxPending batches wait; Submit blocks beyond that, which bounds
+// and detection. At most kMaxPending batch waits (besides the one being written); Submit blocks beyond that, which bounds
 // memory. The first store error stops the writer and is reported by every later call.
 #pragma once
 
@@ -14,7 +14,7 @@ namespace idguard {
 
 class BatchWriter {
  public:
-  static constexpr std::size_t kMaxPending = 2;
+  static constexpr std::size_t kMaxPending = 1;
 
   explicit BatchWriter(RiskStore& store);
   ~BatchWriter();

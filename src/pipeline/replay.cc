@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <ostream>
+#include <thread>
 #include <unordered_set>
 
 #include "idguard/core/json_writer.h"
@@ -188,6 +189,65 @@ void WriteReject(OutputFile& rejects, const std::string& file, std::uint64_t lin
   rejects.WriteLine(json);
 }
 
+struct RecordError {
+  std::size_t record;
+  std::string reason;
+};
+
+struct ValidatedRecords {
+  std::vector<IndexEntry> entries;
+  std::vector<RecordError> errors;  // in record order
+};
+
+// Pass 1 for one file: parses records [first, end) to validate them and read their times. Large
+// files are split between two threads, each with its own parser; results are merged in record
+// order so errors and the index do not depend on thread timing. Without skip_invalid each half
+// stops at its first error and only the earliest error is kept.
+Result<ValidatedRecords> ValidateRecords(InputFile& input, std::size_t first,
+                                         std::uint32_t file_index, bool skip_invalid) {
+  const std::string_view document = input.file.data();
+  auto check_range = [&](RecordParser& parser, std::size_t begin, std::size_t end,
+                         ValidatedRecords& out) {
+    for (std::size_t r = begin; r < end; ++r) {
+      const RecordSpan& span = input.records[r];
+      auto parsed = parser.Parse(document.substr(span.offset, span.length));
+      if (!parsed.ok()) {
+        out.errors.push_back({r, parsed.status().message()});
+        if (!skip_invalid) return;
+        continue;
+      }
+      out.entries.push_back({parsed->createdDateTime, file_index, static_cast<std::uint32_t>(r)});
+    }
+  };
+  const std::size_t end = input.records.size();
+  constexpr std::size_t kParallelThreshold = 20'000;
+  ValidatedRecords head;
+  if (end - first < kParallelThreshold) {
+    check_range(*input.parser, first, end, head);
+  } else {
+    std::unique_ptr<RecordParser> second = MakeParser(input.format, input.isCsv);
+    if (input.isCsv) {
+      const RecordSpan& header = input.records.front();
+      Status s = static_cast<LogAnalyticsCsvParser*>(second.get())
+                     ->SetHeader(document.substr(header.offset, header.length));
+      if (!s.ok()) return s;
+    }
+    const std::size_t middle = first + (end - first) / 2;
+    ValidatedRecords tail;
+    std::thread worker([&] { check_range(*second, middle, end, tail); });
+    check_range(*input.parser, first, middle, head);
+    worker.join();
+    if (skip_invalid || head.errors.empty()) {
+      head.entries.insert(head.entries.end(), tail.entries.begin(), tail.entries.end());
+      head.errors.insert(head.errors.end(), std::make_move_iterator(tail.errors.begin()),
+                         std::make_move_iterator(tail.errors.end()));
+    }
+  }
+  if (!skip_invalid && head.errors.size() > 1) head.errors.resize(1);
+  input.file.DropBefore(document.size());
+  return head;
+}
+
 }  // namespace
 
 Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log) {
@@ -248,25 +308,21 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       first = 1;
     }
     const auto file_index = static_cast<std::uint32_t>(inputs.size());
-    for (std::size_t r = first; r < input.records.size(); ++r) {
-      const RecordSpan& span = input.records[r];
-      const std::string_view record = document.substr(span.offset, span.length);
-      ++summary.records;
-      auto parsed = input.parser->Parse(record);
-      if (!parsed.ok()) {
-        const std::string where = path + ":" + std::to_string(span.line);
-        if (!options.skipInvalid) {
-          return Status::InvalidInput(where + ": " + parsed.status().message() +
-                                      " (use --skip-invalid to skip bad records)");
-        }
-        ++summary.rejected;
-        WriteReject(*rejects, path, span.line, parsed.status().message(), record);
-        continue;
+    summary.records += input.records.size() - first;
+    auto checked = ValidateRecords(input, first, file_index, options.skipInvalid);
+    if (!checked.ok()) return checked.status();
+    for (const auto& error : checked->errors) {
+      const RecordSpan& span = input.records[error.record];
+      const std::string where = path + ":" + std::to_string(span.line);
+      if (!options.skipInvalid) {
+        return Status::InvalidInput(where + ": " + error.reason +
+                                    " (use --skip-invalid to skip bad records)");
       }
-      index.push_back({parsed->createdDateTime, file_index, static_cast<std::uint32_t>(r)});
-      if ((r & 0xFFFF) == 0) input.file.DropBefore(span.offset);
+      ++summary.rejected;
+      WriteReject(*rejects, path, span.line, error.reason,
+                  document.substr(span.offset, span.length));
     }
-    input.file.DropBefore(document.size());
+    index.insert(index.end(), checked->entries.begin(), checked->entries.end());
     inputs.push_back(std::move(input));
   }
   if (rejects) {
@@ -395,7 +451,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     sign_ins_out->WriteLine(json);
     emit_outcome(outcome);
     if (store) {
-      batch.signIns.push_back({std::move(sign_in), std::move(json)});
+      batch.signIns.push_back({SignInRow::TakeFrom(std::move(sign_in)), std::move(json)});
       if (batch.signIns.size() >= options.batchSize) {
         if (Status s = checkpoint(); !s.ok()) return s;
       }

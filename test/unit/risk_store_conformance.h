@@ -45,7 +45,7 @@ inline StoredSignIn MakeSignIn(const std::string& id, EventTime created, const s
   row.signIn.appId = "app-1";
   row.signIn.appDisplayName = "Office 365";
   row.signIn.ipAddress = "203.0.113.7";
-  row.signIn.location.countryOrRegion = "NL";
+  row.signIn.countryOrRegion = "NL";
   row.signIn.riskLevelAggregated = RiskLevel::high;
   row.signIn.riskLevelDuringSignIn = RiskLevel::medium;
   row.signIn.riskState = RiskState::atRisk;

@@ -124,8 +124,8 @@ TEST_F(SqliteStoreTest, NewFileIsWalWithSchemaVersionAndAllIndices) {
   auto tables = inspector.Column("SELECT name FROM sqlite_master WHERE type = 'table'");
   ASSERT_TRUE(tables.ok());
   EXPECT_EQ(std::set<std::string>(tables->begin(), tables->end()),
-            (std::set<std::string>{"signins", "detections", "risky_users", "risky_user_history",
-                                   "profiles", "engine_state"}));
+            (std::set<std::string>{"signins", "signin_documents", "detections", "risky_users",
+                                   "risky_user_history", "profiles", "engine_state"}));
 }
 
 TEST_F(SqliteStoreTest, BulkLoadDropsSignInIndicesAndEndRestoresThem) {
@@ -167,8 +167,8 @@ TEST_F(SqliteStoreTest, EnumColumnsHoldGraphSpellingsAndReportsUseIndices) {
   EXPECT_EQ(inspector.One("SELECT timing FROM detections"), "nearRealtime");
   // EXPLAIN QUERY PLAN's fourth column describes each step; report filters must search an index.
   const std::pair<const char*, const char*> queries[] = {
-      {"SELECT json FROM signins WHERE user_id = 'x' AND created_us > 0", "signins_user_time"},
-      {"SELECT json FROM signins WHERE risk_level_aggregated = 'high' AND created_us > 0",
+      {"SELECT id FROM signins WHERE user_id = 'x' AND created_us > 0", "signins_user_time"},
+      {"SELECT id FROM signins WHERE risk_level_aggregated = 'high' AND created_us > 0",
        "signins_level_time"},
       {"SELECT json FROM detections WHERE user_id = 'x' AND detected_us > 0",
        "detections_user_time"},
@@ -253,6 +253,28 @@ TEST_F(SqliteStoreTest, ReadOnlyOpenOfAMissingFileIsNotFound) {
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(factory_.file()));
+}
+
+TEST_F(SqliteStoreTest, SignInDocumentsAreStoredOnceAndLeaveWithTheirSignIn) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  batch.signIns.push_back(MakeSignIn("old", kNow - 40 * kDay, "u1"));
+  batch.signIns.push_back(MakeSignIn("new", kNow, "u1"));
+  ASSERT_TRUE(store->Write(batch).ok());
+  StoreBatch again;
+  again.signIns.push_back(MakeSignIn("new", kNow, "u1"));
+  again.signIns.back().graphJson = R"({"id":"new","changed":true})";
+  ASSERT_TRUE(store->Write(again).ok());
+  Inspector inspector(factory_.file());
+  EXPECT_EQ(inspector.One("SELECT COUNT(*) FROM signin_documents"), "2");
+  EXPECT_EQ(inspector.One("SELECT d.json FROM signins s JOIN signin_documents d "
+                          "ON d.signin_rowid = s.rowid WHERE s.id = 'new'"),
+            R"({"id":"new"})");
+  auto removed = store->ApplyRetention(kNow, RetentionPolicy{});
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(removed->signInsDeleted, 1);
+  EXPECT_EQ(inspector.One("SELECT COUNT(*) FROM signin_documents"), "1");
 }
 
 }  // namespace

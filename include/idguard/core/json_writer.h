@@ -26,7 +26,8 @@ class JsonWriter {
   void BeginArray();
   void EndArray();
 
-  // Object member name; must be followed by exactly one value.
+  // Object member name; must be followed by exactly one value. Names are idguard's own constants
+  // and are written without escaping.
   void Key(std::string_view name);
 
   void String(std::string_view value);
@@ -56,8 +57,10 @@ class JsonWriter {
  private:
   void Separate();
   std::string& out_;
-  // One flag per open container: true when the next value needs a leading comma.
-  std::vector<bool> needs_comma_;
+  // Bit d of needs_comma_ is set when the container at depth d already holds a value, so the next
+  // one needs a leading comma. 64 levels are far more than any Graph document nests.
+  std::uint64_t needs_comma_ = 0;
+  int depth_ = 0;
   bool after_key_ = false;
 };
 

@@ -35,7 +35,7 @@ struct ReplayOptions {
   std::vector<std::string> geoipFiles;
   std::vector<std::string> asnFiles;
   std::string userAgentRegexes;
-  std::size_t batchSize = 100'000;  // sign-ins per persistence transaction
+  std::size_t batchSize = 50'000;  // sign-ins per persistence transaction
   RetentionPolicy retention;
   bool progress = false;  // progress bar on stderr
 };

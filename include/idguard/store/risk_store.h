@@ -24,8 +24,30 @@
 
 namespace idguard {
 
+// The columns a sign-in is stored and filtered by; the rest lives in its Graph JSON. Kept lean
+// because whole batches of these wait in memory for the writer.
+struct SignInRow {
+  std::string id;
+  EventTime createdDateTime = 0;
+  std::string userId;
+  std::string userPrincipalName;
+  std::string appId;
+  std::string appDisplayName;
+  std::string ipAddress;
+  std::string countryOrRegion;
+  RiskLevel riskLevelDuringSignIn = RiskLevel::none;
+  RiskLevel riskLevelAggregated = RiskLevel::none;
+  RiskState riskState = RiskState::none;
+  RiskDetail riskDetail = RiskDetail::none;
+  bool isInteractive = true;
+  std::int32_t errorCode = 0;
+  std::vector<std::string> riskEventTypes_v2;
+  // Moves the stored columns out of a sign-in the caller is done with.
+  static SignInRow TakeFrom(SignIn&& sign_in);
+};
+
 struct StoredSignIn {
-  SignIn signIn;
+  SignInRow signIn;
   std::string graphJson;
 };
 

@@ -33,19 +33,24 @@ using sqlite::StatusFromSqlite;
 constexpr int kBusyTimeoutMs = 5000;
 // Only takes effect when the file is created. 4 KiB matches the OS page; larger pages measured
 // slower because every random insert into the id index dirties (and commits) a whole page.
-constexpr int kPageSizeBytes = 4096;
-// Reads go through the OS page cache without copies; also speeds index rebuilds after a bulk load.
-constexpr std::int64_t kMmapBytes = std::int64_t{1} << 30;
+constexpr int kPageSizeBytes = 8192;
+// Reads go through the OS page cache without copies. Kept small: mapped pages count towards the
+// process's resident memory, and a replay's memory budget matters more than read speed.
+constexpr std::int64_t kMmapBytes = std::int64_t{64} << 20;
 // Caps the WAL file left behind after a checkpoint. Large enough to hold a 100k-row batch, so the
 // file is not truncated and regrown on every batch (measurably slower with 64 MiB), small enough
 // that a quiet store does not keep hundreds of megabytes of stale log.
 constexpr std::int64_t kJournalSizeLimitBytes = std::int64_t{256} << 20;
 
+constexpr const char* kInsertSignInDocument = R"sql(
+INSERT INTO signin_documents (signin_rowid, json) VALUES (?1, ?2)
+)sql";
+
 constexpr const char* kInsertSignIn = R"sql(
 INSERT INTO signins (id, created_us, user_id, user_principal_name, app_id, app_display_name,
   ip_address, country, risk_level_during, risk_level_aggregated, risk_state, risk_detail,
-  is_interactive, error_code, risk_event_types, json)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+  is_interactive, error_code, risk_event_types)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
 ON CONFLICT (id) DO NOTHING
 )sql";
 
@@ -167,7 +172,7 @@ class SqliteRiskStore final : public RiskStore {
   std::string eventTypes_;  // reused buffer for the comma-joined riskEventTypes_v2
 
   SqliteStatement begin_, commit_, rollback_;
-  SqliteStatement insertSignIn_, upsertDetection_, upsertRiskyUser_, insertHistory_;
+  SqliteStatement insertSignIn_, insertSignInDocument_, upsertDetection_, upsertRiskyUser_, insertHistory_;
   SqliteStatement upsertProfile_, upsertState_;
   SqliteStatement deleteSignIns_, deleteDetections_, deleteHistory_;
   SqliteStatement selectSignInIds_, selectProfiles_, selectRiskyUsers_, selectActiveDetections_;
@@ -180,6 +185,7 @@ Status SqliteRiskStore::Prepare() {
       {&commit_, "COMMIT"},
       {&rollback_, "ROLLBACK"},
       {&insertSignIn_, kInsertSignIn},
+      {&insertSignInDocument_, kInsertSignInDocument},
       {&upsertDetection_, kUpsertDetection},
       {&upsertRiskyUser_, kUpsertRiskyUser},
       {&insertHistory_, kInsertHistory},
@@ -249,7 +255,7 @@ Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
 }
 
 Status SqliteRiskStore::WriteSignIn(const StoredSignIn& row) {
-  const SignIn& s = row.signIn;
+  const SignInRow& s = row.signIn;
   eventTypes_ = JoinComma(s.riskEventTypes_v2);
   SqliteStatement& st = insertSignIn_;
   st.BindText(1, s.id);
@@ -259,16 +265,20 @@ Status SqliteRiskStore::WriteSignIn(const StoredSignIn& row) {
   st.BindText(5, s.appId);
   st.BindText(6, s.appDisplayName);
   st.BindText(7, s.ipAddress);
-  st.BindText(8, s.location.countryOrRegion);
+  st.BindText(8, s.countryOrRegion);
   st.BindText(9, ToString(s.riskLevelDuringSignIn));
   st.BindText(10, ToString(s.riskLevelAggregated));
   st.BindText(11, ToString(s.riskState));
   st.BindText(12, ToString(s.riskDetail));
   st.BindInt(13, s.isInteractive ? 1 : 0);
-  st.BindInt(14, s.status.errorCode);
+  st.BindInt(14, s.errorCode);
   st.BindText(15, eventTypes_);
-  st.BindText(16, row.graphJson);
-  return st.Run();
+  if (Status s = st.Run(); !s.ok()) return s;
+  if (sqlite3_changes(db_.get()) == 0) return Status::Ok();  // already stored: keep the first
+  SqliteStatement& doc = insertSignInDocument_;
+  doc.BindInt(1, sqlite3_last_insert_rowid(db_.get()));
+  doc.BindText(2, row.graphJson);
+  return doc.Run();
 }
 
 Status SqliteRiskStore::WriteDetection(const StoredDetection& row) {

@@ -1,0 +1,25 @@
+#include "idguard/store/risk_store.h"
+
+namespace idguard {
+
+SignInRow SignInRow::TakeFrom(SignIn&& sign_in) {
+  SignInRow row;
+  row.id = std::move(sign_in.id);
+  row.createdDateTime = sign_in.createdDateTime;
+  row.userId = std::move(sign_in.userId);
+  row.userPrincipalName = std::move(sign_in.userPrincipalName);
+  row.appId = std::move(sign_in.appId);
+  row.appDisplayName = std::move(sign_in.appDisplayName);
+  row.ipAddress = std::move(sign_in.ipAddress);
+  row.countryOrRegion = std::move(sign_in.location.countryOrRegion);
+  row.riskLevelDuringSignIn = sign_in.riskLevelDuringSignIn;
+  row.riskLevelAggregated = sign_in.riskLevelAggregated;
+  row.riskState = sign_in.riskState;
+  row.riskDetail = sign_in.riskDetail;
+  row.isInteractive = sign_in.isInteractive;
+  row.errorCode = sign_in.status.errorCode;
+  row.riskEventTypes_v2 = std::move(sign_in.riskEventTypes_v2);
+  return row;
+}
+
+}  // namespace idguard
