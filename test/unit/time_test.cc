@@ -44,5 +44,16 @@ TEST(TimeTest, EpochRoundTrip) {
   EXPECT_EQ(*ParseTimestamp("1970-01-02T00:00:00Z"), kMicrosPerDay);
 }
 
+TEST(TimeTest, CivilFromDaysInvertsDaysFromCivil) {
+  for (std::int64_t days : {-719468LL, -1LL, 0LL, 59LL, 11016LL, 20727LL, 2932896LL}) {
+    const CivilDate date = CivilFromDays(days);
+    EXPECT_EQ(DaysFromCivil(date.year, date.month, date.day), days) << days;
+  }
+  const CivilDate leap = CivilFromDays(DaysFromCivil(2024, 2, 29));
+  EXPECT_EQ(leap.year, 2024);
+  EXPECT_EQ(leap.month, 2U);
+  EXPECT_EQ(leap.day, 29U);
+}
+
 }  // namespace
 }  // namespace idguard

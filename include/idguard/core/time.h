@@ -29,6 +29,12 @@ void AppendTimestamp(std::string& out, EventTime time);
 
 // Days since the epoch for a civil date (proleptic Gregorian), and the inverse.
 std::int64_t DaysFromCivil(std::int64_t year, unsigned month, unsigned day);
+struct CivilDate {
+  std::int64_t year;
+  unsigned month;  // 1-12
+  unsigned day;    // 1-31
+};
+CivilDate CivilFromDays(std::int64_t days);
 
 // A source of "now" for code paths that are not driven by an event (retention, servers).
 // Replays inject the latest event time; tests inject fixed values.
