@@ -1,9 +1,12 @@
 // idguard: identity protection for any identity provider. See `idguard --help`.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <exception>
+
 #include "cli/commands.h"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   CLI::App app{"idguard: detects identity risk in sign-ins and decides what a risky sign-in must do"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "idguard 0.1.0");
@@ -11,4 +14,8 @@ int main(int argc, char** argv) {
   idguard::cli::RegisterSimulateCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
+} catch (const std::exception& error) {
+  // CLI11 reports its own errors inside CLI11_PARSE; anything else is a bug worth a clear line.
+  std::fprintf(stderr, "idguard: unexpected error: %s\n", error.what());
+  return 1;
 }

@@ -11,7 +11,7 @@ std::string HexDigest(const EVP_MD* md, std::string_view data) {
   EVP_Digest(data.data(), data.size(), digest, &length, md, nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(length * 2);
+  hex.reserve(std::size_t{length} * 2);
   for (unsigned int i = 0; i < length; ++i) {
     hex.push_back(kHex[digest[i] >> 4]);
     hex.push_back(kHex[digest[i] & 0xF]);

@@ -83,7 +83,7 @@ std::optional<EventTime> ParseIso(std::string_view text) {
         if (!ReadNumber(text, pos, 2, 2, oh)) return std::nullopt;
         Expect(text, pos, ':');
         ReadNumber(text, pos, 2, 2, om);
-        offset_minutes = (zone == '+' ? 1 : -1) * (oh * 60 + om);
+        offset_minutes = (zone == '+' ? 1 : -1) * (std::int64_t{oh} * 60 + om);
       }
     }
   }

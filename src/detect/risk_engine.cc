@@ -7,7 +7,7 @@
 namespace idguard {
 
 RiskEngine::RiskEngine(DetectorConfig config)
-    : config_(std::move(config)), detectors_(CreateDetectors(config_)) {}
+    : config_(config), detectors_(CreateDetectors(config_)) {}
 
 RiskDetection RiskEngine::MakeDetection(const SignIn& sign_in, Finding&& finding) const {
   RiskDetection detection;

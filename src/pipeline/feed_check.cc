@@ -13,12 +13,18 @@ Status CheckFeeds(const std::vector<std::pair<std::string, std::string>>& feeds,
                                                              "threat-actor", "leaked-credentials"};
   for (const auto& [kind, path] : feeds) {
     if (std::find(kKinds.begin(), kKinds.end(), kind) == kKinds.end()) {
-      return Status::InvalidInput("--feed " + kind + "=" + path +
-                                  ": unknown feed kind (expected anonymizer, malicious-ip, "
-                                  "threat-actor or leaked-credentials)");
+      std::string message = "--feed ";
+      message.append(kind).append("=").append(path).append(
+          ": unknown feed kind (expected anonymizer, malicious-ip, threat-actor or "
+          "leaked-credentials)");
+      return Status::InvalidInput(message);
     }
     std::ifstream file(path);
-    if (!file) return Status::IoError("--feed " + kind + ": cannot read " + path);
+    if (!file) {
+      std::string message = "--feed ";
+      message.append(kind).append(": cannot read ").append(path);
+      return Status::IoError(message);
+    }
     std::size_t entries = 0;
     std::string line;
     while (std::getline(file, line)) {

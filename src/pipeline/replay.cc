@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 using WallClock = std::chrono::steady_clock;  // progress and elapsed time only
 
 constexpr std::string_view kOrganizationStateKey = "organizationProfile";
-constexpr std::size_t kMaxRejectedRecordBytes = 16 * 1024;
+constexpr std::size_t kMaxRejectedRecordBytes = std::size_t{16} * 1024;
 
 // One input file with its records and the parser that reads them.
 struct InputFile {

@@ -1,6 +1,7 @@
 #include "idguard/simulate/tenant_simulator.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -75,7 +76,9 @@ class TenantSimulatorTest : public ::testing::Test {
 
   static std::string Simulate(SimulateOptions options, const std::string& name,
                               SimulateSummary* summary) {
-    const fs::path dir = fs::path(::testing::TempDir()) / ("idguard_simulate_" + name);
+    // The process id keeps parallel test processes (ctest -j) out of each other's folders.
+    const fs::path dir = fs::path(::testing::TempDir()) /
+                         ("idguard_simulate_" + name + "_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     options.outputDirectory = dir.string();
     SimulateSummary local;
