@@ -138,12 +138,11 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
       break;
     }
   }
+  ASSERT_TRUE(killed_mid_run) << "the replay finished before it could be killed";
   EXPECT_EQ(IntegrityCheck(crash_db), "ok");
   const auto partial = CountRows(crash_db, "signins");
-  if (killed_mid_run) {
-    EXPECT_GT(partial, 0);
-    EXPECT_LT(partial, CountRows(clean_db, "signins")) << "the kill came after the last batch";
-  }
+  EXPECT_GT(partial, 0);
+  EXPECT_LT(partial, CountRows(clean_db, "signins")) << "the kill came after the last batch";
   auto rerun = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + crash_db + " --out " + (dir / "r"));
   ASSERT_EQ(rerun.exitCode, 0) << rerun.output;
   EXPECT_EQ(IntegrityCheck(crash_db), "ok");
