@@ -54,11 +54,12 @@ MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
 }
 
-void MappedFile::DropBefore(std::size_t offset) const {
+void MappedFile::DropRange(std::size_t begin, std::size_t end) const {
   if (data_ == nullptr) return;
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  const std::size_t length = std::min(offset, size_) / page * page;
-  if (length > 0) ::madvise(const_cast<char*>(data_), length, MADV_DONTNEED);
+  const std::size_t first = (begin + page - 1) / page * page;  // never a page still partly needed
+  const std::size_t last = std::min(end, size_) / page * page;
+  if (last > first) ::madvise(const_cast<char*>(data_) + first, last - first, MADV_DONTNEED);
 }
 
 }  // namespace idguard

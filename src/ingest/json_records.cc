@@ -119,7 +119,8 @@ Status ExpandContainer(std::string_view document, std::size_t begin, std::size_t
 
 }  // namespace
 
-Status SplitJsonRecords(std::string_view document, std::vector<RecordSpan>& records) {
+Status SplitJsonRecords(std::string_view document, std::vector<RecordSpan>& records,
+                        const ScanProgress& progress) {
   LineCounter lines(document);
   std::size_t pos = SkipSpace(document, SkipBom(document));
   if (pos >= document.size()) return Status::Ok();
@@ -163,6 +164,9 @@ Status SplitJsonRecords(std::string_view document, std::vector<RecordSpan>& reco
       } else {
         records.push_back({begin, static_cast<std::uint32_t>(end - begin), line_number});
       }
+    }
+    if (progress && line_start / kScanProgressInterval != line_end / kScanProgressInterval) {
+      progress(line_start);
     }
     line_start = line_end + 1;
   }

@@ -208,8 +208,13 @@ Result<ValidatedRecords> ValidateRecords(InputFile& input, std::size_t first,
   const std::string_view document = input.file.data();
   auto check_range = [&](RecordParser& parser, std::size_t begin, std::size_t end,
                          ValidatedRecords& out) {
+    std::size_t released = begin < end ? input.records[begin].offset : 0;
     for (std::size_t r = begin; r < end; ++r) {
       const RecordSpan& span = input.records[r];
+      if ((r & 0x3FFF) == 0) {  // keep resident memory bounded on large inputs
+        input.file.DropRange(released, span.offset);
+        released = span.offset;
+      }
       auto parsed = parser.Parse(document.substr(span.offset, span.length));
       if (!parsed.ok()) {
         out.errors.push_back({r, parsed.status().message()});
@@ -282,8 +287,12 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     const InputFormat detected = DetectInputFormat(document, input.isCsv);
     input.format = options.format.value_or(detected);
     input.parser = MakeParser(input.format, input.isCsv);
-    Status split = input.isCsv ? SplitCsvRecords(document, input.records)
-                               : SplitJsonRecords(document, input.records);
+    const MappedFile& mapped_file = input.file;
+    const ScanProgress release = [&mapped_file](std::uint64_t offset) {
+      mapped_file.DropBefore(offset);
+    };
+    Status split = input.isCsv ? SplitCsvRecords(document, input.records, release)
+                               : SplitJsonRecords(document, input.records, release);
     if (!split.ok()) return split.WithContext(path);
     std::size_t first = 0;
     if (input.isCsv) {
@@ -345,7 +354,11 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   std::unique_ptr<RiskStore> store;
   bool bulk_load = false;
   if (options.useStore) {
-    auto opened = OpenSqliteStore(options.dbPath);
+    SqliteOptions sqlite_options;
+    // The replay streams: a page cache that holds the id index (~60 bytes per sign-in) is enough,
+    // and every megabyte here counts against the replay's memory budget.
+    sqlite_options.cacheMegabytes = 128;
+    auto opened = OpenSqliteStore(options.dbPath, sqlite_options);
     if (!opened.ok()) return opened.status();
     store = std::move(opened.value());
     if (Status s = RestoreState(*store, engine, seen); !s.ok()) {

@@ -24,7 +24,9 @@ class MappedFile {
   std::string_view data() const { return {data_, size_}; }
   const std::string& path() const { return path_; }
   // Releases the pages before `offset` from this process's resident set.
-  void DropBefore(std::size_t offset) const;
+  void DropBefore(std::size_t offset) const { DropRange(0, offset); }
+  // Releases the whole pages inside [begin, end) from this process's resident set.
+  void DropRange(std::size_t begin, std::size_t end) const;
 
  private:
   std::string path_;

@@ -12,7 +12,8 @@
 
 namespace idguard {
 
-Status SplitJsonRecords(std::string_view document, std::vector<RecordSpan>& records);
+Status SplitJsonRecords(std::string_view document, std::vector<RecordSpan>& records,
+                        const ScanProgress& progress = {});
 
 // Guesses the format of a file from its first record: a Log Analytics CSV header or PascalCase
 // JSON keys → loganalytics; a top-level "category" with "properties" → diagnostic; otherwise

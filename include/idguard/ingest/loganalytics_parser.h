@@ -18,7 +18,8 @@ namespace idguard {
 // Splits a CSV document into rows (the first row is the header). Handles a leading BOM, quoted
 // fields with embedded commas, quotes and newlines. Fails on an unterminated quote, naming the
 // line it started on.
-Status SplitCsvRecords(std::string_view document, std::vector<RecordSpan>& rows);
+Status SplitCsvRecords(std::string_view document, std::vector<RecordSpan>& rows,
+                       const ScanProgress& progress = {});
 
 // Splits one CSV row into unquoted fields.
 Status SplitCsvFields(std::string_view row, std::vector<std::string>& fields);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,11 @@ struct RecordSpan {
   std::uint32_t length = 0;
   std::uint64_t line = 0;
 };
+
+// Called by splitters as they advance through a large document with the offset below which
+// they no longer need the bytes; a mapped-file reader releases those pages.
+using ScanProgress = std::function<void(std::uint64_t offset)>;
+inline constexpr std::uint64_t kScanProgressInterval = std::uint64_t{32} << 20;
 
 enum class InputFormat { graph, loganalytics, diagnostic };
 std::string_view ToString(InputFormat format);

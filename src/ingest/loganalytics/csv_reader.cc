@@ -32,7 +32,8 @@ std::string_view WithoutTrailingCr(std::string_view text) {
 
 }  // namespace
 
-Status SplitCsvRecords(std::string_view document, std::vector<RecordSpan>& rows) {
+Status SplitCsvRecords(std::string_view document, std::vector<RecordSpan>& rows,
+                       const ScanProgress& progress) {
   rows.clear();
   std::size_t pos = 0;
   if (document.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
@@ -56,6 +57,9 @@ Status SplitCsvRecords(std::string_view document, std::vector<RecordSpan>& rows)
     // Blank lines carry no record; skipping them keeps a trailing newline harmless.
     if (!row.empty()) {
       rows.push_back(RecordSpan{row_start, static_cast<std::uint32_t>(row.size()), row_line});
+    }
+    if (progress && row_start / kScanProgressInterval != end / kScanProgressInterval) {
+      progress(row_start);
     }
     return Status::Ok();
   };
