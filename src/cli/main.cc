@@ -1,13 +1,13 @@
 // idguard: identity protection for any identity provider. See `idguard --help`.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 
 #include "cli/commands.h"
 
 int main(int argc, char** argv) try {
-  CLI::App app{"idguard: detects identity risk in sign-ins and decides what a risky sign-in must do"};
+  CLI::App app{
+      "idguard: detects identity risk in sign-ins and decides what a risky sign-in must do"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "idguard 0.1.0");
   idguard::cli::RegisterReplayCommand(app);

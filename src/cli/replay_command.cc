@@ -32,8 +32,8 @@ void PrintSummary(const ReplaySummary& s, const ReplayOptions& options) {
             << s.internalAddresses << ")\n"
             << "risky sign-ins:      " << s.riskySignIns << "\n"
             << "risk detections:     " << s.detections << "\n"
-            << "risky users:         " << s.riskyUsersAtRisk << " at risk of "
-            << s.riskyUsersTotal << " ever at risk (" << s.historyItems << " history items)\n";
+            << "risky users:         " << s.riskyUsersAtRisk << " at risk of " << s.riskyUsersTotal
+            << " ever at risk (" << s.historyItems << " history items)\n";
   if (options.useStore) {
     std::cout << "store:               " << options.dbPath << " (retention removed "
               << s.retention.signInsDeleted << " sign-ins, " << s.retention.detectionsDeleted
@@ -51,23 +51,25 @@ void RegisterReplayCommand(CLI::App& app) {
   auto args = std::make_shared<ReplayArguments>();
   CLI::App* replay = app.add_subcommand(
       "replay", "Replay sign-in logs through the pipeline: detections, risky users and history");
-  replay->add_option("--input", args->options.inputs,
-                     "Sign-in log file (Graph signIn JSON/NDJSON/page, Log Analytics JSON or CSV, "
-                     "diagnostic-settings records); repeatable")
+  replay
+      ->add_option("--input", args->options.inputs,
+                   "Sign-in log file (Graph signIn JSON/NDJSON/page, Log Analytics JSON or CSV, "
+                   "diagnostic-settings records); repeatable")
       ->required()
       ->check(CLI::ExistingFile);
   replay->add_option("--input-format", args->format, "Input format (default: detected per file)")
       ->check(CLI::IsMember({"graph", "loganalytics", "diagnostic"}));
-  replay->add_option("--directory", args->options.directoryPath, "Directory snapshot (users.ndjson)")
+  replay
+      ->add_option("--directory", args->options.directoryPath, "Directory snapshot (users.ndjson)")
       ->check(CLI::ExistingFile);
-  replay->add_option("--named-locations", args->options.namedLocationsPath,
-                     "Named locations in the Graph namedLocation JSON shape")
+  replay
+      ->add_option("--named-locations", args->options.namedLocationsPath,
+                   "Named locations in the Graph namedLocation JSON shape")
       ->check(CLI::ExistingFile);
   replay->add_option("--feed", args->feeds,
                      "Threat feed KIND=FILE (anonymizer, malicious-ip, threat-actor, "
                      "leaked-credentials); repeatable");
-  replay->add_option("--db", args->options.dbPath, "SQLite database file")
-      ->capture_default_str();
+  replay->add_option("--db", args->options.dbPath, "SQLite database file")->capture_default_str();
   replay->add_flag("--no-store", args->noStore, "Do not persist (output files only)");
   replay->add_flag("--skip-invalid", args->options.skipInvalid,
                    "Skip malformed records and write them to OUT/rejects.ndjson instead of "
@@ -76,21 +78,22 @@ void RegisterReplayCommand(CLI::App& app) {
   replay->add_option("--data-dir", args->dataDir, "Folder with geoip/ and asn/ data");
   replay->add_option("--geoip", args->geoip, "GeoIP .mmdb file(s) (default: from --data-dir)");
   replay->add_option("--asn", args->asn, "ASN CSV or .mmdb file(s) (default: from --data-dir)");
-  replay->add_option("--ua-regexes", args->options.userAgentRegexes,
-                     "uap-core regexes.yaml")
+  replay->add_option("--ua-regexes", args->options.userAgentRegexes, "uap-core regexes.yaml")
       ->default_val(DefaultUserAgentRegexes());
-  replay->add_option("--batch-size", args->options.batchSize,
-                     "Sign-ins per store transaction")
+  replay->add_option("--batch-size", args->options.batchSize, "Sign-ins per store transaction")
       ->capture_default_str()
       ->check(CLI::Range(1, 10'000'000));
-  replay->add_option("--retention-signins-days", args->options.retention.signInDays,
-                     "Days of sign-ins kept in the store")
+  replay
+      ->add_option("--retention-signins-days", args->options.retention.signInDays,
+                   "Days of sign-ins kept in the store")
       ->capture_default_str();
-  replay->add_option("--retention-detections-days", args->options.retention.detectionDays,
-                     "Days of detections kept in the store")
+  replay
+      ->add_option("--retention-detections-days", args->options.retention.detectionDays,
+                   "Days of detections kept in the store")
       ->capture_default_str();
-  replay->add_option("--retention-history-days", args->options.retention.historyDays,
-                     "Days of risky-user history kept in the store")
+  replay
+      ->add_option("--retention-history-days", args->options.retention.historyDays,
+                   "Days of risky-user history kept in the store")
       ->capture_default_str();
   replay->add_flag("--quiet", args->quiet, "No progress bar and no summary");
 

@@ -184,12 +184,28 @@ void JsonWriter::AppendEscaped(std::string& out, std::string_view value) {
       continue;
     }
     switch (c) {
-      case '"': out.append("\\\""); ++i; continue;
-      case '\\': out.append("\\\\"); ++i; continue;
-      case '\n': out.append("\\n"); ++i; continue;
-      case '\r': out.append("\\r"); ++i; continue;
-      case '\t': out.append("\\t"); ++i; continue;
-      default: break;
+      case '"':
+        out.append("\\\"");
+        ++i;
+        continue;
+      case '\\':
+        out.append("\\\\");
+        ++i;
+        continue;
+      case '\n':
+        out.append("\\n");
+        ++i;
+        continue;
+      case '\r':
+        out.append("\\r");
+        ++i;
+        continue;
+      case '\t':
+        out.append("\\t");
+        ++i;
+        continue;
+      default:
+        break;
     }
     if (c < 0x20) {
       out.append("\\u00");

@@ -7,8 +7,7 @@ namespace idguard {
 namespace {
 
 template <typename Enum, std::size_t N>
-std::string_view Lookup(const std::array<std::pair<Enum, std::string_view>, N>& table,
-                        Enum value) {
+std::string_view Lookup(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
   for (const auto& [member, name] : table) {
     if (member == value) return name;
   }
@@ -96,10 +95,14 @@ std::optional<DetectionTimingType> ParseDetectionTimingType(std::string_view tex
 
 int Severity(RiskLevel level) {
   switch (level) {
-    case RiskLevel::low: return 1;
-    case RiskLevel::medium: return 2;
-    case RiskLevel::high: return 3;
-    default: return 0;
+    case RiskLevel::low:
+      return 1;
+    case RiskLevel::medium:
+      return 2;
+    case RiskLevel::high:
+      return 3;
+    default:
+      return 0;
   }
 }
 

@@ -42,8 +42,8 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
   UserProfile& profile = profile_it->second;
 
   findings_.clear();
-  const DetectionContext context{sign_in, features, profile, organization_, config_,
-                                 sign_in.createdDateTime};
+  const DetectionContext context{sign_in,       features, profile,
+                                 organization_, config_,  sign_in.createdDateTime};
   for (auto& detector : detectors_) detector->Inspect(context, findings_);
 
   // Sign-in risk fields.
@@ -69,9 +69,9 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
         sign_in.riskEventTypes_v2.end());
     // User risk: only user sign-ins raise a riskyUser (service principals are scored later).
     if (!sign_in.IsServicePrincipal()) {
-      std::vector<RiskDetection> mine(outcome.detections.begin() +
-                                          static_cast<std::ptrdiff_t>(first_new),
-                                      outcome.detections.end());
+      std::vector<RiskDetection> mine(
+          outcome.detections.begin() + static_cast<std::ptrdiff_t>(first_new),
+          outcome.detections.end());
       if (auto item = user_risk_.AddDetections(mine, sign_in.createdDateTime)) {
         outcome.history.push_back(std::move(*item));
       }

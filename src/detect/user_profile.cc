@@ -18,8 +18,8 @@ std::string_view Cut(std::string_view label) { return label.substr(0, kMaxLabelB
 
 std::string_view ToString(Feature feature) {
   static constexpr std::string_view kNames[kFeatureCount] = {
-      "ipAddress", "subnet", "asn", "country", "city", "browser", "operatingSystem", "device",
-      "application"};
+      "ipAddress", "subnet",          "asn",    "country",    "city",
+      "browser",   "operatingSystem", "device", "application"};
   return kNames[static_cast<std::size_t>(feature)];
 }
 
@@ -52,11 +52,10 @@ void FeatureSet::Observe(std::uint64_t key, std::string_view label, EventTime ti
   if (entries_.size() >= capacity && !entries_.empty()) {
     // Evict the value seen least recently (ties: the rarer one), so a profile follows a user who
     // moves house or changes phone.
-    auto victim = std::min_element(entries_.begin(), entries_.end(),
-                                   [](const FeatureEntry& a, const FeatureEntry& b) {
-                                     return a.lastSeen != b.lastSeen ? a.lastSeen < b.lastSeen
-                                                                     : a.count < b.count;
-                                   });
+    auto victim = std::min_element(
+        entries_.begin(), entries_.end(), [](const FeatureEntry& a, const FeatureEntry& b) {
+          return a.lastSeen != b.lastSeen ? a.lastSeen < b.lastSeen : a.count < b.count;
+        });
     entries_.erase(victim);
   }
   entries_.push_back({key, 1, time, time, std::string(Cut(label))});
@@ -95,10 +94,10 @@ FeatureValues FeatureValues::Of(const SignIn& sign_in) {
       set_text(Feature::city, label);
     }
   }
-  const std::string& browser = !sign_in.client.browserFamily.empty() &&
-                                       sign_in.client.browserFamily != "Other"
-                                   ? sign_in.client.browserFamily
-                                   : sign_in.deviceDetail.browser;
+  const std::string& browser =
+      !sign_in.client.browserFamily.empty() && sign_in.client.browserFamily != "Other"
+          ? sign_in.client.browserFamily
+          : sign_in.deviceDetail.browser;
   // Browser family only: versions change with every update and would look unfamiliar.
   std::string_view browser_family = browser;
   if (&browser == &sign_in.deviceDetail.browser) {
@@ -137,8 +136,8 @@ void UserProfile::Learn(const SignIn& sign_in, const FeatureValues& values,
   const EventTime cutoff = now - limits.historyWindow;
   for (std::size_t i = 0; i < kFeatureCount; ++i) {
     features_[i].AgeOut(cutoff);
-    if (values.keys[i]) features_[i].Observe(*values.keys[i], values.labels[i], now,
-                                             limits.capacity[i]);
+    if (values.keys[i])
+      features_[i].Observe(*values.keys[i], values.labels[i], now, limits.capacity[i]);
   }
   const auto& location = sign_in.location;
   if (!sign_in.network.isInternal && location.HasCoordinates()) {
@@ -222,7 +221,8 @@ Result<UserProfile> UserProfile::Parse(std::string_view blob) {
     l.ipAddress = r.Str();
     profile.recent_.push_back(std::move(l));
   }
-  if (!r.ok() || !r.AtEnd()) return Status::InvalidInput("profile blob: truncated or trailing data");
+  if (!r.ok() || !r.AtEnd())
+    return Status::InvalidInput("profile blob: truncated or trailing data");
   return profile;
 }
 

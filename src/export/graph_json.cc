@@ -59,12 +59,20 @@ void AppendSignInJson(std::string& out, const SignIn& s) {
   // legacy enum has; newer types appear only in riskEventTypes_v2.
   w.Key("riskEventTypes");
   w.BeginArray();
-  static constexpr std::string_view kLegacy[] = {
-      "unlikelyTravel", "anonymizedIPAddress", "maliciousIPAddress", "unfamiliarFeatures",
-      "malwareInfectedIPAddress", "suspiciousIPAddress", "leakedCredentials",
-      "investigationsThreatIntelligence", "generic", "adminConfirmedUserCompromised",
-      "mcasImpossibleTravel", "mcasSuspiciousInboxManipulationRules",
-      "investigationsThreatIntelligenceSigninLinked", "maliciousIPAddressValidCredentialsBlockedIP"};
+  static constexpr std::string_view kLegacy[] = {"unlikelyTravel",
+                                                 "anonymizedIPAddress",
+                                                 "maliciousIPAddress",
+                                                 "unfamiliarFeatures",
+                                                 "malwareInfectedIPAddress",
+                                                 "suspiciousIPAddress",
+                                                 "leakedCredentials",
+                                                 "investigationsThreatIntelligence",
+                                                 "generic",
+                                                 "adminConfirmedUserCompromised",
+                                                 "mcasImpossibleTravel",
+                                                 "mcasSuspiciousInboxManipulationRules",
+                                                 "investigationsThreatIntelligenceSigninLinked",
+                                                 "maliciousIPAddressValidCredentialsBlockedIP"};
   for (const auto& type : s.riskEventTypes_v2) {
     for (auto legacy : kLegacy) {
       if (legacy == type) w.String(type);

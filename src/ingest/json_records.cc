@@ -104,12 +104,15 @@ Status ExpandContainer(std::string_view document, std::size_t begin, std::size_t
       if (doc.current_location().get(location) == simdjson::SUCCESS) {
         const std::size_t offset = begin + static_cast<std::size_t>(location - padded.data());
         return Status::InvalidInput("line " + std::to_string(lines.LineAt(offset)) +
-                                    ": malformed JSON or not an object in element " + std::to_string(index));
+                                    ": malformed JSON or not an object in element " +
+                                    std::to_string(index));
       }
       return Status::InvalidInput("line " + std::to_string(start_line) +
-                                  ": malformed JSON or not an object in element " + std::to_string(index));
+                                  ": malformed JSON or not an object in element " +
+                                  std::to_string(index));
     }
-    while (!raw.empty() && IsSpace(raw.back())) raw.remove_suffix(1);  // raw_json keeps trailing space
+    while (!raw.empty() && IsSpace(raw.back()))
+      raw.remove_suffix(1);  // raw_json keeps trailing space
     const std::size_t offset = begin + static_cast<std::size_t>(raw.data() - padded.data());
     records.push_back({offset, static_cast<std::uint32_t>(raw.size()), lines.LineAt(offset)});
     ++index;
@@ -132,9 +135,8 @@ Status SplitJsonRecords(std::string_view document, std::vector<RecordSpan>& reco
   // A document whose first object does not end on its first line is one pretty-printed object:
   // either a page/capture or a single record.
   const std::size_t first_newline = document.find('\n', pos);
-  const std::string_view first_line =
-      document.substr(pos, first_newline == std::string_view::npos ? document.npos
-                                                                    : first_newline - pos);
+  const std::string_view first_line = document.substr(
+      pos, first_newline == std::string_view::npos ? document.npos : first_newline - pos);
   std::string_view trimmed = first_line;
   while (!trimmed.empty() && IsSpace(trimmed.back())) trimmed.remove_suffix(1);
   const bool single_line_objects = !trimmed.empty() && trimmed.back() == '}';

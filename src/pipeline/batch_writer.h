@@ -1,6 +1,7 @@
 // BatchWriter: persists StoreBatches on a background thread so storage overlaps with parsing
-// and detection. At most kMaxPending batch waits (besides the one being written); Submit blocks beyond that, which bounds
-// memory. The first store error stops the writer and is reported by every later call.
+// and detection. At most kMaxPending batch waits (besides the one being written); Submit blocks
+// beyond that, which bounds memory. The first store error stops the writer and is reported by every
+// later call.
 #pragma once
 
 #include <condition_variable>

@@ -51,9 +51,12 @@ struct IndexEntry {
 std::unique_ptr<RecordParser> MakeParser(InputFormat format, bool is_csv) {
   if (is_csv) return MakeLogAnalyticsCsvParser();
   switch (format) {
-    case InputFormat::graph: return MakeGraphSignInParser();
-    case InputFormat::loganalytics: return MakeLogAnalyticsJsonParser();
-    case InputFormat::diagnostic: return MakeDiagnosticRecordParser();
+    case InputFormat::graph:
+      return MakeGraphSignInParser();
+    case InputFormat::loganalytics:
+      return MakeLogAnalyticsJsonParser();
+    case InputFormat::diagnostic:
+      return MakeDiagnosticRecordParser();
   }
   return MakeGraphSignInParser();
 }
@@ -267,7 +270,8 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
 
   std::error_code fs_error;
   fs::create_directories(options.outDir, fs_error);
-  if (fs_error) return Status::IoError("cannot create " + options.outDir + ": " + fs_error.message());
+  if (fs_error)
+    return Status::IoError("cannot create " + options.outDir + ": " + fs_error.message());
   std::optional<OutputFile> rejects;
   if (options.skipInvalid) {
     auto opened = OutputFile::Open(options.outDir + "/rejects.ndjson");
@@ -300,7 +304,8 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       const RecordSpan& header = input.records.front();
       auto* csv = static_cast<LogAnalyticsCsvParser*>(input.parser.get());
       if (Status s = csv->SetHeader(document.substr(header.offset, header.length)); !s.ok()) {
-        const std::string reason = s.WithContext(path + ":" + std::to_string(header.line)).message();
+        const std::string reason =
+            s.WithContext(path + ":" + std::to_string(header.line)).message();
         if (!options.skipInvalid) return Status::InvalidInput(reason);
         log << reason << " (file skipped)\n";
         summary.records += input.records.size() - 1;
@@ -371,7 +376,9 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   }
   seen.reserve(seen.size() + index.size());
 
-  auto open_output = [&](const char* name) { return OutputFile::Open(options.outDir + "/" + name); };
+  auto open_output = [&](const char* name) {
+    return OutputFile::Open(options.outDir + "/" + name);
+  };
   auto sign_ins_out = open_output("signIns.ndjson");
   auto detections_out = open_output("riskDetections.ndjson");
   auto history_out = open_output("riskyUserHistory.ndjson");
@@ -451,9 +458,15 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     latest = std::max(latest, sign_in.createdDateTime);
     ++summary.processed;
     switch (sign_in.kind) {
-      case SignInKind::interactiveUser: ++summary.interactive; break;
-      case SignInKind::nonInteractiveUser: ++summary.nonInteractive; break;
-      default: ++summary.servicePrincipal; break;
+      case SignInKind::interactiveUser:
+        ++summary.interactive;
+        break;
+      case SignInKind::nonInteractiveUser:
+        ++summary.nonInteractive;
+        break;
+      default:
+        ++summary.servicePrincipal;
+        break;
     }
     if (!sign_in.Succeeded()) ++summary.failed;
     if (sign_in.riskLevelAggregated != RiskLevel::none) ++summary.riskySignIns;

@@ -82,14 +82,14 @@ std::optional<RiskyUserHistoryItem> UserRiskAggregator::AddDetections(
   return Rescore(state, now, std::move(types));
 }
 
-std::optional<RiskyUserHistoryItem> UserRiskAggregator::Rescore(UserState& state, EventTime now,
-                                                                std::vector<std::string> new_types) {
+std::optional<RiskyUserHistoryItem> UserRiskAggregator::Rescore(
+    UserState& state, EventTime now, std::vector<std::string> new_types) {
   const RiskLevel level = AggregateUserRisk(state.active, now, options_);
   RiskyUser& user = state.user;
-  const RiskState new_state = level == RiskLevel::none
-                                  ? (user.riskState == RiskState::atRisk ? RiskState::dismissed
-                                                                         : user.riskState)
-                                  : RiskState::atRisk;
+  const RiskState new_state =
+      level == RiskLevel::none
+          ? (user.riskState == RiskState::atRisk ? RiskState::dismissed : user.riskState)
+          : RiskState::atRisk;
   if (level == user.riskLevel && new_state == user.riskState && new_types.empty()) {
     return std::nullopt;
   }

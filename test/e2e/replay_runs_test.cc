@@ -75,9 +75,11 @@ std::string ReplayRunsTest::setup_error_;
 
 TEST_F(ReplayRunsTest, TwoRunsGiveByteIdenticalOutput) {
   TempDir dir("identical");
-  auto first = RunIdguard("replay --quiet" + Inputs() + " --db " + (dir / "a.db") + " --out " + (dir / "a"));
+  auto first =
+      RunIdguard("replay --quiet" + Inputs() + " --db " + (dir / "a.db") + " --out " + (dir / "a"));
   ASSERT_EQ(first.exitCode, 0) << first.output;
-  auto second = RunIdguard("replay --quiet" + Inputs() + " --db " + (dir / "b.db") + " --out " + (dir / "b"));
+  auto second =
+      RunIdguard("replay --quiet" + Inputs() + " --db " + (dir / "b.db") + " --out " + (dir / "b"));
   ASSERT_EQ(second.exitCode, 0) << second.output;
   for (const char* name : {"signIns.ndjson", "riskDetections.ndjson", "riskyUsers.ndjson",
                            "riskyUserHistory.ndjson"}) {
@@ -91,16 +93,20 @@ TEST_F(ReplayRunsTest, TwoRunsGiveByteIdenticalOutput) {
 TEST_F(ReplayRunsTest, ReingestingNeverDuplicates) {
   TempDir dir("reingest");
   const std::string db = dir / "db";
-  auto first = RunIdguard("replay --quiet --retention-signins-days 3650 --retention-detections-days 3650"
-                   " --retention-history-days 3650" + Inputs() + " --db " + db + " --out " + (dir / "a"));
+  auto first = RunIdguard(
+      "replay --quiet --retention-signins-days 3650 --retention-detections-days 3650"
+      " --retention-history-days 3650" +
+      Inputs() + " --db " + db + " --out " + (dir / "a"));
   ASSERT_EQ(first.exitCode, 0) << first.output;
   const auto sign_ins = CountRows(db, "signins");
   const auto detections = CountRows(db, "detections");
   const auto history = CountRows(db, "risky_user_history");
-  EXPECT_EQ(static_cast<std::size_t>(sign_ins), ReadLines(dir.path() / "a" / "signIns.ndjson").size());
+  EXPECT_EQ(static_cast<std::size_t>(sign_ins),
+            ReadLines(dir.path() / "a" / "signIns.ndjson").size());
   auto again = RunIdguard("replay" + Inputs() + " --db " + db + " --out " + (dir / "b"));
   ASSERT_EQ(again.exitCode, 0) << again.output;
-  EXPECT_NE(again.output.find("duplicates skipped:  " + std::to_string(sign_ins)), std::string::npos)
+  EXPECT_NE(again.output.find("duplicates skipped:  " + std::to_string(sign_ins)),
+            std::string::npos)
       << again.output;
   EXPECT_EQ(CountRows(db, "signins"), sign_ins);
   EXPECT_EQ(CountRows(db, "detections"), detections);
@@ -111,9 +117,11 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
   TempDir dir("crash");
   const std::string clean_db = dir / "clean.db";
   const std::string crash_db = dir / "crash.db";
-  const std::string keep = " --retention-signins-days 3650 --retention-detections-days 3650"
-                           " --retention-history-days 3650 --batch-size 2000";
-  auto clean = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + clean_db + " --out " + (dir / "c"));
+  const std::string keep =
+      " --retention-signins-days 3650 --retention-detections-days 3650"
+      " --retention-history-days 3650 --batch-size 2000";
+  auto clean = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + clean_db + " --out " +
+                          (dir / "c"));
   ASSERT_EQ(clean.exitCode, 0) << clean.output;
 
   // Start a replay and kill it hard once some batches are committed.
@@ -143,10 +151,12 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
   const auto partial = CountRows(crash_db, "signins");
   EXPECT_GT(partial, 0);
   EXPECT_LT(partial, CountRows(clean_db, "signins")) << "the kill came after the last batch";
-  auto rerun = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + crash_db + " --out " + (dir / "r"));
+  auto rerun = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + crash_db + " --out " +
+                          (dir / "r"));
   ASSERT_EQ(rerun.exitCode, 0) << rerun.output;
   EXPECT_EQ(IntegrityCheck(crash_db), "ok");
-  for (const char* table : {"signins", "detections", "risky_users", "risky_user_history", "profiles"}) {
+  for (const char* table :
+       {"signins", "detections", "risky_users", "risky_user_history", "profiles"}) {
     EXPECT_EQ(CountRows(crash_db, table), CountRows(clean_db, table)) << table;
   }
 }

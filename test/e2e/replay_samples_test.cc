@@ -16,11 +16,12 @@ void RequireFile(const std::string& path) {
 }
 
 TEST(ReplaySamplesTest, SentinelSigninLogsCsvParsesEveryRecord) {
-  const std::string input = SharedDataset("azure-sentinel-training-lab-signinlogs/sign-in_adelete.csv");
+  const std::string input =
+      SharedDataset("azure-sentinel-training-lab-signinlogs/sign-in_adelete.csv");
   RequireFile(input);
   TempDir dir("sentinel");
   auto result = RunIdguard("replay --quiet --input " + input + " --db " + (dir / "db.sqlite") +
-                    " --out " + (dir / "out") + DataDirArgument());
+                           " --out " + (dir / "out") + DataDirArgument());
   ASSERT_EQ(result.exitCode, 0) << result.output;
   const auto sign_ins = ReadLines(dir.path() / "out" / "signIns.ndjson");
   ASSERT_EQ(sign_ins.size(), 56u);
@@ -44,16 +45,18 @@ TEST(ReplaySamplesTest, SentinelSigninLogsCsvParsesEveryRecord) {
 }
 
 TEST(ReplaySamplesTest, CsvWithoutTimestampColumnIsReportedWithFileAndReason) {
-  const std::string input = SharedDataset("azure-sentinel-training-lab-signinlogs/disable_accounts.csv");
+  const std::string input =
+      SharedDataset("azure-sentinel-training-lab-signinlogs/disable_accounts.csv");
   RequireFile(input);
   TempDir dir("disabled");
-  auto stopped = RunIdguard("replay --quiet --no-store --input " + input + " --out " + (dir / "out"));
+  auto stopped =
+      RunIdguard("replay --quiet --no-store --input " + input + " --out " + (dir / "out"));
   EXPECT_EQ(stopped.exitCode, 2) << stopped.output;
   EXPECT_NE(stopped.output.find("disable_accounts.csv:1"), std::string::npos) << stopped.output;
   EXPECT_NE(stopped.output.find("CreatedDateTime"), std::string::npos) << stopped.output;
 
-  auto skipped = RunIdguard("replay --quiet --no-store --skip-invalid --input " + input + " --out " +
-                     (dir / "out2"));
+  auto skipped = RunIdguard("replay --quiet --no-store --skip-invalid --input " + input +
+                            " --out " + (dir / "out2"));
   ASSERT_EQ(skipped.exitCode, 0) << skipped.output;
   const auto rejects = ReadLines(dir.path() / "out2" / "rejects.ndjson");
   EXPECT_EQ(rejects.size(), 4u);
@@ -74,11 +77,12 @@ TEST(ReplaySamplesTest, DiagnosticSettingsRecordsAllKindsAndNonSignInCategories)
   // Without --skip-invalid the risk-event records stop the run, naming file and line.
   auto stopped = RunIdguard("replay --quiet --no-store" + inputs + " --out " + (dir / "stop"));
   EXPECT_EQ(stopped.exitCode, 2);
-  EXPECT_NE(stopped.output.find("test-userriskevents-raw.log:1"), std::string::npos) << stopped.output;
+  EXPECT_NE(stopped.output.find("test-userriskevents-raw.log:1"), std::string::npos)
+      << stopped.output;
   EXPECT_NE(stopped.output.find("UserRiskEvents is not a sign-in log"), std::string::npos);
 
-  auto result = RunIdguard("replay --skip-invalid" + inputs + " --db " + (dir / "db.sqlite") + " --out " +
-                    (dir / "out") + DataDirArgument());
+  auto result = RunIdguard("replay --skip-invalid" + inputs + " --db " + (dir / "db.sqlite") +
+                           " --out " + (dir / "out") + DataDirArgument());
   ASSERT_EQ(result.exitCode, 0) << result.output;
   // 2 + 5 + 7 sign-in records; the 4 risk records are rejected with their category. The five
   // raw records (one per sign-in category) share one id, so four of them are duplicates.
@@ -86,7 +90,8 @@ TEST(ReplaySamplesTest, DiagnosticSettingsRecordsAllKindsAndNonSignInCategories)
   EXPECT_EQ(sign_ins.size(), 10u) << result.output;
   const auto rejects = ReadLines(dir.path() / "out" / "rejects.ndjson");
   ASSERT_EQ(rejects.size(), 4u);
-  EXPECT_NE(rejects[0].find("UserRiskEvents is not a sign-in log"), std::string::npos) << rejects[0];
+  EXPECT_NE(rejects[0].find("UserRiskEvents is not a sign-in log"), std::string::npos)
+      << rejects[0];
   EXPECT_NE(rejects[3].find("RiskyUsers is not a sign-in log"), std::string::npos) << rejects[3];
   std::size_t service_principal = 0;
   for (const auto& line : sign_ins) {
@@ -103,11 +108,14 @@ TEST(ReplaySamplesTest, MalformedRecordStopsWithFileLineAndReason) {
   TempDir dir("malformed");
   {
     std::ofstream input(dir / "bad.ndjson");
-    input << R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","ipAddress":"81.2.69.144"})" "\n";
-    input << R"({"id":"b","createdDateTime":"not a date","userId":"u"})" "\n";
+    input
+        << R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","ipAddress":"81.2.69.144"})"
+           "\n";
+    input << R"({"id":"b","createdDateTime":"not a date","userId":"u"})"
+             "\n";
   }
   auto result = RunIdguard("replay --quiet --no-store --input " + (dir / "bad.ndjson") + " --out " +
-                    (dir / "out"));
+                           (dir / "out"));
   EXPECT_EQ(result.exitCode, 2);
   EXPECT_NE(result.output.find("bad.ndjson:2"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("createdDateTime"), std::string::npos) << result.output;

@@ -118,8 +118,9 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
 
 INSTANTIATE_TEST_SUITE_P(Detectors, ScenarioTest, ::testing::ValuesIn(ScenarioFiles()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = fs::path(info.param).parent_path().filename().string() +
-                                              "_" + fs::path(info.param).stem().string();
+                           std::string name =
+                               fs::path(info.param).parent_path().filename().string() + "_" +
+                               fs::path(info.param).stem().string();
                            for (char& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }

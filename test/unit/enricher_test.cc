@@ -17,7 +17,8 @@ TEST(NamedLocationsTest, LoadsGraphShapesAndPrefersTrusted) {
     {"@odata.type":"#microsoft.graph.ipNamedLocation","id":"l2","displayName":"HQ","isTrusted":true,
      "ipRanges":[{"cidrAddress":"198.51.100.0/25"},{"cidrAddress":"2001:db8:1::/48"}]},
     {"@odata.type":"#microsoft.graph.countryNamedLocation","id":"l3","displayName":"Blocked",
-     "countriesAndRegions":["KP","IR"],"includeUnknownCountriesAndRegions":false}]})", "test");
+     "countriesAndRegions":["KP","IR"],"includeUnknownCountriesAndRegions":false}]})",
+                                            "test");
   ASSERT_TRUE(locations.ok()) << locations.status().message();
   EXPECT_EQ(locations->all().size(), 3u);
   const NamedLocation* hq = locations->MatchIp(*IpAddress::Parse("198.51.100.5"));
@@ -105,7 +106,7 @@ TEST(EnricherTest, RealGeoIpAndAsnDataFillOnlyWhatIsMissing) {
   carried.location.city = "Somewhere Else";
   enricher.Enrich(carried);
   EXPECT_EQ(carried.location.city, "Somewhere Else");  // kept
-  EXPECT_TRUE(carried.location.HasCoordinates());        // filled
+  EXPECT_TRUE(carried.location.HasCoordinates());      // filled
   EXPECT_GE(enricher.counters().geoCacheHits, 1u);
 }
 

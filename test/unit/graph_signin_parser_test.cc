@@ -56,7 +56,8 @@ TEST(GraphSignInParserTest, ErrorsNameTheField) {
   auto bad_time = parser->Parse(R"({"id":"a","createdDateTime":"tuesday","userId":"u"})");
   ASSERT_FALSE(bad_time.ok());
   EXPECT_NE(bad_time.status().message().find("createdDateTime"), std::string::npos);
-  auto bad_type = parser->Parse(R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","status":{"errorCode":"x1"}})");
+  auto bad_type = parser->Parse(
+      R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","status":{"errorCode":"x1"}})");
   ASSERT_FALSE(bad_type.ok());
   EXPECT_NE(bad_type.status().message().find("status.errorCode"), std::string::npos);
   auto no_user = parser->Parse(R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z"})");
@@ -81,16 +82,19 @@ TEST(GraphSignInParserTest, SerializedSignInParsesBackTheSame) {
 
 TEST(DiagnosticRecordParserTest, CategoryDecidesKindAndNonSignInCategoriesAreRejected) {
   auto parser = MakeDiagnosticRecordParser();
-  auto sp = parser->Parse(R"({"time":"2024-01-01T00:00:00Z","category":"ServicePrincipalSignInLogs","properties":{"id":"x","createdDateTime":"2024-01-01T00:00:01Z","servicePrincipalId":"sp1","isInteractive":true}})");
+  auto sp = parser->Parse(
+      R"({"time":"2024-01-01T00:00:00Z","category":"ServicePrincipalSignInLogs","properties":{"id":"x","createdDateTime":"2024-01-01T00:00:01Z","servicePrincipalId":"sp1","isInteractive":true}})");
   ASSERT_TRUE(sp.ok()) << sp.status().message();
   EXPECT_EQ(sp->kind, SignInKind::servicePrincipal);
   EXPECT_FALSE(sp->isInteractive);
   EXPECT_EQ(sp->SubjectId(), "sp1");
-  auto fallback_time = parser->Parse(R"({"time":"2024-01-01T00:00:00Z","category":"NonInteractiveUserSignInLogs","properties":{"id":"x","userId":"u"}})");
+  auto fallback_time = parser->Parse(
+      R"({"time":"2024-01-01T00:00:00Z","category":"NonInteractiveUserSignInLogs","properties":{"id":"x","userId":"u"}})");
   ASSERT_TRUE(fallback_time.ok()) << fallback_time.status().message();
   EXPECT_EQ(FormatTimestamp(fallback_time->createdDateTime), "2024-01-01T00:00:00Z");
   EXPECT_EQ(fallback_time->kind, SignInKind::nonInteractiveUser);
-  auto risk = parser->Parse(R"({"time":"2024-01-01T00:00:00Z","category":"UserRiskEvents","properties":{}})");
+  auto risk = parser->Parse(
+      R"({"time":"2024-01-01T00:00:00Z","category":"UserRiskEvents","properties":{}})");
   ASSERT_FALSE(risk.ok());
   EXPECT_NE(risk.status().message().find("UserRiskEvents is not a sign-in log"), std::string::npos);
 }
@@ -115,7 +119,9 @@ TEST(JsonRecordsTest, SplitsNdjsonArraysPagesAndCaptures) {
   EXPECT_EQ(records[0].line, 4u);
 
   records.clear();
-  ASSERT_TRUE(SplitJsonRecords("{\"records\":[{\"a\":1},{\"a\":2}]}\n{\"records\":[{\"a\":3}]}", records).ok());
+  ASSERT_TRUE(
+      SplitJsonRecords("{\"records\":[{\"a\":1},{\"a\":2}]}\n{\"records\":[{\"a\":3}]}", records)
+          .ok());
   EXPECT_EQ(records.size(), 3u);
 
   records.clear();

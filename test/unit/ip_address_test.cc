@@ -6,15 +6,15 @@ namespace idguard {
 namespace {
 
 TEST(IpAddressTest, ClassifiesInternalRanges) {
-  for (const char* internal : {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
-                               "127.0.0.1", "169.254.1.1", "100.64.0.1", "::1", "fe80::1",
-                               "fd00::5", "0.0.0.0", "224.0.0.1", "2001:db8::1"}) {
+  for (const char* internal :
+       {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "127.0.0.1", "169.254.1.1",
+        "100.64.0.1", "::1", "fe80::1", "fd00::5", "0.0.0.0", "224.0.0.1", "2001:db8::1"}) {
     auto address = IpAddress::Parse(internal);
     ASSERT_TRUE(address) << internal;
     EXPECT_TRUE(address->IsInternal()) << internal;
   }
-  for (const char* public_address : {"8.8.8.8", "172.32.0.1", "100.128.0.1", "2a00:1450::1",
-                                     "81.2.69.144"}) {
+  for (const char* public_address :
+       {"8.8.8.8", "172.32.0.1", "100.128.0.1", "2a00:1450::1", "81.2.69.144"}) {
     auto address = IpAddress::Parse(public_address);
     ASSERT_TRUE(address) << public_address;
     EXPECT_FALSE(address->IsInternal()) << public_address;

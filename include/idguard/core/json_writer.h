@@ -35,17 +35,35 @@ class JsonWriter {
   void Bool(bool value);
   void Int(std::int64_t value);
   void Double(double value);
-  void Timestamp(EventTime value) ;
+  void Timestamp(EventTime value);
   // Inserts already-serialized JSON (e.g. a nested document) verbatim.
   void Raw(std::string_view json);
 
   // Convenience members: Key + value.
-  void Member(std::string_view name, std::string_view value) { Key(name); String(value); }
-  void Member(std::string_view name, const char* value) { Key(name); String(value); }
-  void Member(std::string_view name, bool value) { Key(name); Bool(value); }
-  void Member(std::string_view name, std::int64_t value) { Key(name); Int(value); }
-  void Member(std::string_view name, int value) { Key(name); Int(value); }
-  void MemberTimestamp(std::string_view name, EventTime value) { Key(name); Timestamp(value); }
+  void Member(std::string_view name, std::string_view value) {
+    Key(name);
+    String(value);
+  }
+  void Member(std::string_view name, const char* value) {
+    Key(name);
+    String(value);
+  }
+  void Member(std::string_view name, bool value) {
+    Key(name);
+    Bool(value);
+  }
+  void Member(std::string_view name, std::int64_t value) {
+    Key(name);
+    Int(value);
+  }
+  void Member(std::string_view name, int value) {
+    Key(name);
+    Int(value);
+  }
+  void MemberTimestamp(std::string_view name, EventTime value) {
+    Key(name);
+    Timestamp(value);
+  }
   // Writes null when the string is empty: Graph uses null for absent strings.
   void MemberOrNull(std::string_view name, std::string_view value);
   void MemberOrNull(std::string_view name, const std::optional<double>& value);

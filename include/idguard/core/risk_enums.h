@@ -42,8 +42,12 @@ enum class RiskDetail : std::uint8_t {
   microsoftRevokedSessions = 18,
 };
 
-enum class DetectionTimingType : std::uint8_t { notDefined = 0, realtime = 1, nearRealtime = 2,
-                                                offline = 3 };
+enum class DetectionTimingType : std::uint8_t {
+  notDefined = 0,
+  realtime = 1,
+  nearRealtime = 2,
+  offline = 3
+};
 
 enum class ActivityType : std::uint8_t { signin = 0, user = 1, servicePrincipal = 3 };
 

@@ -43,8 +43,9 @@ struct RiskDetection {
   std::string userId;
   std::string userPrincipalName;
 
-  bool IsActive() const { return riskState == RiskState::atRisk ||
-                                 riskState == RiskState::confirmedCompromised; }
+  bool IsActive() const {
+    return riskState == RiskState::atRisk || riskState == RiskState::confirmedCompromised;
+  }
 };
 
 // Graph riskyUser.

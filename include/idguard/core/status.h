@@ -22,12 +22,16 @@ class Status {
   static Status InvalidInput(std::string message) {
     return {StatusCode::kInvalidInput, std::move(message)};
   }
-  static Status NotFound(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
+  static Status NotFound(std::string message) {
+    return {StatusCode::kNotFound, std::move(message)};
+  }
   static Status IoError(std::string message) { return {StatusCode::kIoError, std::move(message)}; }
   static Status Unavailable(std::string message) {
     return {StatusCode::kUnavailable, std::move(message)};
   }
-  static Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
+  static Status Internal(std::string message) {
+    return {StatusCode::kInternal, std::move(message)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
@@ -48,7 +52,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : value_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(value_).ok() && "a Result built from a Status must carry an error");
   }

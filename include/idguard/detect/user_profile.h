@@ -27,7 +27,15 @@
 namespace idguard {
 
 enum class Feature : std::uint8_t {
-  ip, subnet, asn, country, city, browser, os, device, app,
+  ip,
+  subnet,
+  asn,
+  country,
+  city,
+  browser,
+  os,
+  device,
+  app,
 };
 inline constexpr std::size_t kFeatureCount = 9;
 std::string_view ToString(Feature feature);
@@ -77,10 +85,10 @@ std::uint64_t HashFeature(std::string_view text);
 
 struct ProfileLimits {
   std::array<std::size_t, kFeatureCount> capacity = {32, 16, 12, 12, 24, 8, 8, 8, 24};
-  std::size_t recentLocations = 8;           // Default: 8
-  EventTime historyWindow = 180 * kMicrosPerDay;  // Default: 180 days (then values age out)
+  std::size_t recentLocations = 8;                  // Default: 8
+  EventTime historyWindow = 180 * kMicrosPerDay;    // Default: 180 days (then values age out)
   EventTime minLearningPeriod = 5 * kMicrosPerDay;  // Default: 5 days
-  std::uint32_t minLearningSignIns = 10;     // Default: 10 sign-ins with valid credentials
+  std::uint32_t minLearningSignIns = 10;            // Default: 10 sign-ins with valid credentials
   EventTime relearnAfterInactivity = 60 * kMicrosPerDay;  // Default: 60 days without sign-ins
 };
 

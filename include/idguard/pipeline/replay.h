@@ -24,9 +24,9 @@ namespace idguard {
 
 struct ReplayOptions {
   std::vector<std::string> inputs;
-  std::optional<InputFormat> format;  // Default: detected per file
-  std::string directoryPath;          // users.ndjson, optional
-  std::string namedLocationsPath;     // Graph namedLocation JSON, optional
+  std::optional<InputFormat> format;                       // Default: detected per file
+  std::string directoryPath;                               // users.ndjson, optional
+  std::string namedLocationsPath;                          // Graph namedLocation JSON, optional
   std::vector<std::pair<std::string, std::string>> feeds;  // KIND=FILE
   std::string dbPath = "idguard.db";
   bool useStore = true;      // false: no persistence (benchmarks)

@@ -112,26 +112,28 @@ class UnfamiliarFeaturesDetector final : public Detector {
     }
     if (unfamiliar(Feature::browser)) add(Feature::browser, kBrowserWeight, "unfamiliarBrowser");
     if (unfamiliar(Feature::os)) add(Feature::os, kOsWeight, "unfamiliarOperatingSystem");
-    if (unfamiliar(Feature::device) && !context.profile.feature(Feature::device).entries().empty()) {
+    if (unfamiliar(Feature::device) &&
+        !context.profile.feature(Feature::device).entries().empty()) {
       add(Feature::device, kDeviceWeight, "unfamiliarDevice");
     }
     if (sign_in.network.isHostingProvider && !sign_in.network.isTrustedLocation) {
       score += kHostingProviderBonus;
       codes.emplace_back("hostingProvider");
-      reasons.push_back({"hostingProvider", label(Feature::asn) + " is a hosting or cloud provider"});
+      reasons.push_back(
+          {"hostingProvider", label(Feature::asn) + " is a hosting or cloud provider"});
     }
     if (familiar(Feature::device)) {
       score -= kFamiliarDeviceDiscount;
-      reasons.push_back({"mitigatingFactor", "signed in from the user's registered device " +
-                                                 label(Feature::device)});
+      reasons.push_back({"mitigatingFactor",
+                         "signed in from the user's registered device " + label(Feature::device)});
     } else if (familiar(Feature::browser) && familiar(Feature::os)) {
       score -= kFamiliarClientDiscount;
       reasons.push_back({"mitigatingFactor", "the user's usual browser and operating system"});
     }
     if (sign_in.network.isTrustedLocation) {
       score -= kTrustedLocationDiscount;
-      reasons.push_back({"mitigatingFactor", "trusted named location " +
-                                                 sign_in.network.namedLocationName});
+      reasons.push_back(
+          {"mitigatingFactor", "trusted named location " + sign_in.network.namedLocationName});
     }
     if (score < kLowScore) return;
 
@@ -145,7 +147,8 @@ class UnfamiliarFeaturesDetector final : public Detector {
     for (const auto& code : codes) joined += (joined.empty() ? "" : ",") + code;
     finding.additionalInfo.push_back({"riskReasons", joined});
     finding.additionalInfo.push_back({"riskScore", std::to_string(score)});
-    if (!sign_in.userAgent.empty()) finding.additionalInfo.push_back({"userAgent", sign_in.userAgent});
+    if (!sign_in.userAgent.empty())
+      finding.additionalInfo.push_back({"userAgent", sign_in.userAgent});
     for (auto& reason : reasons) finding.additionalInfo.push_back(std::move(reason));
     Count(finding);
     findings.push_back(std::move(finding));

@@ -7,8 +7,8 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <mutex>
+#include <sstream>
 #include <unordered_map>
 
 namespace idguard {
@@ -148,13 +148,15 @@ class RangeAsnDatabase final : public AsnDatabase {
     if (address.IsInternal()) return std::nullopt;
     if (address.IsV4()) {
       const std::uint32_t ip = address.V4();
-      auto it = std::upper_bound(v4_.begin(), v4_.end(), ip,
-                                 [](std::uint32_t value, const V4Entry& e) { return value < e.first; });
+      auto it =
+          std::upper_bound(v4_.begin(), v4_.end(), ip,
+                           [](std::uint32_t value, const V4Entry& e) { return value < e.first; });
       if (it != v4_.begin() && ip <= (--it)->last) return RecordOf(it->organization);
     } else {
       const Ipv6Key key = KeyOf(address);
-      auto it = std::upper_bound(v6_.begin(), v6_.end(), key,
-                                 [](const Ipv6Key& value, const V6Entry& e) { return value < e.first; });
+      auto it =
+          std::upper_bound(v6_.begin(), v6_.end(), key,
+                           [](const Ipv6Key& value, const V6Entry& e) { return value < e.first; });
       if (it != v6_.begin() && key <= (--it)->last) return RecordOf(it->organization);
     }
     return LookupMmdb(address);
@@ -163,7 +165,8 @@ class RangeAsnDatabase final : public AsnDatabase {
   std::vector<Ipv4Range> Ipv4RangesOf(std::uint32_t asn) const override {
     std::vector<Ipv4Range> ranges;
     for (const auto& entry : v4_) {
-      if (organizations_[entry.organization].asn == asn) ranges.push_back({entry.first, entry.last});
+      if (organizations_[entry.organization].asn == asn)
+        ranges.push_back({entry.first, entry.last});
     }
     return ranges;
   }

@@ -54,8 +54,8 @@ constexpr std::array<std::uint32_t, 41> kHostingAsns = {
 };
 
 constexpr std::array<std::string_view, 9> kHostingKeywords = {
-    "hosting", "cloud", "data center", "datacenter", "data centre",
-    "vps",     "server", "colocation", "dedicated",
+    "hosting", "cloud",  "data center", "datacenter", "data centre",
+    "vps",     "server", "colocation",  "dedicated",
 };
 
 }  // namespace
@@ -66,9 +66,8 @@ bool IsHostingAsn(std::uint32_t asn, std::string_view organization) {
   std::string lower(organization);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return std::any_of(kHostingKeywords.begin(), kHostingKeywords.end(), [&](std::string_view k) {
-    return lower.find(k) != std::string::npos;
-  });
+  return std::any_of(kHostingKeywords.begin(), kHostingKeywords.end(),
+                     [&](std::string_view k) { return lower.find(k) != std::string::npos; });
 }
 
 }  // namespace idguard

@@ -47,8 +47,8 @@ Result<Directory> Directory::LoadNdjson(std::string_view text, const std::string
     const std::string where = source_name + ":" + std::to_string(line_number);
     simdjson::dom::object object;
     if (auto error = parser.parse(line.data(), line.size()).get_object().get(object)) {
-      return Status::InvalidInput(where + ": not a JSON object (" +
-                                  simdjson::error_message(error) + ")");
+      return Status::InvalidInput(where + ": not a JSON object (" + simdjson::error_message(error) +
+                                  ")");
     }
     DirectoryUser user;
     std::string_view value;

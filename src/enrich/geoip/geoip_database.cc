@@ -24,12 +24,18 @@ std::optional<double> ReadNumber(MMDB_entry_s* entry, const char* const* path) {
   MMDB_entry_data_s data;
   if (MMDB_aget_value(entry, &data, path) != MMDB_SUCCESS || !data.has_data) return std::nullopt;
   switch (data.type) {
-    case MMDB_DATA_TYPE_DOUBLE: return data.double_value;
-    case MMDB_DATA_TYPE_FLOAT: return static_cast<double>(data.float_value);
-    case MMDB_DATA_TYPE_UINT16: return data.uint16;
-    case MMDB_DATA_TYPE_UINT32: return data.uint32;
-    case MMDB_DATA_TYPE_INT32: return data.int32;
-    default: return std::nullopt;
+    case MMDB_DATA_TYPE_DOUBLE:
+      return data.double_value;
+    case MMDB_DATA_TYPE_FLOAT:
+      return static_cast<double>(data.float_value);
+    case MMDB_DATA_TYPE_UINT16:
+      return data.uint16;
+    case MMDB_DATA_TYPE_UINT32:
+      return data.uint32;
+    case MMDB_DATA_TYPE_INT32:
+      return data.int32;
+    default:
+      return std::nullopt;
   }
 }
 

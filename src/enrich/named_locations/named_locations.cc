@@ -26,7 +26,8 @@ Result<NamedLocation> ParseLocation(simdjson::dom::object object, const std::str
   const std::string label = where + " (" + location.displayName + ")";
   if (location.id.empty()) location.id = location.displayName;
   bool trusted = false;
-  if (object["isTrusted"].get_bool().get(trusted) == simdjson::SUCCESS) location.isTrusted = trusted;
+  if (object["isTrusted"].get_bool().get(trusted) == simdjson::SUCCESS)
+    location.isTrusted = trusted;
 
   simdjson::dom::array ranges;
   if (object["ipRanges"].get_array().get(ranges) == simdjson::SUCCESS) {
@@ -60,8 +61,9 @@ Result<NamedLocation> ParseLocation(simdjson::dom::object object, const std::str
     for (simdjson::dom::element element : countries) {
       std::string_view code;
       if (element.get_string().get(code) != simdjson::SUCCESS || code.size() != 2) {
-        return Status::InvalidInput(label + ": countriesAndRegions holds a value that is not a "
-                                            "two-letter country code");
+        return Status::InvalidInput(label +
+                                    ": countriesAndRegions holds a value that is not a "
+                                    "two-letter country code");
       }
       location.countriesAndRegions.emplace_back(code);
     }

@@ -1,8 +1,8 @@
 #include <string>
 
+#include "idguard/ingest/graph_signin_parser.h"
 #include "ingest/graph_signin/graph_fields.h"
 #include "ingest/graph_signin/padded_scratch.h"
-#include "idguard/ingest/graph_signin_parser.h"
 
 namespace idguard {
 namespace {

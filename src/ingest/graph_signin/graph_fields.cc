@@ -120,23 +120,21 @@ Status ReadLocation(value v, SignInLocation& location) {
       return ReadString(member, "location.countryOrRegion", location.countryOrRegion);
     }
     if (key == "geoCoordinates") {
-      return ForEachField(member, "location.geoCoordinates",
-                          [&](std::string_view coordinate, value number) -> Status {
-                            auto& geo = location.geoCoordinates;
-                            if (coordinate == "latitude") {
-                              return ReadDouble(number, "location.geoCoordinates.latitude",
-                                                geo.latitude);
-                            }
-                            if (coordinate == "longitude") {
-                              return ReadDouble(number, "location.geoCoordinates.longitude",
-                                                geo.longitude);
-                            }
-                            if (coordinate == "altitude") {
-                              return ReadDouble(number, "location.geoCoordinates.altitude",
-                                                geo.altitude);
-                            }
-                            return Status::Ok();
-                          });
+      return ForEachField(
+          member, "location.geoCoordinates",
+          [&](std::string_view coordinate, value number) -> Status {
+            auto& geo = location.geoCoordinates;
+            if (coordinate == "latitude") {
+              return ReadDouble(number, "location.geoCoordinates.latitude", geo.latitude);
+            }
+            if (coordinate == "longitude") {
+              return ReadDouble(number, "location.geoCoordinates.longitude", geo.longitude);
+            }
+            if (coordinate == "altitude") {
+              return ReadDouble(number, "location.geoCoordinates.altitude", geo.altitude);
+            }
+            return Status::Ok();
+          });
     }
     return Status::Ok();
   });
@@ -199,7 +197,8 @@ Status ReadPolicies(value v, std::vector<AppliedConditionalAccessPolicy>& polici
     Status s = ForEachField(
         item, "appliedConditionalAccessPolicies[]",
         [&](std::string_view key, value member) -> Status {
-          if (key == "id") return ReadString(member, "appliedConditionalAccessPolicies.id", policy.id);
+          if (key == "id")
+            return ReadString(member, "appliedConditionalAccessPolicies.id", policy.id);
           if (key == "displayName") {
             return ReadString(member, "appliedConditionalAccessPolicies.displayName",
                               policy.displayName);
@@ -242,32 +241,64 @@ Status ReadEventTypes(value v, SignIn& sign_in) {
 }
 
 enum class Field {
-  kId, kCreatedDateTime, kUserId, kUserDisplayName, kUserPrincipalName, kAppId,
-  kAppDisplayName, kIpAddress, kClientAppUsed, kCorrelationId, kConditionalAccessStatus,
-  kIsInteractive, kDeviceDetail, kLocation, kStatus, kResourceDisplayName, kResourceId,
-  kResourceTenantId, kHomeTenantId, kServicePrincipalId, kServicePrincipalName,
-  kAppliedPolicies, kUserAgent, kSessionId, kUniqueTokenIdentifier, kAuthenticationRequirement,
-  kMfaDetail, kTokenIssuerType, kSignInEventTypes, kAutonomousSystemNumber,
+  kId,
+  kCreatedDateTime,
+  kUserId,
+  kUserDisplayName,
+  kUserPrincipalName,
+  kAppId,
+  kAppDisplayName,
+  kIpAddress,
+  kClientAppUsed,
+  kCorrelationId,
+  kConditionalAccessStatus,
+  kIsInteractive,
+  kDeviceDetail,
+  kLocation,
+  kStatus,
+  kResourceDisplayName,
+  kResourceId,
+  kResourceTenantId,
+  kHomeTenantId,
+  kServicePrincipalId,
+  kServicePrincipalName,
+  kAppliedPolicies,
+  kUserAgent,
+  kSessionId,
+  kUniqueTokenIdentifier,
+  kAuthenticationRequirement,
+  kMfaDetail,
+  kTokenIssuerType,
+  kSignInEventTypes,
+  kAutonomousSystemNumber,
 };
 
 // Maps a member name to its field. A switch on the length first keeps this to one or two string
 // compares per member; it runs for every member of every sign-in.
 std::optional<Field> FindField(std::string_view key) {
   switch (key.size()) {
-    case 2: if (key == "id") return Field::kId; break;
-    case 5: if (key == "appId") return Field::kAppId; break;
+    case 2:
+      if (key == "id") return Field::kId;
+      break;
+    case 5:
+      if (key == "appId") return Field::kAppId;
+      break;
     case 6:
       if (key == "userId") return Field::kUserId;
       if (key == "status") return Field::kStatus;
       break;
-    case 8: if (key == "location") return Field::kLocation; break;
+    case 8:
+      if (key == "location") return Field::kLocation;
+      break;
     case 9:
       if (key == "ipAddress") return Field::kIpAddress;
       if (key == "userAgent") return Field::kUserAgent;
       if (key == "sessionId") return Field::kSessionId;
       if (key == "mfaDetail") return Field::kMfaDetail;
       break;
-    case 10: if (key == "resourceId") return Field::kResourceId; break;
+    case 10:
+      if (key == "resourceId") return Field::kResourceId;
+      break;
     case 12:
       if (key == "deviceDetail") return Field::kDeviceDetail;
       if (key == "homeTenantId") return Field::kHomeTenantId;
@@ -277,7 +308,9 @@ std::optional<Field> FindField(std::string_view key) {
       if (key == "isInteractive") return Field::kIsInteractive;
       if (key == "clientAppUsed") return Field::kClientAppUsed;
       break;
-    case 14: if (key == "appDisplayName") return Field::kAppDisplayName; break;
+    case 14:
+      if (key == "appDisplayName") return Field::kAppDisplayName;
+      break;
     case 15:
       if (key == "createdDateTime") return Field::kCreatedDateTime;
       if (key == "userDisplayName") return Field::kUserDisplayName;
@@ -287,16 +320,35 @@ std::optional<Field> FindField(std::string_view key) {
       if (key == "resourceTenantId") return Field::kResourceTenantId;
       if (key == "signInEventTypes") return Field::kSignInEventTypes;
       break;
-    case 17: if (key == "userPrincipalName") return Field::kUserPrincipalName; break;
-    case 18: if (key == "servicePrincipalId") return Field::kServicePrincipalId; break;
-    case 19: if (key == "resourceDisplayName") return Field::kResourceDisplayName; break;
-    case 20: if (key == "servicePrincipalName") return Field::kServicePrincipalName; break;
-    case 21: if (key == "uniqueTokenIdentifier") return Field::kUniqueTokenIdentifier; break;
-    case 22: if (key == "autonomousSystemNumber") return Field::kAutonomousSystemNumber; break;
-    case 23: if (key == "conditionalAccessStatus") return Field::kConditionalAccessStatus; break;
-    case 25: if (key == "authenticationRequirement") return Field::kAuthenticationRequirement; break;
-    case 32: if (key == "appliedConditionalAccessPolicies") return Field::kAppliedPolicies; break;
-    default: break;
+    case 17:
+      if (key == "userPrincipalName") return Field::kUserPrincipalName;
+      break;
+    case 18:
+      if (key == "servicePrincipalId") return Field::kServicePrincipalId;
+      break;
+    case 19:
+      if (key == "resourceDisplayName") return Field::kResourceDisplayName;
+      break;
+    case 20:
+      if (key == "servicePrincipalName") return Field::kServicePrincipalName;
+      break;
+    case 21:
+      if (key == "uniqueTokenIdentifier") return Field::kUniqueTokenIdentifier;
+      break;
+    case 22:
+      if (key == "autonomousSystemNumber") return Field::kAutonomousSystemNumber;
+      break;
+    case 23:
+      if (key == "conditionalAccessStatus") return Field::kConditionalAccessStatus;
+      break;
+    case 25:
+      if (key == "authenticationRequirement") return Field::kAuthenticationRequirement;
+      break;
+    case 32:
+      if (key == "appliedConditionalAccessPolicies") return Field::kAppliedPolicies;
+      break;
+    default:
+      break;
   }
   return std::nullopt;
 }
@@ -329,7 +381,9 @@ Status ReadSignInObject(object signin_object, SignIn& sign_in) {
     if (member.value().get(v) != simdjson::SUCCESS) return FieldError(key, "malformed value");
     Status s;
     switch (*found) {
-      case Field::kId: s = ReadString(v, key, sign_in.id); break;
+      case Field::kId:
+        s = ReadString(v, key, sign_in.id);
+        break;
       case Field::kCreatedDateTime: {
         std::string text;
         s = ReadString(v, key, text);
@@ -341,14 +395,30 @@ Status ReadSignInObject(object signin_object, SignIn& sign_in) {
         }
         break;
       }
-      case Field::kUserId: s = ReadString(v, key, sign_in.userId); break;
-      case Field::kUserDisplayName: s = ReadString(v, key, sign_in.userDisplayName); break;
-      case Field::kUserPrincipalName: s = ReadString(v, key, sign_in.userPrincipalName); break;
-      case Field::kAppId: s = ReadString(v, key, sign_in.appId); break;
-      case Field::kAppDisplayName: s = ReadString(v, key, sign_in.appDisplayName); break;
-      case Field::kIpAddress: s = ReadString(v, key, sign_in.ipAddress); break;
-      case Field::kClientAppUsed: s = ReadString(v, key, sign_in.clientAppUsed); break;
-      case Field::kCorrelationId: s = ReadString(v, key, sign_in.correlationId); break;
+      case Field::kUserId:
+        s = ReadString(v, key, sign_in.userId);
+        break;
+      case Field::kUserDisplayName:
+        s = ReadString(v, key, sign_in.userDisplayName);
+        break;
+      case Field::kUserPrincipalName:
+        s = ReadString(v, key, sign_in.userPrincipalName);
+        break;
+      case Field::kAppId:
+        s = ReadString(v, key, sign_in.appId);
+        break;
+      case Field::kAppDisplayName:
+        s = ReadString(v, key, sign_in.appDisplayName);
+        break;
+      case Field::kIpAddress:
+        s = ReadString(v, key, sign_in.ipAddress);
+        break;
+      case Field::kClientAppUsed:
+        s = ReadString(v, key, sign_in.clientAppUsed);
+        break;
+      case Field::kCorrelationId:
+        s = ReadString(v, key, sign_in.correlationId);
+        break;
       case Field::kConditionalAccessStatus:
         s = ReadString(v, key, sign_in.conditionalAccessStatus);
         break;
@@ -358,33 +428,62 @@ Status ReadSignInObject(object signin_object, SignIn& sign_in) {
           sign_in.kind = SignInKind::nonInteractiveUser;
         }
         break;
-      case Field::kDeviceDetail: s = ReadDevice(v, sign_in.deviceDetail); break;
-      case Field::kLocation: s = ReadLocation(v, sign_in.location); break;
-      case Field::kStatus: s = ReadStatus(v, sign_in.status); break;
-      case Field::kResourceDisplayName: s = ReadString(v, key, sign_in.resourceDisplayName); break;
-      case Field::kResourceId: s = ReadString(v, key, sign_in.resourceId); break;
-      case Field::kResourceTenantId: s = ReadString(v, key, sign_in.resourceTenantId); break;
-      case Field::kHomeTenantId: s = ReadString(v, key, sign_in.homeTenantId); break;
-      case Field::kServicePrincipalId: s = ReadString(v, key, sign_in.servicePrincipalId); break;
+      case Field::kDeviceDetail:
+        s = ReadDevice(v, sign_in.deviceDetail);
+        break;
+      case Field::kLocation:
+        s = ReadLocation(v, sign_in.location);
+        break;
+      case Field::kStatus:
+        s = ReadStatus(v, sign_in.status);
+        break;
+      case Field::kResourceDisplayName:
+        s = ReadString(v, key, sign_in.resourceDisplayName);
+        break;
+      case Field::kResourceId:
+        s = ReadString(v, key, sign_in.resourceId);
+        break;
+      case Field::kResourceTenantId:
+        s = ReadString(v, key, sign_in.resourceTenantId);
+        break;
+      case Field::kHomeTenantId:
+        s = ReadString(v, key, sign_in.homeTenantId);
+        break;
+      case Field::kServicePrincipalId:
+        s = ReadString(v, key, sign_in.servicePrincipalId);
+        break;
       case Field::kServicePrincipalName:
         s = ReadString(v, key, sign_in.servicePrincipalName);
         break;
-      case Field::kAppliedPolicies: s = ReadPolicies(v, sign_in.appliedConditionalAccessPolicies); break;
-      case Field::kUserAgent: s = ReadString(v, key, sign_in.userAgent); break;
-      case Field::kSessionId: s = ReadString(v, key, sign_in.sessionId); break;
+      case Field::kAppliedPolicies:
+        s = ReadPolicies(v, sign_in.appliedConditionalAccessPolicies);
+        break;
+      case Field::kUserAgent:
+        s = ReadString(v, key, sign_in.userAgent);
+        break;
+      case Field::kSessionId:
+        s = ReadString(v, key, sign_in.sessionId);
+        break;
       case Field::kUniqueTokenIdentifier:
         s = ReadString(v, key, sign_in.uniqueTokenIdentifier);
         break;
       case Field::kAuthenticationRequirement:
         s = ReadString(v, key, sign_in.authenticationRequirement);
         break;
-      case Field::kMfaDetail: s = ReadMfa(v, sign_in.mfaDetail); break;
-      case Field::kTokenIssuerType: s = ReadString(v, key, sign_in.tokenIssuerType); break;
-      case Field::kSignInEventTypes: s = ReadEventTypes(v, sign_in); break;
+      case Field::kMfaDetail:
+        s = ReadMfa(v, sign_in.mfaDetail);
+        break;
+      case Field::kTokenIssuerType:
+        s = ReadString(v, key, sign_in.tokenIssuerType);
+        break;
+      case Field::kSignInEventTypes:
+        s = ReadEventTypes(v, sign_in);
+        break;
       case Field::kAutonomousSystemNumber: {
         std::int32_t asn = 0;
         s = ReadInt32(v, key, asn);
-        if (s.ok() && asn > 0) sign_in.network.autonomousSystemNumber = static_cast<std::uint32_t>(asn);
+        if (s.ok() && asn > 0)
+          sign_in.network.autonomousSystemNumber = static_cast<std::uint32_t>(asn);
         break;
       }
     }

@@ -35,9 +35,12 @@ std::unique_ptr<RecordParser> MakeGraphSignInParser() {
 
 std::string_view ToString(InputFormat format) {
   switch (format) {
-    case InputFormat::graph: return "graph";
-    case InputFormat::loganalytics: return "loganalytics";
-    case InputFormat::diagnostic: return "diagnostic";
+    case InputFormat::graph:
+      return "graph";
+    case InputFormat::loganalytics:
+      return "loganalytics";
+    case InputFormat::diagnostic:
+      return "diagnostic";
   }
   return "graph";
 }

@@ -172,7 +172,8 @@ class SqliteRiskStore final : public RiskStore {
   std::string eventTypes_;  // reused buffer for the comma-joined riskEventTypes_v2
 
   SqliteStatement begin_, commit_, rollback_;
-  SqliteStatement insertSignIn_, insertSignInDocument_, upsertDetection_, upsertRiskyUser_, insertHistory_;
+  SqliteStatement insertSignIn_, insertSignInDocument_, upsertDetection_, upsertRiskyUser_,
+      insertHistory_;
   SqliteStatement upsertProfile_, upsertState_;
   SqliteStatement deleteSignIns_, deleteDetections_, deleteHistory_;
   SqliteStatement selectSignInIds_, selectProfiles_, selectRiskyUsers_, selectActiveDetections_;
