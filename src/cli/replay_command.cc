@@ -34,6 +34,11 @@ void PrintSummary(const ReplaySummary& s, const ReplayOptions& options) {
             << "risk detections:     " << s.detections << "\n"
             << "risky users:         " << s.riskyUsersAtRisk << " at risk of " << s.riskyUsersTotal
             << " ever at risk (" << s.historyItems << " history items)\n";
+  for (const auto& d : s.detectors) {
+    std::cout << "  " << d.riskEventType << ": judged " << d.evaluated << ", learning "
+              << d.skippedLearning << ", flagged low " << d.low << " / medium " << d.medium
+              << " / high " << d.high << "\n";
+  }
   if (options.useStore) {
     std::cout << "store:               " << options.dbPath << " (retention removed "
               << s.retention.signInsDeleted << " sign-ins, " << s.retention.detectionsDeleted

@@ -516,6 +516,11 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       summary.retention = retention.value();
     }
   }
+  for (const auto& detector : engine.detectors()) {
+    const DetectorCounters& c = detector->counters();
+    summary.detectors.push_back({std::string(detector->riskEventType()), c.evaluated,
+                                 c.skippedLearning, c.firedLow, c.firedMedium, c.firedHigh});
+  }
   summary.geolocated = enricher.counters().geolocated;
   summary.internalAddresses = enricher.counters().internalAddresses;
   summary.seconds = std::chrono::duration<double>(WallClock::now() - started).count();

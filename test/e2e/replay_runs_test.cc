@@ -134,7 +134,9 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
     _exit(127);
   }
   bool killed_mid_run = false;
-  for (int i = 0; i < 2000; ++i) {
+  // Sanitizer builds start slowly; wait up to three minutes for the first committed batch.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     int status = 0;
     if (waitpid(child, &status, WNOHANG) == child) break;  // finished before we could kill it

@@ -58,6 +58,17 @@ struct ReplaySummary {
   std::uint64_t internalAddresses = 0;
   RetentionResult retention;
   double seconds = 0;
+  // Per detector, in registration order: how many sign-ins it judged, skipped while the user was
+  // learning, and flagged.
+  struct DetectorFigures {
+    std::string riskEventType;
+    std::uint64_t evaluated = 0;
+    std::uint64_t skippedLearning = 0;
+    std::uint64_t low = 0;
+    std::uint64_t medium = 0;
+    std::uint64_t high = 0;
+  };
+  std::vector<DetectorFigures> detectors;
 };
 
 // Runs the replay; progress and the summary go to `log`. Errors name file and line.
