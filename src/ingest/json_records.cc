@@ -70,8 +70,12 @@ Status ExpandContainer(std::string_view document, std::size_t begin, std::size_t
   }
   simdjson::ondemand::array array;
   simdjson::ondemand::object page;
-  if (doc.get_array().get(array) != simdjson::SUCCESS) {
-    doc.rewind();
+  // Decide by the first byte: a failed get_array() leaves the document unusable, even for rewind().
+  if (document[begin] == '[') {
+    if (doc.get_array().get(array) != simdjson::SUCCESS) {
+      return Status::InvalidInput("line " + std::to_string(start_line) + ": malformed JSON array");
+    }
+  } else {
     if (doc.get_object().get(page) != simdjson::SUCCESS) {
       return Status::InvalidInput("line " + std::to_string(start_line) +
                                   ": expected a JSON array or object");

@@ -60,6 +60,15 @@ TEST(GraphSignInParserTest, ErrorsNameTheField) {
       R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","status":{"errorCode":"x1"}})");
   ASSERT_FALSE(bad_type.ok());
   EXPECT_NE(bad_type.status().message().find("status.errorCode"), std::string::npos);
+  // Found by fuzzing: oversized numbers are errors, not overflows.
+  auto huge_text = parser->Parse(
+      R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","status":{"errorCode":"99999999999999999999"}})");
+  ASSERT_FALSE(huge_text.ok());
+  EXPECT_NE(huge_text.status().message().find("status.errorCode"), std::string::npos);
+  auto huge_number = parser->Parse(
+      R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","status":{"errorCode":4294967296}})");
+  ASSERT_FALSE(huge_number.ok());
+  EXPECT_NE(huge_number.status().message().find("out of range"), std::string::npos);
   auto no_user = parser->Parse(R"({"id":"a","createdDateTime":"2024-01-01T00:00:00Z"})");
   ASSERT_FALSE(no_user.ok());
   EXPECT_NE(no_user.status().message().find("userId"), std::string::npos);
@@ -130,6 +139,9 @@ TEST(JsonRecordsTest, SplitsNdjsonArraysPagesAndCaptures) {
 
   records.clear();
   EXPECT_FALSE(SplitJsonRecords("[{\"a\":1}, 5]", records).ok());
+  // Found by fuzzing: an unterminated array must be an error, not a crash.
+  records.clear();
+  EXPECT_FALSE(SplitJsonRecords("[   {\"value\":[{\"id\":\"a\"   ", records).ok());
   EXPECT_FALSE(SplitJsonRecords("hello", records).ok() && !records.empty());
 }
 

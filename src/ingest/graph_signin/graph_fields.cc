@@ -1,5 +1,7 @@
 #include "ingest/graph_signin/graph_fields.h"
 
+#include <charconv>
+#include <cstdint>
 #include <string_view>
 
 namespace idguard::graph_fields {
@@ -58,19 +60,16 @@ Status ReadInt32(value v, std::string_view field, std::int32_t& out) {
   if (IsNull(v)) return Status::Ok();
   std::int64_t number;
   if (v.get_int64().get(number) == simdjson::SUCCESS) {
+    if (number < INT32_MIN || number > INT32_MAX) return FieldError(field, "is out of range");
     out = static_cast<std::int32_t>(number);
     return Status::Ok();
   }
   std::string_view text;  // diagnostic records carry resultType as a string
   if (v.get_string().get(text) == simdjson::SUCCESS) {
-    std::int64_t parsed = 0;
-    bool digits = !text.empty();
-    for (char c : text) {
-      if (c < '0' || c > '9') digits = false;
-      parsed = parsed * 10 + (c - '0');
-    }
-    if (digits) {
-      out = static_cast<std::int32_t>(parsed);
+    std::int32_t parsed = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) {
+      out = parsed;
       return Status::Ok();
     }
   }
