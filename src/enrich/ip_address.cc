@@ -1,6 +1,7 @@
 #include "idguard/enrich/ip_address.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <charconv>
 #include <cstring>
@@ -112,6 +113,19 @@ std::string IpAddress::SubnetText() const {
   std::memcpy(&v6, bytes_.data(), 8);
   inet_ntop(AF_INET6, &v6, buffer, sizeof buffer);
   return std::string(buffer) + "/64";
+}
+
+void IpAddress::ToSockaddr(sockaddr_storage& storage) const {
+  storage = sockaddr_storage{};
+  if (IsV4()) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+    v4->sin_family = AF_INET;
+    std::memcpy(&v4->sin_addr, bytes_.data() + 12, 4);
+  } else {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    v6->sin6_family = AF_INET6;
+    std::memcpy(&v6->sin6_addr, bytes_.data(), 16);
+  }
 }
 
 bool IpAddress::InPrefix(const IpAddress& prefix, int length) const {

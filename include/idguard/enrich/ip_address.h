@@ -4,6 +4,8 @@
 // A plain value type.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -27,6 +29,8 @@ class IpAddress {
   std::uint64_t SubnetKey() const;
   // "203.0.113.0/24" or "2001:db8:1:2::/64".
   std::string SubnetText() const;
+  // Fills a sockaddr_in (IPv4) or sockaddr_in6 for C APIs such as libmaxminddb.
+  void ToSockaddr(sockaddr_storage& storage) const;
   // True when the address falls in prefix/length (both of the same family).
   bool InPrefix(const IpAddress& prefix, int length) const;
 

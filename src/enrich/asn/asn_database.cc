@@ -190,16 +190,8 @@ class RangeAsnDatabase final : public AsnDatabase {
 
   std::optional<AsnRecord> LookupMmdb(const IpAddress& address) const {
     for (const auto& mmdb : mmdbs_) {
-      sockaddr_storage storage{};
-      if (address.IsV4()) {
-        auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-        v4->sin_family = AF_INET;
-        std::memcpy(&v4->sin_addr, address.bytes().data() + 12, 4);
-      } else {
-        auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-        v6->sin6_family = AF_INET6;
-        std::memcpy(&v6->sin6_addr, address.bytes().data(), 16);
-      }
+      sockaddr_storage storage;
+      address.ToSockaddr(storage);
       int error = MMDB_SUCCESS;
       auto result =
           MMDB_lookup_sockaddr(mmdb.get(), reinterpret_cast<const sockaddr*>(&storage), &error);

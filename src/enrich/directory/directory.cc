@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "idguard/core/text_lines.h"
+
 namespace idguard {
 namespace {
 
@@ -36,70 +38,66 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 Result<Directory> Directory::LoadNdjson(std::string_view text, const std::string& source_name) {
   Directory directory;
   simdjson::dom::parser parser;
-  std::size_t line_number = 0;
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const auto newline = rest.find('\n');
-    std::string_view line = rest.substr(0, newline);
-    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const std::string where = source_name + ":" + std::to_string(line_number);
-    simdjson::dom::object object;
-    if (auto error = parser.parse(line.data(), line.size()).get_object().get(object)) {
-      return Status::InvalidInput(where + ": not a JSON object (" + simdjson::error_message(error) +
-                                  ")");
-    }
-    DirectoryUser user;
-    std::string_view value;
-    if (object["id"].get_string().get(value) != simdjson::SUCCESS || value.empty()) {
-      return Status::InvalidInput(where + ": field id is required");
-    }
-    user.id = std::string(value);
-    if (object["userPrincipalName"].get_string().get(value) == simdjson::SUCCESS) {
-      user.userPrincipalName = std::string(value);
-    }
-    if (object["displayName"].get_string().get(value) == simdjson::SUCCESS) {
-      user.displayName = std::string(value);
-    }
-    bool flag = false;
-    if (object["accountEnabled"].get_bool().get(flag) == simdjson::SUCCESS) {
-      user.accountEnabled = flag;
-    }
-    if (object["isMfaRegistered"].get_bool().get(flag) == simdjson::SUCCESS) {
-      user.isMfaRegistered = flag;
-    }
-    simdjson::dom::array groups;
-    if (object["groupIds"].get_array().get(groups) == simdjson::SUCCESS) {
-      for (auto group : groups) {
-        if (group.get_string().get(value) != simdjson::SUCCESS) {
-          return Status::InvalidInput(where + ": groupIds must hold strings");
+  Status status =
+      ForEachNonBlankLine(text, [&](std::uint64_t line_number, std::string_view line) -> Status {
+        const std::string where = source_name + ":" + std::to_string(line_number);
+        simdjson::dom::object object;
+        if (auto error = parser.parse(line.data(), line.size()).get_object().get(object)) {
+          return Status::InvalidInput(where + ": not a JSON object (" +
+                                      simdjson::error_message(error) + ")");
         }
-        user.groupIds.emplace_back(value);
-      }
-    }
-    if (object["passwordHashSha1"].get_string().get(value) == simdjson::SUCCESS) {
-      if (value.size() != 40 || !IsHex(value)) {
-        return Status::InvalidInput(where + ": passwordHashSha1 must be 40 hex characters");
-      }
-      user.passwordHashSha1 = Lower(value);
-    }
-    if (object["passwordHashNtlm"].get_string().get(value) == simdjson::SUCCESS) {
-      if (value.size() != 32 || !IsHex(value)) {
-        return Status::InvalidInput(where + ": passwordHashNtlm must be 32 hex characters");
-      }
-      user.passwordHashNtlm = Lower(value);
-    }
-    if (directory.by_id_.count(user.id) != 0) {
-      return Status::InvalidInput(where + ": duplicate user id " + user.id);
-    }
-    const std::size_t index = directory.users_.size();
-    directory.by_id_.emplace(user.id, index);
-    if (!user.userPrincipalName.empty()) {
-      directory.by_upn_.emplace(Lower(user.userPrincipalName), index);
-    }
-    directory.users_.push_back(std::move(user));
-  }
+        DirectoryUser user;
+        std::string_view value;
+        if (object["id"].get_string().get(value) != simdjson::SUCCESS || value.empty()) {
+          return Status::InvalidInput(where + ": field id is required");
+        }
+        user.id = std::string(value);
+        if (object["userPrincipalName"].get_string().get(value) == simdjson::SUCCESS) {
+          user.userPrincipalName = std::string(value);
+        }
+        if (object["displayName"].get_string().get(value) == simdjson::SUCCESS) {
+          user.displayName = std::string(value);
+        }
+        bool flag = false;
+        if (object["accountEnabled"].get_bool().get(flag) == simdjson::SUCCESS) {
+          user.accountEnabled = flag;
+        }
+        if (object["isMfaRegistered"].get_bool().get(flag) == simdjson::SUCCESS) {
+          user.isMfaRegistered = flag;
+        }
+        simdjson::dom::array groups;
+        if (object["groupIds"].get_array().get(groups) == simdjson::SUCCESS) {
+          for (auto group : groups) {
+            if (group.get_string().get(value) != simdjson::SUCCESS) {
+              return Status::InvalidInput(where + ": groupIds must hold strings");
+            }
+            user.groupIds.emplace_back(value);
+          }
+        }
+        if (object["passwordHashSha1"].get_string().get(value) == simdjson::SUCCESS) {
+          if (value.size() != 40 || !IsHex(value)) {
+            return Status::InvalidInput(where + ": passwordHashSha1 must be 40 hex characters");
+          }
+          user.passwordHashSha1 = Lower(value);
+        }
+        if (object["passwordHashNtlm"].get_string().get(value) == simdjson::SUCCESS) {
+          if (value.size() != 32 || !IsHex(value)) {
+            return Status::InvalidInput(where + ": passwordHashNtlm must be 32 hex characters");
+          }
+          user.passwordHashNtlm = Lower(value);
+        }
+        if (directory.by_id_.count(user.id) != 0) {
+          return Status::InvalidInput(where + ": duplicate user id " + user.id);
+        }
+        const std::size_t index = directory.users_.size();
+        directory.by_id_.emplace(user.id, index);
+        if (!user.userPrincipalName.empty()) {
+          directory.by_upn_.emplace(Lower(user.userPrincipalName), index);
+        }
+        directory.users_.push_back(std::move(user));
+        return Status::Ok();
+      });
+  if (!status.ok()) return status;
   return directory;
 }
 

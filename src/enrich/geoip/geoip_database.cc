@@ -63,17 +63,9 @@ class MmdbFile {
   bool HasIpv6Tree() const { return mmdb_.metadata.ip_version == 6; }
 
   std::optional<GeoRecord> Lookup(const IpAddress& address) const {
-    sockaddr_storage storage{};
-    if (address.IsV4()) {
-      auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-      v4->sin_family = AF_INET;
-      std::memcpy(&v4->sin_addr, address.bytes().data() + 12, 4);
-    } else {
-      if (!HasIpv6Tree()) return std::nullopt;
-      auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-      v6->sin6_family = AF_INET6;
-      std::memcpy(&v6->sin6_addr, address.bytes().data(), 16);
-    }
+    if (!address.IsV4() && !HasIpv6Tree()) return std::nullopt;
+    sockaddr_storage storage;
+    address.ToSockaddr(storage);
     int error = MMDB_SUCCESS;
     // libmaxminddb takes a non-const handle but does not mutate it for lookups.
     MMDB_lookup_result_s result = MMDB_lookup_sockaddr(

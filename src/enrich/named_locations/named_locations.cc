@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "idguard/core/text_lines.h"
 #include "idguard/enrich/directory.h"
 
 namespace idguard {
@@ -117,21 +118,16 @@ Result<NamedLocations> NamedLocations::LoadJson(std::string_view json,
     }
   } else {
     // NDJSON: one location per line.
-    std::size_t line_number = 0;
-    std::string_view rest = json;
-    while (!rest.empty()) {
-      const auto newline = rest.find('\n');
-      std::string_view line = rest.substr(0, newline);
-      rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
-      ++line_number;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      const std::string where = source_name + ":" + std::to_string(line_number);
-      simdjson::dom::element element;
-      if (auto error = parser.parse(line.data(), line.size()).get(element)) {
-        return Status::InvalidInput(where + ": " + simdjson::error_message(error));
-      }
-      if (Status s = add_object(element, where); !s.ok()) return s;
-    }
+    Status status =
+        ForEachNonBlankLine(json, [&](std::uint64_t line_number, std::string_view line) {
+          const std::string where = source_name + ":" + std::to_string(line_number);
+          simdjson::dom::element element;
+          if (auto error = parser.parse(line.data(), line.size()).get(element)) {
+            return Status::InvalidInput(where + ": " + simdjson::error_message(error));
+          }
+          return add_object(element, where);
+        });
+    if (!status.ok()) return status;
   }
   if (result.locations_.size() > kMaxLocations) {
     return Status::InvalidInput(source_name + ": more than 195 named locations");
