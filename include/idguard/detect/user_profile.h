@@ -6,11 +6,11 @@
 // an attacker's failed guesses must not make their network familiar.
 //
 // Memory is bounded per user: at most the sum of the per-feature capacities in ProfileLimits
-// (144 entries by default) plus ProfileLimits::recentLocations travel points; an entry is ~72 bytes with its label
-// (labels are cut to 64 bytes), so a full profile is under 14 KiB and a typical one (a home, an
-// office, a phone, two browsers, a handful of apps) about 2 KiB. When a feature is full, the
-// value seen least recently is evicted; values unseen for the history window (default 180 days)
-// age out. A plain value type: not synchronised.
+// (144 entries by default) plus ProfileLimits::recentLocations travel points; an entry is 64 bytes
+// plus its label (cut to 64 bytes), so a full profile is at most about 21 KiB and a typical one
+// (a home, an office, a phone, two browsers, a handful of apps) about 2 KiB. When a feature is
+// full, the value seen least recently is evicted; values unseen for the history window (default 180
+// days) age out. A plain value type: not synchronised.
 #pragma once
 
 #include <array>
