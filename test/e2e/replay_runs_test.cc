@@ -18,7 +18,10 @@ namespace fs = std::filesystem;
 
 std::int64_t CountRows(const std::string& db, const std::string& table) {
   sqlite3* handle = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(handle);  // SQLite allocates a handle even when opening fails
+    return -1;
+  }
   sqlite3_stmt* statement = nullptr;
   std::int64_t count = -1;
   const std::string sql = "SELECT COUNT(*) FROM " + table;
@@ -33,7 +36,10 @@ std::int64_t CountRows(const std::string& db, const std::string& table) {
 
 std::string IntegrityCheck(const std::string& db) {
   sqlite3* handle = nullptr;
-  if (sqlite3_open(db.c_str(), &handle) != SQLITE_OK) return "cannot open";
+  if (sqlite3_open(db.c_str(), &handle) != SQLITE_OK) {
+    sqlite3_close(handle);
+    return "cannot open";
+  }
   sqlite3_stmt* statement = nullptr;
   std::string answer = "no answer";
   if (sqlite3_prepare_v2(handle, "PRAGMA integrity_check", -1, &statement, nullptr) == SQLITE_OK &&
