@@ -35,9 +35,10 @@ void PrintSummary(const ReplaySummary& s, const ReplayOptions& options) {
             << "risky users:         " << s.riskyUsersAtRisk << " at risk of " << s.riskyUsersTotal
             << " ever at risk (" << s.historyItems << " history items)\n";
   for (const auto& d : s.detectors) {
-    std::cout << "  " << d.riskEventType << ": judged " << d.evaluated << ", learning "
-              << d.skippedLearning << ", flagged low " << d.low << " / medium " << d.medium
-              << " / high " << d.high << "\n";
+    const DetectorCounters& c = d.counters;
+    std::cout << "  " << d.riskEventType << ": judged " << c.evaluated << ", learning "
+              << c.skippedLearning << ", flagged low " << c.firedLow << " / medium "
+              << c.firedMedium << " / high " << c.firedHigh << "\n";
   }
   if (options.useStore) {
     std::cout << "store:               " << options.dbPath << " (retention removed "

@@ -517,9 +517,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     }
   }
   for (const auto& detector : engine.detectors()) {
-    const DetectorCounters& c = detector->counters();
-    summary.detectors.push_back({std::string(detector->riskEventType()), c.evaluated,
-                                 c.skippedLearning, c.firedLow, c.firedMedium, c.firedHigh});
+    summary.detectors.push_back({std::string(detector->riskEventType()), detector->counters()});
   }
   summary.geolocated = enricher.counters().geolocated;
   summary.internalAddresses = enricher.counters().internalAddresses;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "idguard/core/status.h"
+#include "idguard/detect/detector.h"
 #include "idguard/ingest/record_parser.h"
 #include "idguard/store/risk_store.h"
 
@@ -62,11 +63,7 @@ struct ReplaySummary {
   // learning, and flagged.
   struct DetectorFigures {
     std::string riskEventType;
-    std::uint64_t evaluated = 0;
-    std::uint64_t skippedLearning = 0;
-    std::uint64_t low = 0;
-    std::uint64_t medium = 0;
-    std::uint64_t high = 0;
+    DetectorCounters counters;
   };
   std::vector<DetectorFigures> detectors;
 };
