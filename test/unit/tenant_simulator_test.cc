@@ -62,7 +62,7 @@ class TenantSimulatorTest : public ::testing::Test {
   void SetUp() override {
     if (geoip_ == nullptr) {
       GTEST_SKIP() << "GeoIP/ASN data not found (" << kGeoIpFile << ", " << kAsnFile
-                   << "); link them under the data folder to run the simulator tests";
+                   << "); run scripts/setup to install them";
     }
   }
 
