@@ -2,7 +2,7 @@
 
 #include "idguard/ingest/graph_signin_parser.h"
 #include "ingest/graph_signin/graph_fields.h"
-#include "ingest/graph_signin/padded_scratch.h"
+#include "ingest/json_object_reader.h"
 
 namespace idguard {
 namespace {
@@ -22,13 +22,9 @@ std::optional<SignInKind> KindOfCategory(std::string_view category) {
 class DiagnosticRecordParser final : public RecordParser {
  public:
   Result<SignIn> Parse(std::string_view record) override {
-    simdjson::ondemand::document document;
-    if (auto error = parser_.iterate(scratch_.Copy(record)).get(document)) {
-      return Status::InvalidInput(std::string("not JSON: ") + simdjson::error_message(error));
-    }
     simdjson::ondemand::object object;
-    if (document.get_object().get(object) != simdjson::SUCCESS) {
-      return Status::InvalidInput("expected a JSON object (a diagnostic-settings record)");
+    if (Status s = reader_.Open(record, "a diagnostic-settings record", object); !s.ok()) {
+      return s;
     }
     SignIn sign_in;
     std::string category;
@@ -80,8 +76,7 @@ class DiagnosticRecordParser final : public RecordParser {
   }
 
  private:
-  simdjson::ondemand::parser parser_;
-  PaddedScratch scratch_;
+  JsonObjectReader reader_;
 };
 
 }  // namespace

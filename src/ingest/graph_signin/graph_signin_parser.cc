@@ -1,7 +1,7 @@
 #include "idguard/ingest/graph_signin_parser.h"
 
 #include "ingest/graph_signin/graph_fields.h"
-#include "ingest/graph_signin/padded_scratch.h"
+#include "ingest/json_object_reader.h"
 
 namespace idguard {
 namespace {
@@ -9,22 +9,15 @@ namespace {
 class GraphSignInParser final : public RecordParser {
  public:
   Result<SignIn> Parse(std::string_view record) override {
-    simdjson::ondemand::document document;
-    if (auto error = parser_.iterate(scratch_.Copy(record)).get(document)) {
-      return Status::InvalidInput(std::string("not JSON: ") + simdjson::error_message(error));
-    }
     simdjson::ondemand::object object;
-    if (document.get_object().get(object) != simdjson::SUCCESS) {
-      return Status::InvalidInput("expected a JSON object (a Graph signIn)");
-    }
+    if (Status s = reader_.Open(record, "a Graph signIn", object); !s.ok()) return s;
     SignIn sign_in;
     if (Status s = graph_fields::ReadSignInObject(object, sign_in); !s.ok()) return s;
     return sign_in;
   }
 
  private:
-  simdjson::ondemand::parser parser_;
-  PaddedScratch scratch_;
+  JsonObjectReader reader_;
 };
 
 }  // namespace

@@ -8,30 +8,22 @@
 
 #include <simdjson.h>
 
-#include <cstring>
-#include <memory>
 #include <string_view>
+
+#include "ingest/padded_scratch.h"
 
 namespace idguard {
 
 class PaddedJsonParser {
  public:
   simdjson::simdjson_result<simdjson::dom::element> Parse(std::string_view json) {
-    if (json.size() + simdjson::SIMDJSON_PADDING > capacity_) {
-      capacity_ = json.size() + simdjson::SIMDJSON_PADDING;
-      buffer_ = std::make_unique<char[]>(capacity_);
-    }
-    if (!json.empty()) {
-      std::memcpy(buffer_.get(), json.data(), json.size());
-    }
-    std::memset(buffer_.get() + json.size(), 0, simdjson::SIMDJSON_PADDING);
-    return parser_.parse(buffer_.get(), json.size(), /*realloc_if_needed=*/false);
+    const simdjson::padded_string_view padded = scratch_.Copy(json);
+    return parser_.parse(padded.data(), padded.size(), /*realloc_if_needed=*/false);
   }
 
  private:
   simdjson::dom::parser parser_;
-  std::unique_ptr<char[]> buffer_;
-  std::size_t capacity_ = 0;
+  PaddedScratch scratch_;
 };
 
 }  // namespace idguard

@@ -15,7 +15,7 @@ class PaddedScratch {
   simdjson::padded_string_view Copy(std::string_view record) {
     const std::size_t needed = record.size() + simdjson::SIMDJSON_PADDING;
     if (buffer_.size() < needed) buffer_.resize(needed * 2);
-    std::memcpy(buffer_.data(), record.data(), record.size());
+    if (!record.empty()) std::memcpy(buffer_.data(), record.data(), record.size());
     std::memset(buffer_.data() + record.size(), 0, simdjson::SIMDJSON_PADDING);
     return simdjson::padded_string_view(buffer_.data(), record.size(), buffer_.size());
   }
