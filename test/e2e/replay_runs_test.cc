@@ -6,9 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <thread>
-
 #include "e2e/e2e_support.h"
 
 namespace idguard::e2e {
@@ -130,35 +127,24 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
                           (dir / "c"));
   ASSERT_EQ(clean.exitCode, 0) << clean.output;
 
-  // Start a replay and kill it hard once some batches are committed.
+  // Crash a replay with SIGKILL half-way through writing its third batch: two batches are
+  // committed and the third is in flight.
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
     const std::string command = std::string(IDGUARD_BINARY) + " replay --quiet" + keep + Inputs() +
                                 " --db " + crash_db + " --out " + (dir / "k") + " >/dev/null 2>&1";
+    setenv("IDGUARD_CRASH_AT", "inside-store-batch:3", 1);
     execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  bool killed_mid_run = false;
-  // Sanitizer builds start slowly; wait up to three minutes for the first committed batch.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    int status = 0;
-    if (waitpid(child, &status, WNOHANG) == child) break;  // finished before we could kill it
-    const auto rows = CountRows(crash_db, "signins");
-    if (rows > 0) {
-      kill(child, SIGKILL);
-      waitpid(child, &status, 0);
-      killed_mid_run = true;
-      break;
-    }
-  }
-  ASSERT_TRUE(killed_mid_run) << "the replay finished before it could be killed";
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the replay was not killed inside its third batch (wait status " << status << ")";
   EXPECT_EQ(IntegrityCheck(crash_db), "ok");
   const auto partial = CountRows(crash_db, "signins");
-  EXPECT_GT(partial, 0);
-  EXPECT_LT(partial, CountRows(clean_db, "signins")) << "the kill came after the last batch";
+  EXPECT_EQ(partial, 2 * 2000) << "exactly the two committed batches survive the kill";
   auto rerun = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + crash_db + " --out " +
                           (dir / "r"));
   ASSERT_EQ(rerun.exitCode, 0) << rerun.output;

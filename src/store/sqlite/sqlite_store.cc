@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "idguard/core/fault_injection.h"
 #include "idguard/store/risk_store.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_statement.h"
@@ -223,7 +224,10 @@ Status SqliteRiskStore::Write(const StoreBatch& batch) {
 }
 
 Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
-  for (const StoredSignIn& row : batch.signIns) {
+  const std::size_t midway = batch.signIns.size() / 2;
+  for (std::size_t i = 0; i < batch.signIns.size(); ++i) {
+    if (i == midway) CrashIfRequestedAt(kCrashInsideStoreBatch);
+    const StoredSignIn& row = batch.signIns[i];
     if (Status s = WriteSignIn(row); !s.ok())
       return s.WithContext("sign-in '" + row.signIn.id + "'");
   }
