@@ -2,7 +2,7 @@
 // secondary indices maintained and in bulk-load mode (indices dropped, rebuilt at the end).
 //
 // Each configuration writes into a fresh file in $TMPDIR. Rows look like production: random GUID
-// ids, 100k distinct users, a few hundred addresses and apps, and a ~900-byte Graph JSON document.
+// ids, 100k distinct users, a few hundred addresses and apps, and a ~560-byte stored document.
 // items_per_second counts rows written; for bulk mode, `rows_per_s_with_rebuild` also charges the
 // final EndBulkLoad index rebuild to the rows.
 #include <benchmark/benchmark.h>
@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "idguard/core/json_writer.h"
 #include "idguard/store/risk_store.h"
 
 namespace idguard {
@@ -45,88 +45,11 @@ std::string Guid(std::uint64_t n) {
   return out;
 }
 
-// A Graph signIn document of realistic size and shape for `s`.
-std::string GraphJson(const SignIn& s) {
-  std::string out;
-  JsonWriter w(out);
-  w.BeginObject();
-  w.Key("id");
-  w.String(s.id);
-  w.Key("createdDateTime");
-  w.Timestamp(s.createdDateTime);
-  w.Key("userDisplayName");
-  w.String(s.userDisplayName);
-  w.Key("userPrincipalName");
-  w.String(s.userPrincipalName);
-  w.Key("userId");
-  w.String(s.userId);
-  w.Key("appId");
-  w.String(s.appId);
-  w.Key("appDisplayName");
-  w.String(s.appDisplayName);
-  w.Key("ipAddress");
-  w.String(s.ipAddress);
-  w.Key("clientAppUsed");
-  w.String("Browser");
-  w.Key("correlationId");
-  w.String(s.correlationId);
-  w.Key("conditionalAccessStatus");
-  w.String("notApplied");
-  w.Key("isInteractive");
-  w.Bool(true);
-  w.Key("riskDetail");
-  w.String("none");
-  w.Key("riskLevelAggregated");
-  w.String("none");
-  w.Key("riskLevelDuringSignIn");
-  w.String("none");
-  w.Key("riskState");
-  w.String("none");
-  w.Key("riskEventTypes_v2");
-  w.BeginArray();
-  w.EndArray();
-  w.Key("resourceId");
-  w.String("00000003-0000-0000-c000-000000000000");
-  w.Key("status");
-  w.BeginObject();
-  w.Key("errorCode");
-  w.Int(0);
-  w.Key("failureReason");
-  w.String("Other.");
-  w.Key("additionalDetails");
-  w.Null();
-  w.EndObject();
-  w.Key("location");
-  w.BeginObject();
-  w.Key("city");
-  w.String("Amsterdam");
-  w.Key("state");
-  w.String("Noord-Holland");
-  w.Key("countryOrRegion");
-  w.String(s.location.countryOrRegion);
-  w.Key("geoCoordinates");
-  w.BeginObject();
-  w.Key("altitude");
-  w.Null();
-  w.Key("latitude");
-  w.Double(52.37403);
-  w.Key("longitude");
-  w.Double(4.88969);
-  w.EndObject();
-  w.EndObject();
-  w.Key("appliedConditionalAccessPolicies");
-  w.BeginArray();
-  w.EndArray();
-  w.EndObject();
-  return out;
-}
-
 // A batch of `size` sign-ins; ids are rewritten for each write so every row is new.
 StoreBatch MakeBatch(int size) {
   StoreBatch batch;
   batch.signIns.reserve(size);
   for (int i = 0; i < size; ++i) {
-    StoredSignIn row;
     SignIn s;
     const std::uint64_t user = SplitMix(i) % 100'000;
     s.userId = Guid(user + (1ULL << 40));
@@ -136,11 +59,25 @@ StoreBatch MakeBatch(int size) {
     s.appDisplayName = "Application " + std::to_string(i % 300);
     s.ipAddress = "203.0." + std::to_string(i % 256) + "." + std::to_string(SplitMix(i) % 200);
     s.location.countryOrRegion = i % 5 == 0 ? "DE" : "NL";
+    s.location.city = "Amsterdam";
+    s.location.state = "Noord-Holland";
+    s.location.geoCoordinates = {52.37403, 4.88969, std::nullopt};
     s.correlationId = Guid(i + (1ULL << 42));
+    s.sessionId = Guid(i + (1ULL << 43));
+    s.resourceId = Guid(SplitMix(i + 11) % 50 + (1ULL << 44));
+    s.resourceDisplayName = "Resource " + std::to_string(i % 50);
+    s.resourceTenantId = s.homeTenantId = Guid(1ULL << 45);
+    s.userAgent =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0.0.0 Safari/537.36";
+    s.clientAppUsed = "Browser";
+    s.deviceDetail.operatingSystem = "Windows10";
+    s.deviceDetail.browser = "Chrome 120.0.0";
+    s.network.autonomousSystemNumber = 1136;
+    s.network.autonomousSystemOrganization = "KPN B.V.";
+    s.client = {"Chrome", "120.0", "Windows", "10", "Other"};
     s.id = Guid(i);  // placeholder of the final length; Renumber overwrites it in place
-    row.graphJson = GraphJson(s);
-    row.signIn = SignInRow::TakeFrom(std::move(s));
-    batch.signIns.push_back(std::move(row));
+    batch.signIns.push_back(StoredSignIn::From(std::move(s)));
   }
   return batch;
 }
@@ -150,8 +87,8 @@ void Renumber(StoreBatch& batch, std::uint64_t& next) {
   for (StoredSignIn& row : batch.signIns) {
     row.signIn.id = Guid(next);
     row.signIn.createdDateTime = 1'700'000'000LL * kMicrosPerSecond + next * 1000;
-    // The id's position in the JSON is fixed; the document stays the same size.
-    row.graphJson.replace(7, 36, row.signIn.id);
+    // The id follows the format byte and its one-byte length; the document keeps its size.
+    row.document.replace(2, 36, row.signIn.id);
     ++next;
   }
 }
@@ -176,9 +113,9 @@ void BM_WriteSignIns(benchmark::State& state) {
 
   StoreBatch batch = MakeBatch(batch_size);
   std::uint64_t next = 0;
-  std::int64_t json_bytes = 0;
+  std::int64_t document_bytes = 0;
   for (const StoredSignIn& row : batch.signIns)
-    json_bytes += static_cast<std::int64_t>(row.graphJson.size());
+    document_bytes += static_cast<std::int64_t>(row.document.size());
   double written_seconds = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -200,7 +137,7 @@ void BM_WriteSignIns(benchmark::State& state) {
 
   const auto rows = static_cast<double>(state.iterations() * batch_size);
   state.SetItemsProcessed(state.iterations() * batch_size);
-  state.counters["json_bytes_per_row"] = static_cast<double>(json_bytes) / batch_size;
+  state.counters["document_bytes_per_row"] = static_cast<double>(document_bytes) / batch_size;
   state.counters["rebuild_s"] = rebuild_seconds;
   state.counters["rows_per_s_with_rebuild"] = rows / (written_seconds + rebuild_seconds);
   state.counters["file_MB"] =

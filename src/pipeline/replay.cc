@@ -19,9 +19,10 @@
 #include "idguard/ingest/graph_signin_parser.h"
 #include "idguard/ingest/json_records.h"
 #include "idguard/ingest/loganalytics_parser.h"
-#include "pipeline/batch_writer.h"
 #include "pipeline/feed_check.h"
 #include "pipeline/output_file.h"
+#include "pipeline/sign_in_emitter.h"
+#include "pipeline/worker_thread.h"
 
 namespace idguard {
 namespace {
@@ -31,6 +32,12 @@ using WallClock = std::chrono::steady_clock;  // progress and elapsed time only
 
 constexpr std::string_view kOrganizationStateKey = "organizationProfile";
 constexpr std::size_t kMaxRejectedRecordBytes = std::size_t{16} * 1024;
+// Pass 2 hands sign-ins to the emitter thread in chunks; a few chunks in flight keep both threads
+// busy without holding many sign-ins in memory.
+constexpr std::size_t kChunkSignIns = 1024;
+constexpr std::size_t kChunksPending = 4;
+// One store batch may wait while another is written: memory stays at about three batches.
+constexpr std::size_t kStoreBatchesPending = 1;
 
 // One input file with its records and the parser that reads them.
 struct InputFile {
@@ -386,11 +393,20 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     if (!out->ok()) return out->status();
   }
 
-  // Pass 2: process in event-time order.
+  // Pass 2: process in event-time order. This thread parses, enriches and detects; the emitter
+  // thread serializes and writes sign-ins and gathers store batches; the writer thread persists.
   Enricher enricher(enrichment->Sources());
-  std::optional<BatchWriter> writer;
-  if (store) writer.emplace(*store);
-  StoreBatch batch;
+  std::optional<WorkerThread<StoreBatch>> store_writer;
+  if (store) {
+    store_writer.emplace(kStoreBatchesPending,
+                         [&store](StoreBatch& batch) { return store->Write(batch); });
+  }
+  SignInEmitter emitter(*sign_ins_out, store_writer ? &*store_writer : nullptr);
+  std::optional<WorkerThread<SignInChunk>> emit_thread;
+  emit_thread.emplace(kChunksPending,
+                      [&emitter](SignInChunk& chunk) { return emitter.Emit(chunk); });
+  SignInChunk chunk;
+  std::size_t batch_sign_ins = 0;
   std::unordered_set<std::string> changed_users;
   EngineOutcome outcome;
   EventTime latest = 0;
@@ -403,7 +419,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       AppendRiskDetectionJson(json, detection);
       detections_out->WriteLine(json);
       ++summary.detections;
-      if (store) batch.detections.push_back({std::move(detection), std::move(json)});
+      if (store) chunk.batchPart.detections.push_back({std::move(detection), std::move(json)});
     }
     for (auto& item : result.history) {
       std::string json;
@@ -411,15 +427,16 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       history_out->WriteLine(json);
       ++summary.historyItems;
       changed_users.insert(item.user.id);
-      if (store) batch.history.push_back({std::move(item), std::move(json)});
+      if (store) chunk.batchPart.history.push_back({std::move(item), std::move(json)});
     }
     result.clear();
   };
-  auto checkpoint = [&]() -> Status {
-    if (!store) return Status::Ok();
+  // Closes the store batch: the profiles, risky users and state as of its last sign-in.
+  auto checkpoint = [&] {
+    StoreBatch& part = chunk.batchPart;
     for (const auto& subject : engine.TakeDirtyProfiles()) {
       if (const UserProfile* profile = engine.FindProfile(subject)) {
-        batch.profiles.push_back({subject, profile->Serialize()});
+        part.profiles.push_back({subject, profile->Serialize()});
       }
     }
     std::vector<std::string> users(changed_users.begin(), changed_users.end());
@@ -428,15 +445,21 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       if (const RiskyUser* user = engine.userRisk().Find(id)) {
         std::string json;
         AppendRiskyUserJson(json, *user);
-        batch.riskyUsers.push_back({*user, std::move(json)});
+        part.riskyUsers.push_back({*user, std::move(json)});
       }
     }
     changed_users.clear();
-    batch.state.push_back({std::string(kOrganizationStateKey), engine.organization().Serialize()});
-    Status s = writer->Submit(std::move(batch));
-    batch = StoreBatch{};
+    part.state.push_back({std::string(kOrganizationStateKey), engine.organization().Serialize()});
+    chunk.endsBatch = true;
+    batch_sign_ins = 0;
+  };
+  auto hand_over = [&]() -> Status {
+    Status s = emit_thread->Submit(std::move(chunk));
+    chunk = SignInChunk{};
+    chunk.signIns.reserve(kChunkSignIns);
     return s;
   };
+  chunk.signIns.reserve(kChunkSignIns);
 
   std::uint64_t done = 0;
   for (const IndexEntry& entry : index) {
@@ -470,17 +493,11 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     }
     if (!sign_in.Succeeded()) ++summary.failed;
     if (sign_in.riskLevelAggregated != RiskLevel::none) ++summary.riskySignIns;
-
-    std::string json;
-    json.reserve(1536);
-    AppendSignInJson(json, sign_in);
-    sign_ins_out->WriteLine(json);
+    chunk.signIns.push_back(std::move(sign_in));
     emit_outcome(outcome);
-    if (store) {
-      batch.signIns.push_back({SignInRow::TakeFrom(std::move(sign_in)), std::move(json)});
-      if (batch.signIns.size() >= options.batchSize) {
-        if (Status s = checkpoint(); !s.ok()) return s;
-      }
+    if (store && ++batch_sign_ins >= options.batchSize) checkpoint();
+    if (chunk.endsBatch || chunk.signIns.size() >= kChunkSignIns) {
+      if (Status s = hand_over(); !s.ok()) return s;
     }
     if ((done & 0xFFFF) == 0) input.file.DropBefore(span.offset);
   }
@@ -489,6 +506,10 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   // Low user risk older than its lifetime ages out as of the latest event.
   engine.AgeOut(latest, outcome);
   emit_outcome(outcome);
+  if (store) checkpoint();
+  if (Status s = hand_over(); !s.ok()) return s;
+  if (Status s = emit_thread->Finish(); !s.ok()) return s;
+  emit_thread.reset();
 
   auto users_out = open_output("riskyUsers.ndjson");
   if (!users_out.ok()) return users_out.status();
@@ -504,9 +525,8 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   }
 
   if (store) {
-    if (Status s = checkpoint(); !s.ok()) return s;
-    if (Status s = writer->Finish(); !s.ok()) return s;
-    writer.reset();
+    if (Status s = store_writer->Finish(); !s.ok()) return s;
+    store_writer.reset();
     if (bulk_load) {
       if (Status s = store->EndBulkLoad(); !s.ok()) return s;
     }

@@ -1,4 +1,5 @@
 #include "idguard/store/risk_store.h"
+#include "idguard/store/sign_in_document.h"
 
 namespace idguard {
 
@@ -20,6 +21,14 @@ SignInRow SignInRow::TakeFrom(SignIn&& sign_in) {
   row.errorCode = sign_in.status.errorCode;
   row.riskEventTypes_v2 = std::move(sign_in.riskEventTypes_v2);
   return row;
+}
+
+StoredSignIn StoredSignIn::From(SignIn&& sign_in) {
+  StoredSignIn stored;
+  stored.document.reserve(768);
+  EncodeSignInDocument(sign_in, stored.document);
+  stored.signIn = SignInRow::TakeFrom(std::move(sign_in));
+  return stored;
 }
 
 }  // namespace idguard

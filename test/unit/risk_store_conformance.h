@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -36,22 +37,31 @@ namespace idguard::store_test {
 inline constexpr EventTime kDay = kMicrosPerDay;
 inline constexpr EventTime kNow = 1'700'000'000LL * kMicrosPerSecond;
 
+inline SignIn MakeFullSignIn(const std::string& id, EventTime created, const std::string& user) {
+  SignIn s;
+  s.id = id;
+  s.createdDateTime = created;
+  s.userId = user;
+  s.userPrincipalName = user + "@contoso.example";
+  s.appId = "app-1";
+  s.appDisplayName = "Office 365";
+  s.ipAddress = "203.0.113.7";
+  s.location.countryOrRegion = "NL";
+  s.location.city = "Amsterdam";
+  s.location.geoCoordinates = {52.37, 4.89, std::nullopt};
+  s.deviceDetail.isCompliant = true;
+  s.status.errorCode = 50126;
+  s.riskLevelAggregated = RiskLevel::high;
+  s.riskLevelDuringSignIn = RiskLevel::medium;
+  s.riskState = RiskState::atRisk;
+  s.riskEventTypes_v2 = {"unfamiliarFeatures", "anonymizedIPAddress"};
+  s.network.autonomousSystemNumber = 1136;
+  s.client.browserFamily = "Firefox";
+  return s;
+}
+
 inline StoredSignIn MakeSignIn(const std::string& id, EventTime created, const std::string& user) {
-  StoredSignIn row;
-  row.signIn.id = id;
-  row.signIn.createdDateTime = created;
-  row.signIn.userId = user;
-  row.signIn.userPrincipalName = user + "@contoso.example";
-  row.signIn.appId = "app-1";
-  row.signIn.appDisplayName = "Office 365";
-  row.signIn.ipAddress = "203.0.113.7";
-  row.signIn.countryOrRegion = "NL";
-  row.signIn.riskLevelAggregated = RiskLevel::high;
-  row.signIn.riskLevelDuringSignIn = RiskLevel::medium;
-  row.signIn.riskState = RiskState::atRisk;
-  row.signIn.riskEventTypes_v2 = {"unfamiliarFeatures", "anonymizedIPAddress"};
-  row.graphJson = R"({"id":")" + id + R"("})";
-  return row;
+  return StoredSignIn::From(MakeFullSignIn(id, created, user));
 }
 
 inline StoredDetection MakeDetection(const std::string& id, EventTime detected,
@@ -157,6 +167,25 @@ TYPED_TEST_P(RiskStoreConformance, SignInIdsRoundTripAndSurviveReopen) {
   std::set<std::string> ids;
   ASSERT_TRUE(store->ForEachSignInId([&](std::string_view id) { ids.emplace(id); }).ok());
   EXPECT_EQ(ids, (std::set<std::string>{"s1", "s2", "s3"}));
+}
+
+TYPED_TEST_P(RiskStoreConformance, StoredSignInComesBackWhole) {
+  {
+    auto store = this->OpenStore();
+    ASSERT_NE(store, nullptr);
+    StoreBatch batch;
+    batch.signIns = {MakeSignIn("s1", kNow, "alice"), MakeSignIn("s2", kNow + 1, "bob")};
+    ASSERT_TRUE(store->Write(batch).ok());
+  }
+  auto store = this->OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto found = store->GetSignIn("s2");
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_TRUE(**found == MakeFullSignIn("s2", kNow + 1, "bob"));
+  auto missing = store->GetSignIn("s9");
+  ASSERT_TRUE(missing.ok()) << missing.status().message();
+  EXPECT_FALSE(missing->has_value());
 }
 
 TYPED_TEST_P(RiskStoreConformance, ActiveDetectionsComeBackFieldByField) {
@@ -413,7 +442,7 @@ TYPED_TEST_P(RiskStoreConformance, KillDuringWritesLeavesWholeBatches) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(RiskStoreConformance, NewStoreIsEmpty,
-                            SignInIdsRoundTripAndSurviveReopen,
+                            SignInIdsRoundTripAndSurviveReopen, StoredSignInComesBackWhole,
                             ActiveDetectionsComeBackFieldByField, RiskyUserUpsertReplacesLevel,
                             ProfilesAndStateAreUpsertedAndBinarySafe,
                             WritingTheSameBatchTwiceChangesNoCounts,

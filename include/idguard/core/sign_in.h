@@ -20,6 +20,7 @@ struct GeoCoordinates {
   std::optional<double> latitude;
   std::optional<double> longitude;
   std::optional<double> altitude;
+  bool operator==(const GeoCoordinates&) const = default;
 };
 
 // Graph signInLocation.
@@ -31,6 +32,7 @@ struct SignInLocation {
   bool HasCoordinates() const {
     return geoCoordinates.latitude.has_value() && geoCoordinates.longitude.has_value();
   }
+  bool operator==(const SignInLocation&) const = default;
 };
 
 // Graph deviceDetail.
@@ -42,6 +44,7 @@ struct DeviceDetail {
   std::optional<bool> isCompliant;
   std::optional<bool> isManaged;
   std::string trustType;
+  bool operator==(const DeviceDetail&) const = default;
 };
 
 // Graph signInStatus. errorCode 0 is success.
@@ -49,12 +52,14 @@ struct SignInStatus {
   std::int32_t errorCode = 0;
   std::string failureReason;
   std::string additionalDetails;
+  bool operator==(const SignInStatus&) const = default;
 };
 
 // Graph (beta) mfaDetail.
 struct MfaDetail {
   std::string authMethod;
   std::string authDetail;
+  bool operator==(const MfaDetail&) const = default;
 };
 
 // Graph appliedConditionalAccessPolicy.
@@ -64,6 +69,7 @@ struct AppliedConditionalAccessPolicy {
   std::vector<std::string> enforcedGrantControls;
   std::vector<std::string> enforcedSessionControls;
   std::string result;
+  bool operator==(const AppliedConditionalAccessPolicy&) const = default;
 };
 
 // Which log a sign-in came from; Graph's signInEventTypes / the diagnostic category.
@@ -87,6 +93,7 @@ struct NetworkEnrichment {
   std::string namedLocationId;
   std::string namedLocationName;
   bool isTrustedLocation = false;
+  bool operator==(const NetworkEnrichment&) const = default;
 };
 
 // Parsed user agent (uap-core families). Written as the additive `idguardClient` object.
@@ -96,6 +103,7 @@ struct ClientEnrichment {
   std::string osFamily;
   std::string osVersion;
   std::string deviceFamily;
+  bool operator==(const ClientEnrichment&) const = default;
 };
 
 struct SignIn {
@@ -150,6 +158,7 @@ struct SignIn {
   const std::string& SubjectId() const {
     return IsServicePrincipal() && userId.empty() ? servicePrincipalId : userId;
   }
+  bool operator==(const SignIn&) const = default;
 };
 
 // True when the error code shows the first factor (password) was correct even though the

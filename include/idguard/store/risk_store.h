@@ -3,8 +3,9 @@
 // The engine hands over batches; each batch is written in one transaction, so a crash (even
 // kill -9) leaves the store at a batch boundary. Writes are idempotent by id: a sign-in already
 // stored is ignored, detections, risky users and profiles are upserted, history items are
-// inserted once. Records travel with their Graph JSON already serialized, so the store never
-// depends on the exporters and the API can stream stored JSON as is.
+// inserted once. Detections, risky users and history items travel with their Graph JSON already
+// serialized, so the store never depends on the exporters and the API can stream it as is;
+// sign-ins, a million per replay, travel as their compact document (sign_in_document.h).
 //
 // SQLite (one file, WAL) is the embedded default; other backends implement the same interface and
 // pass the same conformance tests. A RiskStore is used by one thread at a time.
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,7 +50,9 @@ struct SignInRow {
 
 struct StoredSignIn {
   SignInRow signIn;
-  std::string graphJson;
+  std::string document;  // EncodeSignInDocument of the whole sign-in
+  // Encodes the document, then moves the columns out of a sign-in the caller is done with.
+  static StoredSignIn From(SignIn&& sign_in);
 };
 
 struct StoredDetection {
@@ -124,6 +128,9 @@ class RiskStore {
   virtual Result<std::string> GetState(std::string_view key) = 0;
   // Number of history items stored for the user (history ids continue from there).
   virtual Result<std::int64_t> CountHistory(std::string_view userId) = 0;
+
+  // The stored sign-in with this id, or nullopt when there is none.
+  virtual Result<std::optional<SignIn>> GetSignIn(std::string_view id) = 0;
 
   // Counts for summaries and tests.
   virtual Result<std::int64_t> CountSignIns() = 0;

@@ -35,8 +35,6 @@ Status MigrateSchema(const SqliteDatabase& db, int from_version);
 
 // Creates the secondary indices on signins that are missing; idempotent.
 Status CreateSignInIndices(const SqliteDatabase& db);
-// Drops the secondary indices on signins; the id uniqueness constraint stays.
-Status DropSignInIndices(const SqliteDatabase& db);
 // Names of the secondary indices on signins, for tests and diagnostics.
 std::vector<std::string> SignInIndexNames();
 

@@ -19,6 +19,7 @@
 
 #include "idguard/core/fault_injection.h"
 #include "idguard/store/risk_store.h"
+#include "idguard/store/sign_in_document.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_statement.h"
 
@@ -44,7 +45,7 @@ constexpr std::int64_t kMmapBytes = std::int64_t{64} << 20;
 constexpr std::int64_t kJournalSizeLimitBytes = std::int64_t{256} << 20;
 
 constexpr const char* kInsertSignInDocument = R"sql(
-INSERT INTO signin_documents (signin_rowid, json) VALUES (?1, ?2)
+INSERT INTO signin_documents (signin_rowid, document) VALUES (?1, ?2)
 )sql";
 
 constexpr const char* kInsertSignIn = R"sql(
@@ -146,6 +147,7 @@ class SqliteRiskStore final : public RiskStore {
   Status ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) override;
   Status ForEachActiveDetection(const std::function<void(const RiskDetection&)>& visit) override;
   Result<std::string> GetState(std::string_view key) override;
+  Result<std::optional<SignIn>> GetSignIn(std::string_view id) override;
   Result<std::int64_t> CountHistory(std::string_view userId) override;
   Result<std::int64_t> CountSignIns() override;
   Result<std::int64_t> CountDetections() override;
@@ -178,7 +180,8 @@ class SqliteRiskStore final : public RiskStore {
   SqliteStatement upsertProfile_, upsertState_;
   SqliteStatement deleteSignIns_, deleteDetections_, deleteHistory_;
   SqliteStatement selectSignInIds_, selectProfiles_, selectRiskyUsers_, selectActiveDetections_;
-  SqliteStatement selectState_, countHistory_, countSignIns_, countDetections_, countRiskyUsers_;
+  SqliteStatement selectState_, selectSignIn_, countHistory_, countSignIns_, countDetections_,
+      countRiskyUsers_;
 };
 
 Status SqliteRiskStore::Prepare() {
@@ -201,6 +204,9 @@ Status SqliteRiskStore::Prepare() {
       {&selectRiskyUsers_, kSelectRiskyUsers},
       {&selectActiveDetections_, kSelectActiveDetections},
       {&selectState_, "SELECT value FROM engine_state WHERE key = ?1"},
+      {&selectSignIn_,
+       "SELECT d.document FROM signins s JOIN signin_documents d ON d.signin_rowid = s.rowid "
+       "WHERE s.id = ?1"},
       {&countHistory_, "SELECT count(*) FROM risky_user_history WHERE user_id = ?1"},
       {&countSignIns_, "SELECT count(*) FROM signins"},
       {&countDetections_, "SELECT count(*) FROM detections"},
@@ -282,7 +288,7 @@ Status SqliteRiskStore::WriteSignIn(const StoredSignIn& row) {
   if (sqlite3_changes(db_.get()) == 0) return Status::Ok();  // already stored: keep the first
   SqliteStatement& doc = insertSignInDocument_;
   doc.BindInt(1, sqlite3_last_insert_rowid(db_.get()));
-  doc.BindText(2, row.graphJson);
+  sqlite3_bind_blob64(doc.get(), 2, row.document.data(), row.document.size(), SQLITE_STATIC);
   return doc.Run();
 }
 
@@ -343,19 +349,16 @@ void SqliteRiskStore::RollBack() {
   if (sqlite3_get_autocommit(db_.get()) == 0) rollback_.Run();
 }
 
-// A bulk load into an empty store appends almost only new pages. The rollback journal records
-// only the old content of pages a transaction changes, so new pages are written once; WAL would
-// write every page twice (log, then checkpoint). Commits stay atomic and crash-safe either way,
-// and Open and EndBulkLoad switch back to WAL.
+// A bulk load into an empty store appends mostly new pages. The rollback journal records only the
+// old content of pages a transaction changes, so new pages are written once; WAL would write every
+// page twice (log, then checkpoint). Commits stay atomic and crash-safe either way, and Open and
+// EndBulkLoad switch back to WAL. The indices stay: maintaining them on the writer thread, while
+// the engine works, is cheaper for the whole run than a rebuild after it (docs/PERFORMANCE.md).
 Status SqliteRiskStore::BeginBulkLoad() {
-  if (Status s = db_.Exec("PRAGMA journal_mode = TRUNCATE"); !s.ok()) return WithPath(s);
-  return WithPath(sqlite::DropSignInIndices(db_));
+  return WithPath(db_.Exec("PRAGMA journal_mode = TRUNCATE"));
 }
 
-Status SqliteRiskStore::EndBulkLoad() {
-  if (Status s = sqlite::CreateSignInIndices(db_); !s.ok()) return WithPath(s);
-  return WithPath(db_.Exec("PRAGMA journal_mode = WAL"));
-}
+Status SqliteRiskStore::EndBulkLoad() { return WithPath(db_.Exec("PRAGMA journal_mode = WAL")); }
 
 Result<std::int64_t> SqliteRiskStore::RunDelete(SqliteStatement& statement, EventTime cutoff) {
   statement.BindInt(1, cutoff);
@@ -500,6 +503,22 @@ Result<std::string> SqliteRiskStore::GetState(std::string_view key) {
   });
   if (!status.ok()) return status;
   return value;
+}
+
+Result<std::optional<SignIn>> SqliteRiskStore::GetSignIn(std::string_view id) {
+  SqliteStatement& st = selectSignIn_;
+  st.BindText(1, id);
+  std::optional<SignIn> found;
+  Status status = Scan(st, [&]() -> Status {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(st.get(), 0));
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 0));
+    auto decoded = DecodeSignInDocument(std::string_view(data == nullptr ? "" : data, size));
+    if (!decoded.ok()) return decoded.status();
+    found = std::move(decoded).value();
+    return Status::Ok();
+  });
+  if (!status.ok()) return WithPath(status);
+  return found;
 }
 
 Result<std::int64_t> SqliteRiskStore::CountWith(SqliteStatement& statement) {
