@@ -402,9 +402,8 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
                          [&store](StoreBatch& batch) { return store->Write(batch); });
   }
   SignInEmitter emitter(*sign_ins_out, store_writer ? &*store_writer : nullptr);
-  std::optional<WorkerThread<SignInChunk>> emit_thread;
-  emit_thread.emplace(kChunksPending,
-                      [&emitter](SignInChunk& chunk) { return emitter.Emit(chunk); });
+  WorkerThread<SignInChunk> emit_thread(
+      kChunksPending, [&emitter](SignInChunk& chunk) { return emitter.Emit(chunk); });
   SignInChunk chunk;
   std::size_t batch_sign_ins = 0;
   std::unordered_set<std::string> changed_users;
@@ -454,7 +453,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     batch_sign_ins = 0;
   };
   auto hand_over = [&]() -> Status {
-    Status s = emit_thread->Submit(std::move(chunk));
+    Status s = emit_thread.Submit(std::move(chunk));
     chunk = SignInChunk{};
     chunk.signIns.reserve(kChunkSignIns);
     return s;
@@ -508,8 +507,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   emit_outcome(outcome);
   if (store) checkpoint();
   if (Status s = hand_over(); !s.ok()) return s;
-  if (Status s = emit_thread->Finish(); !s.ok()) return s;
-  emit_thread.reset();
+  if (Status s = emit_thread.Finish(); !s.ok()) return s;
 
   auto users_out = open_output("riskyUsers.ndjson");
   if (!users_out.ok()) return users_out.status();

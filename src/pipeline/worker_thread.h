@@ -56,18 +56,17 @@ class WorkerThread {
     while (true) {
       changed_.wait(lock, [&] { return !pending_.empty() || stopping_; });
       if (pending_.empty()) return;  // stopping with nothing left
-      Item item = std::move(pending_.front());
-      pending_.pop_front();
-      working_ = true;
-      const bool failed_before = !error_.ok();
-      // Wakes a producer blocked on a full queue before the (long) handling, not after it.
-      changed_.notify_all();
-      lock.unlock();
-      Status status = failed_before ? Status::Ok() : handler_(item);
+      Status status;
       {
-        Item done = std::move(item);  // released outside the lock
-        (void)done;
-      }
+        Item item = std::move(pending_.front());
+        pending_.pop_front();
+        working_ = true;
+        const bool failed_before = !error_.ok();
+        // Wakes a producer blocked on a full queue before the (long) handling, not after it.
+        changed_.notify_all();
+        lock.unlock();
+        if (!failed_before) status = handler_(item);
+      }  // the item is released before the lock is taken again
       lock.lock();
       working_ = false;
       if (!status.ok() && error_.ok()) error_ = status;

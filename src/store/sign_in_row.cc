@@ -2,8 +2,10 @@
 #include "idguard/store/sign_in_document.h"
 
 namespace idguard {
+namespace {
 
-SignInRow SignInRow::TakeFrom(SignIn&& sign_in) {
+// Moves the stored columns out of a sign-in whose document is already encoded.
+SignInRow TakeColumns(SignIn&& sign_in) {
   SignInRow row;
   row.id = std::move(sign_in.id);
   row.createdDateTime = sign_in.createdDateTime;
@@ -23,11 +25,13 @@ SignInRow SignInRow::TakeFrom(SignIn&& sign_in) {
   return row;
 }
 
+}  // namespace
+
 StoredSignIn StoredSignIn::From(SignIn&& sign_in) {
   StoredSignIn stored;
   stored.document.reserve(768);
   EncodeSignInDocument(sign_in, stored.document);
-  stored.signIn = SignInRow::TakeFrom(std::move(sign_in));
+  stored.signIn = TakeColumns(std::move(sign_in));
   return stored;
 }
 

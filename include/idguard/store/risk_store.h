@@ -44,8 +44,6 @@ struct SignInRow {
   bool isInteractive = true;
   std::int32_t errorCode = 0;
   std::vector<std::string> riskEventTypes_v2;
-  // Moves the stored columns out of a sign-in the caller is done with.
-  static SignInRow TakeFrom(SignIn&& sign_in);
 };
 
 struct StoredSignIn {
