@@ -24,8 +24,12 @@ struct ReplayArguments {
 void PrintSummary(const ReplaySummary& s, const ReplayOptions& options) {
   std::cout << "records read:        " << s.records << "\n"
             << "rejected:            " << s.rejected << "\n"
-            << "duplicates skipped:  " << s.duplicates << "\n"
-            << "sign-ins processed:  " << s.processed << " (interactive " << s.interactive
+            << "duplicates skipped:  " << s.duplicates << "\n";
+  if (s.relearned > 0) {
+    std::cout << "re-learned:          " << s.relearned
+              << " stored sign-ins after the last profile checkpoint of an interrupted run\n";
+  }
+  std::cout << "sign-ins processed:  " << s.processed << " (interactive " << s.interactive
             << ", non-interactive " << s.nonInteractive << ", service principal "
             << s.servicePrincipal << ", failed " << s.failed << ")\n"
             << "geolocated:          " << s.geolocated << " (internal addresses "
@@ -89,6 +93,12 @@ void RegisterReplayCommand(CLI::App& app) {
   replay->add_option("--batch-size", args->options.batchSize, "Sign-ins per store transaction")
       ->capture_default_str()
       ->check(CLI::Range(1, 10'000'000));
+  replay
+      ->add_option("--profile-checkpoint-batches", args->options.profileCheckpointBatches,
+                   "Write the learned profiles with every Nth batch (and the last); a re-run "
+                   "after a crash learns again from the sign-ins stored since")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
   replay
       ->add_option("--retention-signins-days", args->options.retention.signInDays,
                    "Days of sign-ins kept in the store")

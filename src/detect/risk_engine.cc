@@ -78,20 +78,33 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
     }
   }
 
-  // Learn after detecting, and only from sign-ins whose credentials were valid.
-  if (CredentialsWereValid(sign_in.status.errorCode)) {
-    if (profile.empty()) organization_.AddUser();
-    for (std::size_t i = 0; i < kFeatureCount; ++i) {
-      const auto& key = features.keys[i];
-      if (key && profile.feature(static_cast<Feature>(i)).Find(*key) == nullptr) {
-        organization_.AddUserValue(static_cast<Feature>(i), *key);
-      }
-    }
-    profile.Learn(sign_in, features, config_.profile);
-    dirty_profiles_.insert(subject);
-  } else if (new_subject) {
-    profiles_.erase(profile_it);  // never keep empty profiles for failed guesses
+  Learn(sign_in, features, profile_it, new_subject);  // after detecting
+}
+
+void RiskEngine::Relearn(const SignIn& sign_in) {
+  auto [profile_it, new_subject] = profiles_.try_emplace(sign_in.SubjectId());
+  Learn(sign_in, FeatureValues::Of(sign_in), profile_it, new_subject);
+}
+
+void RiskEngine::Learn(const SignIn& sign_in, const FeatureValues& features,
+                       std::unordered_map<std::string, UserProfile>::iterator profile_it,
+                       bool new_subject) {
+  // Only sign-ins whose credentials were valid teach: an attacker's failed guesses must not make
+  // their network familiar.
+  if (!CredentialsWereValid(sign_in.status.errorCode)) {
+    if (new_subject) profiles_.erase(profile_it);  // never keep empty profiles for failed guesses
+    return;
   }
+  UserProfile& profile = profile_it->second;
+  if (profile.empty()) organization_.AddUser();
+  for (std::size_t i = 0; i < kFeatureCount; ++i) {
+    const auto& key = features.keys[i];
+    if (key && profile.feature(static_cast<Feature>(i)).Find(*key) == nullptr) {
+      organization_.AddUserValue(static_cast<Feature>(i), *key);
+    }
+  }
+  profile.Learn(sign_in, features, config_.profile);
+  dirty_profiles_.insert(profile_it->first);
 }
 
 void RiskEngine::AgeOut(EventTime now, EngineOutcome& outcome) {

@@ -123,8 +123,10 @@ Result<EnrichmentData> LoadEnrichment(const ReplayOptions& options, std::ostream
   return data;
 }
 
-// Restores engine state a previous run left in the store; returns the ids already stored.
-Status RestoreState(RiskStore& store, RiskEngine& engine, std::unordered_set<std::string>& seen) {
+// Restores engine state a previous run left in the store; returns the ids already stored and
+// counts the stored sign-ins learned again because they came after the last profile checkpoint.
+Status RestoreState(RiskStore& store, RiskEngine& engine, std::unordered_set<std::string>& seen,
+                    std::uint64_t& relearned) {
   if (Status s = store.ForEachSignInId([&](std::string_view id) { seen.emplace(id); }); !s.ok()) {
     return s;
   }
@@ -143,6 +145,14 @@ Status RestoreState(RiskStore& store, RiskEngine& engine, std::unordered_set<std
     if (Status restored = engine.RestoreOrganization(organization.value()); !restored.ok()) {
       return restored;
     }
+  }
+  if (Status s = store.ForEachSignInSinceProfileCheckpoint([&](SignIn&& sign_in) {
+        engine.Relearn(sign_in);
+        ++relearned;
+        return Status::Ok();
+      });
+      !s.ok()) {
+    return s;
   }
   std::vector<RiskyUser> users;
   if (Status loaded = store.ForEachRiskyUser([&](const RiskyUser& u) { users.push_back(u); });
@@ -373,7 +383,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     auto opened = OpenSqliteStore(options.dbPath, sqlite_options);
     if (!opened.ok()) return opened.status();
     store = std::move(opened.value());
-    if (Status s = RestoreState(*store, engine, seen); !s.ok()) {
+    if (Status s = RestoreState(*store, engine, seen, summary.relearned); !s.ok()) {
       return s.WithContext("restoring state from " + options.dbPath);
     }
     bulk_load = seen.empty();
@@ -430,13 +440,21 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     }
     result.clear();
   };
-  // Closes the store batch: the profiles, risky users and state as of its last sign-in.
-  auto checkpoint = [&] {
+  // Closes the store batch with the risky users as of its last sign-in and, every few batches,
+  // the profiles and organisation state: rewriting every active user's profile is the costliest
+  // part of a batch, and a re-run can learn again from the sign-ins stored since.
+  std::size_t batches_since_profiles = 0;
+  auto checkpoint = [&](bool last) {
     StoreBatch& part = chunk.batchPart;
-    for (const auto& subject : engine.TakeDirtyProfiles()) {
-      if (const UserProfile* profile = engine.FindProfile(subject)) {
-        part.profiles.push_back({subject, profile->Serialize()});
+    if (last || ++batches_since_profiles >= options.profileCheckpointBatches) {
+      for (const auto& subject : engine.TakeDirtyProfiles()) {
+        if (const UserProfile* profile = engine.FindProfile(subject)) {
+          part.profiles.push_back({subject, profile->Serialize()});
+        }
       }
+      part.state.push_back({std::string(kOrganizationStateKey), engine.organization().Serialize()});
+      part.profileCheckpoint = true;
+      batches_since_profiles = 0;
     }
     std::vector<std::string> users(changed_users.begin(), changed_users.end());
     std::sort(users.begin(), users.end());
@@ -448,7 +466,6 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       }
     }
     changed_users.clear();
-    part.state.push_back({std::string(kOrganizationStateKey), engine.organization().Serialize()});
     chunk.endsBatch = true;
     batch_sign_ins = 0;
   };
@@ -494,7 +511,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     if (sign_in.riskLevelAggregated != RiskLevel::none) ++summary.riskySignIns;
     chunk.signIns.push_back(std::move(sign_in));
     emit_outcome(outcome);
-    if (store && ++batch_sign_ins >= options.batchSize) checkpoint();
+    if (store && ++batch_sign_ins >= options.batchSize) checkpoint(false);
     if (chunk.endsBatch || chunk.signIns.size() >= kChunkSignIns) {
       if (Status s = hand_over(); !s.ok()) return s;
     }
@@ -505,7 +522,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   // Low user risk older than its lifetime ages out as of the latest event.
   engine.AgeOut(latest, outcome);
   emit_outcome(outcome);
-  if (store) checkpoint();
+  if (store) checkpoint(true);
   if (Status s = hand_over(); !s.ok()) return s;
   if (Status s = emit_thread.Finish(); !s.ok()) return s;
 

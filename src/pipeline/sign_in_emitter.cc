@@ -34,6 +34,7 @@ Status SignInEmitter::Emit(SignInChunk& chunk) {
   MoveAppend(batch_.riskyUsers, part.riskyUsers);
   MoveAppend(batch_.profiles, part.profiles);
   MoveAppend(batch_.state, part.state);
+  batch_.profileCheckpoint = batch_.profileCheckpoint || part.profileCheckpoint;
   if (!chunk.endsBatch) return Status::Ok();
   Status submitted = storeWriter_->Submit(std::move(batch_));
   batch_ = StoreBatch{};

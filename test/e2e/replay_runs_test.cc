@@ -31,6 +31,36 @@ std::int64_t CountRows(const std::string& db, const std::string& table) {
   return count;
 }
 
+// Every row `sql` returns, columns as text (blobs as hex) separated by tabs, one row per line.
+std::string ReadRows(const std::string& db, const std::string& sql) {
+  sqlite3* handle = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(handle);
+    return "cannot open " + db;
+  }
+  sqlite3_stmt* statement = nullptr;
+  std::string rows;
+  if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+    rows = std::string("cannot prepare: ") + sqlite3_errmsg(handle);
+  }
+  while (statement != nullptr && sqlite3_step(statement) == SQLITE_ROW) {
+    for (int c = 0; c < sqlite3_column_count(statement); ++c) {
+      const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(statement, c));
+      const int size = sqlite3_column_bytes(statement, c);
+      static constexpr char kHex[] = "0123456789abcdef";
+      for (int i = 0; i < size; ++i) {
+        rows += kHex[bytes[i] >> 4];
+        rows += kHex[bytes[i] & 15];
+      }
+      rows += '\t';
+    }
+    rows += '\n';
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(handle);
+  return rows;
+}
+
 std::string IntegrityCheck(const std::string& db) {
   sqlite3* handle = nullptr;
   if (sqlite3_open(db.c_str(), &handle) != SQLITE_OK) {
@@ -128,7 +158,8 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
   ASSERT_EQ(clean.exitCode, 0) << clean.output;
 
   // Crash a replay with SIGKILL half-way through writing its third batch: two batches are
-  // committed and the third is in flight.
+  // committed and the third is in flight. Profiles are checkpointed every eighth batch (the
+  // default), so the two committed batches hold no profiles: the re-run must learn them again.
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
@@ -145,13 +176,25 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
   EXPECT_EQ(IntegrityCheck(crash_db), "ok");
   const auto partial = CountRows(crash_db, "signins");
   EXPECT_EQ(partial, 2 * 2000) << "exactly the two committed batches survive the kill";
-  auto rerun = RunIdguard("replay --quiet" + keep + Inputs() + " --db " + crash_db + " --out " +
-                          (dir / "r"));
+  auto rerun =
+      RunIdguard("replay" + keep + Inputs() + " --db " + crash_db + " --out " + (dir / "r"));
   ASSERT_EQ(rerun.exitCode, 0) << rerun.output;
+  EXPECT_NE(rerun.output.find("re-learned:          4000 "), std::string::npos) << rerun.output;
   EXPECT_EQ(IntegrityCheck(crash_db), "ok");
   for (const char* table :
        {"signins", "detections", "risky_users", "risky_user_history", "profiles"}) {
     EXPECT_EQ(CountRows(crash_db, table), CountRows(clean_db, table)) << table;
+  }
+  // Not only as many rows: the same learned state and the same judgements as a clean run.
+  for (const char* query :
+       {"SELECT user_id, blob FROM profiles ORDER BY user_id",
+        "SELECT value FROM engine_state WHERE key = 'organizationProfile'",
+        "SELECT id, risk_level, risk_state FROM detections ORDER BY id",
+        "SELECT id, risk_level_aggregated, risk_event_types FROM signins ORDER BY id",
+        "SELECT json FROM risky_users ORDER BY id"}) {
+    const std::string clean_rows = ReadRows(clean_db, query);
+    EXPECT_FALSE(clean_rows.empty()) << query;
+    EXPECT_TRUE(clean_rows == ReadRows(crash_db, query)) << query << " differs after the re-run";
   }
 }
 

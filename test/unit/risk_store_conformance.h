@@ -441,6 +441,67 @@ TYPED_TEST_P(RiskStoreConformance, KillDuringWritesLeavesWholeBatches) {
   }
 }
 
+// The ids of the sign-ins a resumed run would learn again, in the order the store gives them.
+inline std::vector<std::string> SignInsSinceProfileCheckpoint(RiskStore& store) {
+  std::vector<std::string> ids;
+  Status s = store.ForEachSignInSinceProfileCheckpoint([&](SignIn&& sign_in) {
+    ids.push_back(sign_in.id);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.message();
+  return ids;
+}
+
+TYPED_TEST_P(RiskStoreConformance, SignInsAfterTheProfileCheckpointComeBackInStoredOrder) {
+  auto store = this->OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(SignInsSinceProfileCheckpoint(*store).empty());
+  // Stored order is processing order, not event time: the second sign-in is older.
+  StoreBatch first;
+  first.signIns = {MakeSignIn("s1", kNow, "alice"), MakeSignIn("s2", kNow - kDay, "bob")};
+  ASSERT_TRUE(store->Write(first).ok());
+  StoreBatch second;
+  second.signIns = {MakeSignIn("s3", kNow + 1, "alice")};
+  ASSERT_TRUE(store->Write(second).ok());
+  EXPECT_EQ(SignInsSinceProfileCheckpoint(*store), (std::vector<std::string>{"s1", "s2", "s3"}));
+
+  StoreBatch checkpoint;
+  checkpoint.signIns = {MakeSignIn("s4", kNow + 2, "bob")};
+  checkpoint.profiles = {{"alice", "learned"}};
+  checkpoint.profileCheckpoint = true;
+  ASSERT_TRUE(store->Write(checkpoint).ok());
+  EXPECT_TRUE(SignInsSinceProfileCheckpoint(*store).empty());
+
+  StoreBatch after;
+  after.signIns = {MakeSignIn("s5", kNow + 3, "carol"), MakeSignIn("s4", kNow + 2, "bob")};
+  ASSERT_TRUE(store->Write(after).ok());
+  // The duplicate of s4 is not stored again, so it is not learned twice.
+  EXPECT_EQ(SignInsSinceProfileCheckpoint(*store), (std::vector<std::string>{"s5"}));
+  store.reset();
+  store = this->OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(SignInsSinceProfileCheckpoint(*store), (std::vector<std::string>{"s5"}))
+      << "the checkpoint survives reopening";
+}
+
+TYPED_TEST_P(RiskStoreConformance, SignInsStoredAfterRetentionEmptiedTheStoreAreNotLearned) {
+  auto store = this->OpenStore();
+  ASSERT_NE(store, nullptr);
+  StoreBatch old;
+  old.signIns = {MakeSignIn("o1", kNow - 60 * kDay, "alice"),
+                 MakeSignIn("o2", kNow - 50 * kDay, "alice")};
+  old.profileCheckpoint = true;
+  ASSERT_TRUE(store->Write(old).ok());
+  auto retention = store->ApplyRetention(kNow, RetentionPolicy{});
+  ASSERT_TRUE(retention.ok()) << retention.status().message();
+  ASSERT_EQ(retention->signInsDeleted, 2);
+  // New sign-ins may take the places the deleted ones had; they still count as not learned.
+  StoreBatch fresh;
+  fresh.signIns = {MakeSignIn("n1", kNow, "alice")};
+  ASSERT_TRUE(store->Write(fresh).ok());
+  EXPECT_EQ(SignInsSinceProfileCheckpoint(*store), (std::vector<std::string>{"n1"}));
+}
+
 REGISTER_TYPED_TEST_SUITE_P(RiskStoreConformance, NewStoreIsEmpty,
                             SignInIdsRoundTripAndSurviveReopen, StoredSignInComesBackWhole,
                             ActiveDetectionsComeBackFieldByField, RiskyUserUpsertReplacesLevel,
@@ -448,6 +509,8 @@ REGISTER_TYPED_TEST_SUITE_P(RiskStoreConformance, NewStoreIsEmpty,
                             WritingTheSameBatchTwiceChangesNoCounts,
                             RetentionDeletesOnlyExpiredRowsAndCountsThem,
                             AFailingRowRollsBackTheWholeBatch, BulkLoadKeepsIdempotencyAndData,
-                            KillDuringWritesLeavesWholeBatches);
+                            KillDuringWritesLeavesWholeBatches,
+                            SignInsAfterTheProfileCheckpointComeBackInStoredOrder,
+                            SignInsStoredAfterRetentionEmptiedTheStoreAreNotLearned);
 
 }  // namespace idguard::store_test

@@ -106,9 +106,12 @@ class SqliteStoreTest : public ::testing::Test {
     return names.ok() ? std::set<std::string>(names->begin(), names->end())
                       : std::set<std::string>{};
   }
+  // The secondary indices plus the unique (day, id) index the schema itself creates.
   static std::set<std::string> AllSignInIndices() {
     const auto names = sqlite::SignInIndexNames();
-    return {names.begin(), names.end()};
+    std::set<std::string> all(names.begin(), names.end());
+    all.insert("signins_day_id");
+    return all;
   }
 
   SqliteStoreFactory factory_;
@@ -137,8 +140,10 @@ TEST_F(SqliteStoreTest, BulkLoadKeepsEveryIndexAndEndsInWal) {
   ASSERT_TRUE(store->EndBulkLoad().ok());
   Inspector inspector(factory_.file());
   EXPECT_EQ(inspector.One("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(inspector.One("SELECT count(*) FROM signins INDEXED BY signins_user_time "
-                          "WHERE user_id = 'ub0-3' AND created_us > 0"),
+  EXPECT_EQ(inspector.One(std::string(sqlite::kStoredDays) +
+                          "SELECT count(*) FROM signins INDEXED BY signins_user_time "
+                          "WHERE created_day IN (SELECT day FROM stored_days) "
+                          "AND user_id = 'ub0-3' AND created_us > 0"),
             "1");
 }
 
@@ -170,7 +175,14 @@ TEST_F(SqliteStoreTest, EnumColumnsHoldGraphSpellingsAndReportsUseIndices) {
   EXPECT_EQ(inspector.One("SELECT timing FROM detections"), "nearRealtime");
   // EXPLAIN QUERY PLAN's fourth column describes each step; report filters must search an index.
   const std::pair<const char*, const char*> queries[] = {
-      {"SELECT id FROM signins WHERE user_id = 'x' AND created_us > 0", "signins_user_time"},
+      // The id, user and address indices lead with the day: queries list the days they cover,
+      // so that each day is an equality seek.
+      {"SELECT id FROM signins WHERE created_day IN (20000, 20001, 20002) AND user_id = 'x' "
+       "AND created_us > 0",
+       "signins_user_time (created_day=? AND user_id=? AND created_us>?)"},
+      {"SELECT id FROM signins WHERE created_day IN (20000, 20001) AND "
+       "ip_address = '203.0.113.7'",
+       "signins_ip (created_day=? AND ip_address=?)"},
       // The level and state indices hold only risky sign-ins: queries name that condition.
       {"SELECT id FROM signins WHERE risk_level_aggregated <> 'none' AND "
        "risk_level_aggregated = 'high' AND created_us > 0",
@@ -187,6 +199,67 @@ TEST_F(SqliteStoreTest, EnumColumnsHoldGraphSpellingsAndReportsUseIndices) {
     const std::string plan = inspector.One(std::string("EXPLAIN QUERY PLAN ") + query, 3);
     EXPECT_NE(plan.find(index), std::string::npos) << query << " -> " << plan;
   }
+  // By id or user over every stored day: the days come from the index itself.
+  const std::pair<std::string, const char*> over_all_days[] = {
+      {"SELECT rowid FROM signins WHERE created_day IN (SELECT day FROM stored_days) AND id = 'x'",
+       "signins_day_id (created_day=? AND id=?)"},
+      {"SELECT rowid FROM signins WHERE created_day IN (SELECT day FROM stored_days) AND "
+       "user_id = 'x' ORDER BY created_us DESC",
+       "signins_user_time (created_day=? AND user_id=?)"},
+  };
+  for (const auto& [query, index] : over_all_days) {
+    auto plan =
+        inspector.Column("EXPLAIN QUERY PLAN " + std::string(sqlite::kStoredDays) + query, 3);
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    EXPECT_NE(plan->front().find(index), std::string::npos) << query << " -> " << plan->front();
+  }
+}
+
+TEST_F(SqliteStoreTest, MigratesAVersion1StoreKeepingItsSignInsLearned) {
+  const SignIn sign_in = MakeFullSignIn("v1-sign-in", kNow, "alice");
+  const StoredSignIn stored = StoredSignIn::From(SignIn(sign_in));
+  {
+    // A store as version 1 wrote it: profiles were checkpointed with every batch.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(factory_.file().c_str(), &raw), SQLITE_OK);
+    sqlite::SqliteDatabase db(raw);
+    ASSERT_TRUE(sqlite::MigrateSchema(db, 0, 1).ok());
+    auto insert = sqlite::SqliteStatement::Prepare(
+        db.get(),
+        "INSERT INTO signins (id, created_us, user_id, user_principal_name, app_id, "
+        "app_display_name, ip_address, country, risk_level_during, risk_level_aggregated, "
+        "risk_state, risk_detail, is_interactive, error_code, risk_event_types) "
+        "VALUES (?1, ?2, 'alice', 'alice@example.com', 'app', 'App', '203.0.113.7', 'NZ', "
+        "'none', 'none', 'none', 'none', 1, 0, '')");
+    ASSERT_TRUE(insert.ok()) << insert.status().message();
+    insert->BindText(1, sign_in.id);
+    insert->BindInt(2, sign_in.createdDateTime);
+    ASSERT_TRUE(insert->Run().ok());
+    auto document = sqlite::SqliteStatement::Prepare(
+        db.get(), "INSERT INTO signin_documents (signin_rowid, document) VALUES (1, ?1)");
+    ASSERT_TRUE(document.ok());
+    sqlite3_bind_blob64(document->get(), 1, stored.document.data(), stored.document.size(),
+                        SQLITE_STATIC);
+    ASSERT_TRUE(document->Run().ok());
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Inspector inspector(factory_.file());
+  EXPECT_EQ(inspector.One("PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
+  EXPECT_EQ(inspector.One("SELECT created_day FROM signins"), std::to_string(kNow / kMicrosPerDay));
+  EXPECT_EQ(SignInIndices(), AllSignInIndices());
+  auto found = store->GetSignIn("v1-sign-in");
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, sign_in);
+  EXPECT_TRUE(SignInsSinceProfileCheckpoint(*store).empty())
+      << "version 1 stores had learned every sign-in they held";
+  // The same id on the same day is still refused a second row.
+  StoreBatch again;
+  again.signIns.push_back(StoredSignIn::From(SignIn(sign_in)));
+  ASSERT_TRUE(store->Write(again).ok());
+  EXPECT_EQ(store->CountSignIns().value(), 1);
+  EXPECT_EQ(factory_.IntegrityCheck().value(), "ok");
 }
 
 TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {

@@ -39,6 +39,12 @@ class RiskEngine {
   // Processes one enriched sign-in; fills its risk fields and appends what changed to `outcome`.
   void Process(SignIn& sign_in, EngineOutcome& outcome);
 
+  // Learns from a sign-in that was already judged (its risk fields and detections are stored)
+  // without judging it again: a resumed run brings the profiles up to date with the sign-ins
+  // stored after the last profile checkpoint. Learning is the same as in Process, so re-learning
+  // the stored sign-ins in their original order restores exactly the state the crashed run had.
+  void Relearn(const SignIn& sign_in);
+
   // Ages out low user risk at `now` (end of a replay, or periodically).
   void AgeOut(EventTime now, EngineOutcome& outcome);
 
@@ -53,6 +59,9 @@ class RiskEngine {
 
  private:
   RiskDetection MakeDetection(const SignIn& sign_in, Finding&& finding) const;
+  // Teaches the subject's profile and the organisation profile; the learning half of Process.
+  void Learn(const SignIn& sign_in, const FeatureValues& features,
+             std::unordered_map<std::string, UserProfile>::iterator profile_it, bool new_subject);
 
   DetectorConfig config_;
   std::vector<std::unique_ptr<Detector>> detectors_;

@@ -4,9 +4,10 @@
 // Two passes over memory-mapped inputs: the first finds and validates every record (so a bad
 // file is reported, with file and line, before anything is stored), the second processes the
 // records sorted by createdDateTime (ties keep input order). Persistence runs on its own thread
-// in batches; every batch is one transaction holding the sign-ins, detections, history, risky
-// users and the profiles they changed, so a crash leaves a consistent prefix and a re-run
-// completes it. The same inputs give byte-identical output files every run.
+// in batches; every batch is one transaction holding the sign-ins, detections, history and risky
+// users, so a crash leaves a consistent prefix and a re-run completes it. Every few batches (and
+// always the last) also checkpoints the profiles; a re-run learns again from the sign-ins stored
+// after the last profile checkpoint. The same inputs give byte-identical output files every run.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,8 @@ struct ReplayOptions {
   std::vector<std::string> asnFiles;
   std::string userAgentRegexes;
   std::size_t batchSize = 50'000;  // sign-ins per persistence transaction
+  // Every how many batches the profiles are written too (the last batch always writes them).
+  std::size_t profileCheckpointBatches = 8;
   RetentionPolicy retention;
   bool progress = false;  // progress bar on stderr
 };
@@ -45,6 +48,7 @@ struct ReplaySummary {
   std::uint64_t records = 0;
   std::uint64_t rejected = 0;
   std::uint64_t duplicates = 0;  // same id seen before (in this run or in the store)
+  std::uint64_t relearned = 0;   // stored sign-ins learned again after an interrupted run
   std::uint64_t processed = 0;
   std::uint64_t interactive = 0;
   std::uint64_t nonInteractive = 0;

@@ -81,6 +81,11 @@ struct StoreBatch {
   std::vector<StoredHistoryItem> history;
   std::vector<StateBlob> profiles;  // key = user id
   std::vector<StateBlob> state;     // key = state name
+  // True when `profiles` and `state` hold everything learned from every sign-in stored up to and
+  // including this batch. Profiles are checkpointed only every few batches (rewriting them is the
+  // most expensive part of a batch); a resumed run re-learns the sign-ins stored after the last
+  // checkpoint (ForEachSignInSinceProfileCheckpoint).
+  bool profileCheckpoint = false;
   bool empty() const {
     return signIns.empty() && detections.empty() && riskyUsers.empty() && history.empty() &&
            profiles.empty() && state.empty();
@@ -122,6 +127,10 @@ class RiskStore {
   virtual Status ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) = 0;
   // Detections whose riskState is atRisk or confirmedCompromised.
   virtual Status ForEachActiveDetection(const std::function<void(const RiskDetection&)>& visit) = 0;
+  // The sign-ins stored after the last profile checkpoint, decoded, in the order they were
+  // stored (which is the order the engine processed them).
+  virtual Status ForEachSignInSinceProfileCheckpoint(
+      const std::function<Status(SignIn&& signIn)>& visit) = 0;
   // Returns an empty string when the key is absent.
   virtual Result<std::string> GetState(std::string_view key) = 0;
   // Number of history items stored for the user (history ids continue from there).

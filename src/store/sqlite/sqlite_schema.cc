@@ -91,8 +91,55 @@ CREATE TABLE engine_state (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2. Sign-ins get created_day (created_us / kMicrosPerDay), and the indices on random keys
+// (id, user, address) lead with it. New sign-ins are recent, so a batch inserts into the last
+// days' part of each index instead of into pages all over the file; without it every batch
+// rewrote (and journaled) most of those indices, a cost that grew with the store. The id is unique
+// per day: a sign-in's createdDateTime never changes, and lookups by id alone walk the days the
+// store holds (a few dozen index seeks for the default retention). The unique constraint moves
+// from the table to an index, which needs a rebuild; rowids are kept, so documents stay linked.
+//
+// Profiles are no longer checkpointed with every batch; the rowid of the last sign-in whose
+// learning the stored profiles include is kept under kProfileCheckpointKey. Stores written by
+// version 1 checkpointed every batch, so their mark is their last sign-in.
+constexpr const char* kMigrateV2 = R"sql(
+CREATE TABLE signins_v2 (
+  id TEXT NOT NULL CONSTRAINT signin_id_present CHECK (id <> ''),
+  created_us INTEGER NOT NULL,
+  created_day INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  user_principal_name TEXT NOT NULL,
+  app_id TEXT NOT NULL,
+  app_display_name TEXT NOT NULL,
+  ip_address TEXT NOT NULL,
+  country TEXT NOT NULL,
+  risk_level_during TEXT NOT NULL,
+  risk_level_aggregated TEXT NOT NULL,
+  risk_state TEXT NOT NULL,
+  risk_detail TEXT NOT NULL,
+  is_interactive INTEGER NOT NULL,
+  error_code INTEGER NOT NULL,
+  risk_event_types TEXT NOT NULL
+);
+INSERT INTO signins_v2 (rowid, id, created_us, created_day, user_id, user_principal_name, app_id,
+  app_display_name, ip_address, country, risk_level_during, risk_level_aggregated, risk_state,
+  risk_detail, is_interactive, error_code, risk_event_types)
+SELECT rowid, id, created_us, created_us / 86400000000, user_id, user_principal_name, app_id,
+  app_display_name, ip_address, country, risk_level_during, risk_level_aggregated, risk_state,
+  risk_detail, is_interactive, error_code, risk_event_types
+FROM signins ORDER BY rowid;
+DROP TABLE signins;
+ALTER TABLE signins_v2 RENAME TO signins;
+CREATE TRIGGER signins_delete_document AFTER DELETE ON signins BEGIN
+  DELETE FROM signin_documents WHERE signin_rowid = old.rowid;
+END;
+CREATE UNIQUE INDEX signins_day_id ON signins (created_day, id);
+INSERT INTO engine_state (key, value)
+SELECT 'store.profileCheckpointRowid', coalesce(max(rowid), 0) FROM signins;
+)sql";
+
 // Migration i takes the schema from version i to version i + 1.
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1};
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1, kMigrateV2};
 
 struct IndexDefinition {
   const char* name;
@@ -101,14 +148,17 @@ struct IndexDefinition {
 };
 
 // The indices report filters use: by time, by user over time, by aggregated level and by state
-// over time, and the pivots (address, application, country). The level and state indices are
-// partial: they hold only risky sign-ins (a small share of all), so a query that uses them states
-// `risk_level_aggregated <> 'none'` or `risk_state <> 'none'`, as the risky sign-ins report does.
+// over time, and the pivots (address, application, country). The user and address indices lead
+// with created_day (see version 2): a query by user or address states the days it covers, as a
+// range (`created_day BETWEEN ?1 AND ?2`) or as the days the store holds (kStoredDays). The level
+// and state indices are partial: they hold only risky sign-ins (a small share of all), so a query
+// that uses them states `risk_level_aggregated <> 'none'` or `risk_state <> 'none'`, as the risky
+// sign-ins report does.
 constexpr std::array<IndexDefinition, 7> kSignInIndices = {{
     {"signins_created", "CREATE INDEX IF NOT EXISTS signins_created ON signins (created_us)",
      "DROP INDEX IF EXISTS signins_created"},
     {"signins_user_time",
-     "CREATE INDEX IF NOT EXISTS signins_user_time ON signins (user_id, created_us)",
+     "CREATE INDEX IF NOT EXISTS signins_user_time ON signins (created_day, user_id, created_us)",
      "DROP INDEX IF EXISTS signins_user_time"},
     {"signins_level_time",
      "CREATE INDEX IF NOT EXISTS signins_level_time ON signins (risk_level_aggregated, created_us) "
@@ -118,7 +168,7 @@ constexpr std::array<IndexDefinition, 7> kSignInIndices = {{
      "CREATE INDEX IF NOT EXISTS signins_state_time ON signins (risk_state, created_us) "
      "WHERE risk_state <> 'none'",
      "DROP INDEX IF EXISTS signins_state_time"},
-    {"signins_ip", "CREATE INDEX IF NOT EXISTS signins_ip ON signins (ip_address)",
+    {"signins_ip", "CREATE INDEX IF NOT EXISTS signins_ip ON signins (created_day, ip_address)",
      "DROP INDEX IF EXISTS signins_ip"},
     {"signins_app", "CREATE INDEX IF NOT EXISTS signins_app ON signins (app_id)",
      "DROP INDEX IF EXISTS signins_app"},
@@ -170,17 +220,20 @@ Result<int> CheckSchema(const SqliteDatabase& db) {
   return static_cast<int>(*version);
 }
 
-Status MigrateSchema(const SqliteDatabase& db, int from_version) {
-  if (from_version >= kSchemaVersion) return Status::Ok();
+Status MigrateSchema(const SqliteDatabase& db, int from_version, int to_version) {
+  if (to_version > kSchemaVersion) {
+    return Status::Internal("no migration to schema version " + std::to_string(to_version));
+  }
+  if (from_version >= to_version) return Status::Ok();
   return InTransaction(db, [&]() -> Status {
-    for (int version = from_version; version < kSchemaVersion; ++version) {
+    for (int version = from_version; version < to_version; ++version) {
       if (Status step = db.Exec(kMigrations[version]); !step.ok()) {
         return step.WithContext("migrating schema to version " + std::to_string(version + 1));
       }
     }
     // Pragmas take no bound parameters; the values are compile-time constants.
     const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +
-                              "; PRAGMA user_version = " + std::to_string(kSchemaVersion);
+                              "; PRAGMA user_version = " + std::to_string(to_version);
     return db.Exec(stamp.c_str());
   });
 }

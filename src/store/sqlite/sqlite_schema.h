@@ -22,7 +22,20 @@
 
 namespace idguard::sqlite {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
+// engine_state key of the profile checkpoint: the rowid of the last sign-in the stored profiles
+// have learned from.
+inline constexpr const char* kProfileCheckpointKey = "store.profileCheckpointRowid";
+// A common table expression `stored_days(day)` listing the distinct created_day values of the
+// signins table, one index seek per day, for queries by id, user or address over all days.
+inline constexpr const char* kStoredDays = R"sql(
+WITH RECURSIVE stored_days(day) AS (
+  SELECT min(created_day) FROM signins
+  UNION ALL
+  SELECT (SELECT min(created_day) FROM signins WHERE created_day > stored_days.day)
+  FROM stored_days WHERE stored_days.day IS NOT NULL
+)
+)sql";
 // "IDGD" in ASCII: marks files this store created.
 inline constexpr int kApplicationId = 0x49444744;
 
@@ -30,8 +43,9 @@ inline constexpr int kApplicationId = 0x49444744;
 // a newer build wrote. Returns the current schema version (0 for a new, empty file).
 Result<int> CheckSchema(const SqliteDatabase& db);
 
-// Runs every pending migration in one transaction. Requires a writable connection.
-Status MigrateSchema(const SqliteDatabase& db, int from_version);
+// Runs the migrations from `from_version` up to `to_version` in one transaction. Requires a
+// writable connection. Tests stop at an older version to build a file an older build wrote.
+Status MigrateSchema(const SqliteDatabase& db, int from_version, int to_version = kSchemaVersion);
 
 // Creates the secondary indices on signins that are missing; idempotent.
 Status CreateSignInIndices(const SqliteDatabase& db);

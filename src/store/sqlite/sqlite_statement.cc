@@ -121,4 +121,11 @@ std::string_view SqliteStatement::ColumnText(int index) const {
   return {text, static_cast<std::size_t>(size)};
 }
 
+std::string_view SqliteStatement::ColumnBlob(int index) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
+  const int size = sqlite3_column_bytes(stmt_, index);
+  if (bytes == nullptr) return {};
+  return {bytes, static_cast<std::size_t>(size)};
+}
+
 }  // namespace idguard::sqlite

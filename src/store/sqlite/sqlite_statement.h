@@ -76,6 +76,8 @@ class SqliteStatement {
 
   std::int64_t ColumnInt(int index) const;
   std::string_view ColumnText(int index) const;
+  // The column's bytes as stored (no text conversion); empty for NULL.
+  std::string_view ColumnBlob(int index) const;
 
   sqlite3_stmt* get() const { return stmt_; }
 

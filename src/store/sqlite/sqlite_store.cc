@@ -49,11 +49,11 @@ INSERT INTO signin_documents (signin_rowid, document) VALUES (?1, ?2)
 )sql";
 
 constexpr const char* kInsertSignIn = R"sql(
-INSERT INTO signins (id, created_us, user_id, user_principal_name, app_id, app_display_name,
-  ip_address, country, risk_level_during, risk_level_aggregated, risk_state, risk_detail,
-  is_interactive, error_code, risk_event_types)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-ON CONFLICT (id) DO NOTHING
+INSERT INTO signins (id, created_us, created_day, user_id, user_principal_name, app_id,
+  app_display_name, ip_address, country, risk_level_during, risk_level_aggregated, risk_state,
+  risk_detail, is_interactive, error_code, risk_event_types)
+VALUES (?1, ?2, ?2 / 86400000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+ON CONFLICT (created_day, id) DO NOTHING
 )sql";
 
 constexpr const char* kUpsertDetection = R"sql(
@@ -94,6 +94,32 @@ constexpr const char* kUpsertState = R"sql(
 INSERT INTO engine_state (key, value) VALUES (?1, ?2)
 ON CONFLICT (key) DO UPDATE SET value = excluded.value
 )sql";
+
+// The mark moves to the last stored sign-in when a batch carries a profile checkpoint. Retention
+// lowers it to the last sign-in left: every sign-in it deleted was learned, and SQLite may hand
+// the rowids above the remaining maximum to new sign-ins, which must count as not yet learned.
+constexpr const char* kMarkProfileCheckpoint = R"sql(
+INSERT INTO engine_state (key, value)
+VALUES (?1, (SELECT coalesce(max(rowid), 0) FROM signins))
+ON CONFLICT (key) DO UPDATE SET value = excluded.value
+)sql";
+
+constexpr const char* kLowerProfileCheckpoint = R"sql(
+UPDATE engine_state SET value = min(value, (SELECT coalesce(max(rowid), 0) FROM signins))
+WHERE key = ?1
+)sql";
+
+constexpr const char* kSelectSignInsSinceProfileCheckpoint = R"sql(
+SELECT signin_rowid, document FROM signin_documents
+WHERE signin_rowid > coalesce((SELECT value FROM engine_state WHERE key = ?1), 0)
+ORDER BY signin_rowid
+)sql";
+
+// By id alone: one seek per stored day in the (created_day, id) index.
+const std::string kSelectSignIn =
+    std::string(sqlite::kStoredDays) +
+    "SELECT d.document FROM signins s JOIN signin_documents d ON d.signin_rowid = s.rowid "
+    "WHERE s.created_day IN (SELECT day FROM stored_days) AND s.id = ?1";
 
 constexpr const char* kSelectActiveDetections = R"sql(
 SELECT id, risk_event_type, risk_level, risk_state, risk_detail, timing, user_id, request_id,
@@ -146,6 +172,8 @@ class SqliteRiskStore final : public RiskStore {
       const std::function<void(std::string_view userId, std::string_view blob)>& visit) override;
   Status ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) override;
   Status ForEachActiveDetection(const std::function<void(const RiskDetection&)>& visit) override;
+  Status ForEachSignInSinceProfileCheckpoint(
+      const std::function<Status(SignIn&& signIn)>& visit) override;
   Result<std::string> GetState(std::string_view key) override;
   Result<std::optional<SignIn>> GetSignIn(std::string_view id) override;
   Result<std::int64_t> CountHistory(std::string_view userId) override;
@@ -177,7 +205,8 @@ class SqliteRiskStore final : public RiskStore {
   SqliteStatement begin_, commit_, rollback_;
   SqliteStatement insertSignIn_, insertSignInDocument_, upsertDetection_, upsertRiskyUser_,
       insertHistory_;
-  SqliteStatement upsertProfile_, upsertState_;
+  SqliteStatement upsertProfile_, upsertState_, markProfileCheckpoint_, lowerProfileCheckpoint_,
+      selectSignInsSinceProfileCheckpoint_;
   SqliteStatement deleteSignIns_, deleteDetections_, deleteHistory_;
   SqliteStatement selectSignInIds_, selectProfiles_, selectRiskyUsers_, selectActiveDetections_;
   SqliteStatement selectState_, selectSignIn_, countHistory_, countSignIns_, countDetections_,
@@ -196,6 +225,9 @@ Status SqliteRiskStore::Prepare() {
       {&insertHistory_, kInsertHistory},
       {&upsertProfile_, kUpsertProfile},
       {&upsertState_, kUpsertState},
+      {&markProfileCheckpoint_, kMarkProfileCheckpoint},
+      {&lowerProfileCheckpoint_, kLowerProfileCheckpoint},
+      {&selectSignInsSinceProfileCheckpoint_, kSelectSignInsSinceProfileCheckpoint},
       {&deleteSignIns_, "DELETE FROM signins WHERE created_us < ?1"},
       {&deleteDetections_, "DELETE FROM detections WHERE detected_us < ?1"},
       {&deleteHistory_, "DELETE FROM risky_user_history WHERE time_us < ?1"},
@@ -204,9 +236,7 @@ Status SqliteRiskStore::Prepare() {
       {&selectRiskyUsers_, kSelectRiskyUsers},
       {&selectActiveDetections_, kSelectActiveDetections},
       {&selectState_, "SELECT value FROM engine_state WHERE key = ?1"},
-      {&selectSignIn_,
-       "SELECT d.document FROM signins s JOIN signin_documents d ON d.signin_rowid = s.rowid "
-       "WHERE s.id = ?1"},
+      {&selectSignIn_, kSelectSignIn.c_str()},
       {&countHistory_, "SELECT count(*) FROM risky_user_history WHERE user_id = ?1"},
       {&countSignIns_, "SELECT count(*) FROM signins"},
       {&countDetections_, "SELECT count(*) FROM detections"},
@@ -260,6 +290,12 @@ Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
   for (const StateBlob& row : batch.state) {
     if (Status s = WriteBlob(upsertState_, row); !s.ok()) {
       return s.WithContext("state '" + row.key + "'");
+    }
+  }
+  if (batch.profileCheckpoint) {
+    markProfileCheckpoint_.BindText(1, sqlite::kProfileCheckpointKey);
+    if (Status s = markProfileCheckpoint_.Run(); !s.ok()) {
+      return s.WithContext("marking the profile checkpoint");
     }
   }
   return Status::Ok();
@@ -384,6 +420,10 @@ Result<RetentionResult> SqliteRiskStore::ApplyRetention(EventTime now,
     }
     *count = *deleted;
   }
+  if (status.ok()) {
+    lowerProfileCheckpoint_.BindText(1, sqlite::kProfileCheckpointKey);
+    status = lowerProfileCheckpoint_.Run();
+  }
   if (status.ok()) status = Commit();
   if (!status.ok()) {
     RollBack();
@@ -418,9 +458,7 @@ Status SqliteRiskStore::ForEachProfile(
     const std::function<void(std::string_view userId, std::string_view blob)>& visit) {
   SqliteStatement& st = selectProfiles_;
   return Scan(st, [&] {
-    const auto* data = static_cast<const char*>(sqlite3_column_blob(st.get(), 1));
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 1));
-    visit(st.ColumnText(0), data == nullptr ? std::string_view() : std::string_view(data, size));
+    visit(st.ColumnText(0), st.ColumnBlob(1));
     return Status::Ok();
   });
 }
@@ -491,14 +529,25 @@ Status SqliteRiskStore::ForEachActiveDetection(
   });
 }
 
+Status SqliteRiskStore::ForEachSignInSinceProfileCheckpoint(
+    const std::function<Status(SignIn&& signIn)>& visit) {
+  SqliteStatement& st = selectSignInsSinceProfileCheckpoint_;
+  st.BindText(1, sqlite::kProfileCheckpointKey);
+  return Scan(st, [&]() -> Status {
+    auto decoded = DecodeSignInDocument(st.ColumnBlob(1));
+    if (!decoded.ok()) {
+      return decoded.status().WithContext("stored sign-in " + std::to_string(st.ColumnInt(0)));
+    }
+    return visit(std::move(decoded).value());
+  });
+}
+
 Result<std::string> SqliteRiskStore::GetState(std::string_view key) {
   SqliteStatement& st = selectState_;
   st.BindText(1, key);
   std::string value;
   Status status = Scan(st, [&] {
-    const auto* data = static_cast<const char*>(sqlite3_column_blob(st.get(), 0));
-    if (data != nullptr)
-      value.assign(data, static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 0)));
+    value.assign(st.ColumnBlob(0));
     return Status::Ok();
   });
   if (!status.ok()) return status;
@@ -510,9 +559,7 @@ Result<std::optional<SignIn>> SqliteRiskStore::GetSignIn(std::string_view id) {
   st.BindText(1, id);
   std::optional<SignIn> found;
   Status status = Scan(st, [&]() -> Status {
-    const auto* data = static_cast<const char*>(sqlite3_column_blob(st.get(), 0));
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 0));
-    auto decoded = DecodeSignInDocument(std::string_view(data == nullptr ? "" : data, size));
+    auto decoded = DecodeSignInDocument(st.ColumnBlob(0));
     if (!decoded.ok()) return decoded.status();
     found = std::move(decoded).value();
     return Status::Ok();
