@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "idguard/core/fingerprint_set.h"
 #include "idguard/core/json_writer.h"
 #include "idguard/core/mapped_file.h"
 #include "idguard/detect/risk_engine.h"
@@ -125,9 +126,9 @@ Result<EnrichmentData> LoadEnrichment(const ReplayOptions& options, std::ostream
 
 // Restores engine state a previous run left in the store; returns the ids already stored and
 // counts the stored sign-ins learned again because they came after the last profile checkpoint.
-Status RestoreState(RiskStore& store, RiskEngine& engine, std::unordered_set<std::string>& seen,
+Status RestoreState(RiskStore& store, RiskEngine& engine, FingerprintSet& seen,
                     std::uint64_t& relearned) {
-  if (Status s = store.ForEachSignInId([&](std::string_view id) { seen.emplace(id); }); !s.ok()) {
+  if (Status s = store.ForEachSignInId([&](std::string_view id) { seen.Insert(id); }); !s.ok()) {
     return s;
   }
   Status profile_error;
@@ -372,7 +373,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
 
   // State from earlier runs.
   RiskEngine engine;
-  std::unordered_set<std::string> seen;
+  FingerprintSet seen;
   std::unique_ptr<RiskStore> store;
   bool bulk_load = false;
   if (options.useStore) {
@@ -386,12 +387,12 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     if (Status s = RestoreState(*store, engine, seen, summary.relearned); !s.ok()) {
       return s.WithContext("restoring state from " + options.dbPath);
     }
-    bulk_load = seen.empty();
+    bulk_load = seen.size() == 0;
     if (bulk_load) {
       if (Status s = store->BeginBulkLoad(); !s.ok()) return s;
     }
   }
-  seen.reserve(seen.size() + index.size());
+  seen.Reserve(seen.size() + index.size());
 
   auto open_output = [&](const char* name) {
     return OutputFile::Open(options.outDir + "/" + name);
@@ -488,7 +489,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     }
     SignIn& sign_in = parsed.value();
     progress.Update(++done);
-    if (!seen.insert(sign_in.id).second) {
+    if (!seen.Insert(sign_in.id)) {
       ++summary.duplicates;
       continue;
     }

@@ -29,6 +29,28 @@ TEST(JsonWriterTest, EscapesControlCharactersQuotesAndInvalidUtf8) {
   EXPECT_EQ(out, "q\\\"b\\\\n\\n\\u0001 \xC3\xA9 \xEF\xBF\xBD");
 }
 
+TEST(JsonWriterTest, EscapesASpecialCharacterAtEveryOffsetOfALongString) {
+  // Long plain runs are scanned in blocks; a special character must be found wherever it falls
+  // relative to a block, including the last byte.
+  const std::pair<std::string, std::string> specials[] = {{"\"", "\\\""},
+                                                          {"\\", "\\\\"},
+                                                          {"\x1f", "\\u001f"},
+                                                          {"\xC3\xA9", "\xC3\xA9"},
+                                                          {"\xFF", "\xEF\xBF\xBD"}};
+  for (const auto& [special, escaped] : specials) {
+    for (std::size_t offset = 0; offset <= 40; ++offset) {
+      const std::string head(offset, 'a');
+      const std::string tail(40 - offset, 'b');
+      std::string out;
+      JsonWriter::AppendEscaped(out, head + special + tail);
+      EXPECT_EQ(out, head + escaped + tail) << "offset " << offset;
+    }
+  }
+  std::string plain;
+  JsonWriter::AppendEscaped(plain, std::string(100, 'x'));
+  EXPECT_EQ(plain, std::string(100, 'x'));
+}
+
 TEST(JsonWriterTest, NonFiniteNumbersBecomeNull) {
   std::string out;
   JsonWriter w(out);
