@@ -20,7 +20,11 @@ echo "input: $count sign-ins, $(du -h "$tenant/signIns.ndjson" | cut -f1)"
 
 run() {
   local label="$1"; shift
-  rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm"
+  # Start from nothing: truncating the previous run's 2 GB of output and writing back its dirty
+  # pages would otherwise be charged to this run.
+  rm -rf "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm" "$work/bench.db-journal" \
+    "$work/out"
+  sync
   /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" replay --quiet \
     --input "$tenant/signIns.ndjson" --directory "$tenant/users.ndjson" \
     --named-locations "$tenant/namedLocations.json" --out "$work/out" "$@"

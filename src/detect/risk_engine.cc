@@ -39,7 +39,7 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
   const std::string& subject = sign_in.SubjectId();
   const FeatureValues features = FeatureValues::Of(sign_in);
   auto [profile_it, new_subject] = profiles_.try_emplace(subject);
-  UserProfile& profile = profile_it->second;
+  UserProfile& profile = profile_it->second.profile;
 
   findings_.clear();
   const DetectionContext context{sign_in,       features, profile,
@@ -87,15 +87,14 @@ void RiskEngine::Relearn(const SignIn& sign_in) {
 }
 
 void RiskEngine::Learn(const SignIn& sign_in, const FeatureValues& features,
-                       std::unordered_map<std::string, UserProfile>::iterator profile_it,
-                       bool new_subject) {
+                       ProfileMap::iterator profile_it, bool new_subject) {
   // Only sign-ins whose credentials were valid teach: an attacker's failed guesses must not make
   // their network familiar.
   if (!CredentialsWereValid(sign_in.status.errorCode)) {
     if (new_subject) profiles_.erase(profile_it);  // never keep empty profiles for failed guesses
     return;
   }
-  UserProfile& profile = profile_it->second;
+  UserProfile& profile = profile_it->second.profile;
   if (profile.empty()) organization_.AddUser();
   for (std::size_t i = 0; i < kFeatureCount; ++i) {
     const auto& key = features.keys[i];
@@ -104,7 +103,10 @@ void RiskEngine::Learn(const SignIn& sign_in, const FeatureValues& features,
     }
   }
   profile.Learn(sign_in, features, config_.profile);
-  dirty_profiles_.insert(profile_it->first);
+  if (!profile_it->second.dirty) {
+    profile_it->second.dirty = true;
+    dirty_profiles_.push_back(&profile_it->first);
+  }
 }
 
 void RiskEngine::AgeOut(EventTime now, EngineOutcome& outcome) {
@@ -112,7 +114,12 @@ void RiskEngine::AgeOut(EventTime now, EngineOutcome& outcome) {
 }
 
 std::vector<std::string> RiskEngine::TakeDirtyProfiles() {
-  std::vector<std::string> dirty(dirty_profiles_.begin(), dirty_profiles_.end());
+  std::vector<std::string> dirty;
+  dirty.reserve(dirty_profiles_.size());
+  for (const std::string* subject : dirty_profiles_) {
+    profiles_.find(*subject)->second.dirty = false;
+    dirty.push_back(*subject);
+  }
   dirty_profiles_.clear();
   std::sort(dirty.begin(), dirty.end());
   return dirty;
@@ -120,13 +127,13 @@ std::vector<std::string> RiskEngine::TakeDirtyProfiles() {
 
 const UserProfile* RiskEngine::FindProfile(const std::string& subject_id) const {
   auto it = profiles_.find(subject_id);
-  return it == profiles_.end() ? nullptr : &it->second;
+  return it == profiles_.end() ? nullptr : &it->second.profile;
 }
 
 Status RiskEngine::RestoreProfile(const std::string& subject_id, std::string_view blob) {
   auto profile = UserProfile::Parse(blob);
   if (!profile.ok()) return profile.status().WithContext("profile of " + subject_id);
-  profiles_[subject_id] = std::move(profile.value());
+  profiles_[subject_id].profile = std::move(profile.value());
   return Status::Ok();
 }
 

@@ -33,21 +33,30 @@ std::uint64_t HashFeature(std::string_view text) {
   return hash;
 }
 
-const FeatureEntry* FeatureSet::Find(std::uint64_t key) const {
-  for (const auto& entry : entries_) {
-    if (entry.key == key) return &entry;
+std::ptrdiff_t FeatureSet::IndexOf(std::uint64_t key) const {
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    if (keys_[i] == key) return static_cast<std::ptrdiff_t>(i);
   }
-  return nullptr;
+  return -1;
+}
+
+const FeatureEntry* FeatureSet::Find(std::uint64_t key) const {
+  const std::ptrdiff_t index = IndexOf(key);
+  return index < 0 ? nullptr : &entries_[static_cast<std::size_t>(index)];
+}
+
+void FeatureSet::Erase(std::size_t index) {
+  entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(index));
+  keys_.erase(keys_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
 void FeatureSet::Observe(std::uint64_t key, std::string_view label, EventTime time,
                          std::size_t capacity) {
-  for (auto& entry : entries_) {
-    if (entry.key == key) {
-      ++entry.count;
-      entry.lastSeen = std::max(entry.lastSeen, time);
-      return;
-    }
+  if (const std::ptrdiff_t index = IndexOf(key); index >= 0) {
+    FeatureEntry& entry = entries_[static_cast<std::size_t>(index)];
+    ++entry.count;
+    entry.lastSeen = std::max(entry.lastSeen, time);
+    return;
   }
   if (entries_.size() >= capacity && !entries_.empty()) {
     // Evict the value seen least recently (ties: the rarer one), so a profile follows a user who
@@ -56,15 +65,33 @@ void FeatureSet::Observe(std::uint64_t key, std::string_view label, EventTime ti
         entries_.begin(), entries_.end(), [](const FeatureEntry& a, const FeatureEntry& b) {
           return a.lastSeen != b.lastSeen ? a.lastSeen < b.lastSeen : a.count < b.count;
         });
-    entries_.erase(victim);
+    Erase(static_cast<std::size_t>(victim - entries_.begin()));
   }
-  entries_.push_back({key, 1, time, time, std::string(Cut(label))});
+  Restore({key, 1, time, time, std::string(Cut(label))});
+}
+
+void FeatureSet::Restore(FeatureEntry entry) {
+  oldestLastSeen_ = entries_.empty() ? entry.lastSeen : std::min(oldestLastSeen_, entry.lastSeen);
+  keys_.push_back(entry.key);
+  entries_.push_back(std::move(entry));
 }
 
 void FeatureSet::AgeOut(EventTime cutoff) {
-  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
-                                [&](const FeatureEntry& e) { return e.lastSeen < cutoff; }),
-                 entries_.end());
+  if (entries_.empty() || oldestLastSeen_ >= cutoff) return;
+  EventTime oldest = 0;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].lastSeen < cutoff) continue;
+    oldest = kept == 0 ? entries_[i].lastSeen : std::min(oldest, entries_[i].lastSeen);
+    if (kept != i) {
+      entries_[kept] = std::move(entries_[i]);
+      keys_[kept] = keys_[i];
+    }
+    ++kept;
+  }
+  entries_.resize(kept);
+  keys_.resize(kept);
+  oldestLastSeen_ = oldest;
 }
 
 FeatureValues FeatureValues::Of(const SignIn& sign_in) {
@@ -202,7 +229,7 @@ Result<UserProfile> UserProfile::Parse(std::string_view blob) {
       e.firstSeen = r.I64();
       e.lastSeen = r.I64();
       e.label = r.Str();
-      set.mutable_entries().push_back(std::move(e));
+      set.Restore(std::move(e));
     }
   }
   const std::uint64_t recent = r.U64();

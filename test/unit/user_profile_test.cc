@@ -64,6 +64,36 @@ TEST(UserProfileTest, FeaturesAreBoundedAndAgeOut) {
   EXPECT_EQ(profile.feature(Feature::country).entries().size(), 1u);
 }
 
+TEST(FeatureSetTest, LookupsFollowEvictionAndAgeOut) {
+  FeatureSet set;
+  constexpr EventTime kDay = kMicrosPerDay;
+  for (std::uint64_t key = 1; key <= 4; ++key) {
+    set.Observe(key, "value " + std::to_string(key), static_cast<EventTime>(key) * kDay, 4);
+  }
+  set.Observe(2, "value 2", 10 * kDay, 4);  // seen again: now the most recent
+  ASSERT_NE(set.Find(2), nullptr);
+  EXPECT_EQ(set.Find(2)->count, 2u);
+  EXPECT_EQ(set.Find(2)->lastSeen, 10 * kDay);
+  // Full: a new value evicts the one seen least recently (key 1), not the oldest inserted.
+  set.Observe(5, "value 5", 11 * kDay, 4);
+  EXPECT_EQ(set.Find(1), nullptr);
+  for (std::uint64_t key : {2, 3, 4, 5}) EXPECT_NE(set.Find(key), nullptr) << key;
+  // Values last seen before day 5 age out; the rest stay findable by key.
+  set.AgeOut(5 * kDay);
+  EXPECT_EQ(set.Find(3), nullptr);
+  EXPECT_EQ(set.Find(4), nullptr);
+  ASSERT_NE(set.Find(2), nullptr);
+  EXPECT_EQ(set.Find(2)->label, "value 2");
+  ASSERT_NE(set.Find(5), nullptr);
+  EXPECT_EQ(set.Find(5)->label, "value 5");
+  EXPECT_EQ(set.entries().size(), 2u);
+  set.AgeOut(5 * kDay);  // nothing older left
+  EXPECT_EQ(set.entries().size(), 2u);
+  set.AgeOut(12 * kDay);
+  EXPECT_TRUE(set.entries().empty());
+  EXPECT_EQ(set.Find(2), nullptr);
+}
+
 TEST(UserProfileTest, SerializationRoundTripsAndRejectsCorruption) {
   UserProfile profile;
   ProfileLimits limits;

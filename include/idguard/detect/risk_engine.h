@@ -11,7 +11,6 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "idguard/core/risk_records.h"
@@ -60,13 +59,19 @@ class RiskEngine {
  private:
   RiskDetection MakeDetection(const SignIn& sign_in, Finding&& finding) const;
   // Teaches the subject's profile and the organisation profile; the learning half of Process.
-  void Learn(const SignIn& sign_in, const FeatureValues& features,
-             std::unordered_map<std::string, UserProfile>::iterator profile_it, bool new_subject);
+  struct TrackedProfile {
+    UserProfile profile;
+    bool dirty = false;  // changed since the last TakeDirtyProfiles
+  };
+  using ProfileMap = std::unordered_map<std::string, TrackedProfile>;
+  void Learn(const SignIn& sign_in, const FeatureValues& features, ProfileMap::iterator profile_it,
+             bool new_subject);
 
   DetectorConfig config_;
   std::vector<std::unique_ptr<Detector>> detectors_;
-  std::unordered_map<std::string, UserProfile> profiles_;
-  std::unordered_set<std::string> dirty_profiles_;
+  ProfileMap profiles_;
+  // Subjects whose profile changed since the last TakeDirtyProfiles; map keys never move.
+  std::vector<const std::string*> dirty_profiles_;
   OrganizationProfile organization_;
   UserRiskAggregator user_risk_;
   std::vector<Finding> findings_;  // scratch, reused
