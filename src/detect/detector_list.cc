@@ -7,6 +7,8 @@ namespace idguard {
 std::vector<std::unique_ptr<Detector>> CreateDetectors(const DetectorConfig& config) {
   std::vector<std::unique_ptr<Detector>> detectors;
   detectors.push_back(MakeUnfamiliarFeaturesDetector(config));
+  detectors.push_back(MakeAnonymizedIpAddressDetector(config));
+  detectors.push_back(MakeNationStateIpDetector(config));
   return detectors;
 }
 

@@ -1,18 +1,28 @@
 #include "pipeline/feed_check.h"
 
-#include <algorithm>
-#include <array>
 #include <fstream>
 #include <ostream>
 
 namespace idguard {
+namespace {
 
-Status CheckFeeds(const std::vector<std::pair<std::string, std::string>>& feeds,
-                  std::ostream& log) {
-  static constexpr std::array<std::string_view, 4> kKinds = {"anonymizer", "malicious-ip",
-                                                             "threat-actor", "leaked-credentials"};
+constexpr std::string_view kLeakedCredentials = "leaked-credentials";
+
+// Kinds that are accepted and checked but that no detector of this version reads.
+bool Unconsumed(std::string_view kind) {
+  return kind == kLeakedCredentials || kind == ToString(IpFeedKind::maliciousIp);
+}
+
+}  // namespace
+
+Status LoadFeeds(const std::vector<std::pair<std::string, std::string>>& feeds,
+                 ThreatFeeds& ip_feeds, std::ostream& log) {
   for (const auto& [kind, path] : feeds) {
-    if (std::find(kKinds.begin(), kKinds.end(), kind) == kKinds.end()) {
+    if (auto ip_kind = ParseIpFeedKind(kind)) {
+      ip_feeds.AddFile(*ip_kind, path);
+      continue;
+    }
+    if (kind != kLeakedCredentials) {
       std::string message = "--feed ";
       message.append(kind).append("=").append(path).append(
           ": unknown feed kind (expected anonymizer, malicious-ip, threat-actor or "
@@ -30,8 +40,19 @@ Status CheckFeeds(const std::vector<std::pair<std::string, std::string>>& feeds,
     while (std::getline(file, line)) {
       if (!line.empty() && line.front() != '#') ++entries;
     }
-    log << "feed " << kind << ": " << entries << " entries from " << path
-        << " (no detector of this version consumes " << kind << " feeds)\n";
+    log << "feed " << kind << ": " << entries << " entries from " << path << "\n";
+  }
+  if (Status s = ip_feeds.Reload(); !s.ok()) return s;
+  for (IpFeedKind kind :
+       {IpFeedKind::anonymizer, IpFeedKind::maliciousIp, IpFeedKind::threatActor}) {
+    if (ip_feeds.Entries(kind) > 0) {
+      log << "feed " << ToString(kind) << ": " << ip_feeds.Entries(kind) << " entries\n";
+    }
+  }
+  for (const auto& [kind, path] : feeds) {
+    if (Unconsumed(kind)) {
+      log << "feed " << kind << ": no detector of this version consumes " << kind << " feeds\n";
+    }
   }
   return Status::Ok();
 }

@@ -1,5 +1,7 @@
-// Checks the --feed KIND=FILE arguments of a replay: the kind must be one idguard knows and the
-// file must be readable. Counts each feed's entries for the summary.
+// Loads the --feed KIND=FILE arguments of a replay. IP feeds (anonymizer, malicious-ip,
+// threat-actor) are parsed into `ip_feeds`, with file and line on a bad entry; the kind must be
+// one idguard knows and the file must be readable. Logs what each feed holds and which kinds no
+// detector of this version consumes yet.
 #pragma once
 
 #include <iosfwd>
@@ -8,9 +10,11 @@
 #include <vector>
 
 #include "idguard/core/status.h"
+#include "idguard/enrich/threat_feeds.h"
 
 namespace idguard {
 
-Status CheckFeeds(const std::vector<std::pair<std::string, std::string>>& feeds, std::ostream& log);
+Status LoadFeeds(const std::vector<std::pair<std::string, std::string>>& feeds,
+                 ThreatFeeds& ip_feeds, std::ostream& log);
 
 }  // namespace idguard

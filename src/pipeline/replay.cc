@@ -281,7 +281,8 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   ReplaySummary summary;
   if (options.inputs.empty()) return Status::InvalidInput("no --input given");
   if (options.outDir.empty()) return Status::InvalidInput("no --out directory given");
-  if (Status s = CheckFeeds(options.feeds, log); !s.ok()) return s;
+  ThreatFeeds ip_feeds;
+  if (Status s = LoadFeeds(options.feeds, ip_feeds, log); !s.ok()) return s;
 
   auto enrichment = LoadEnrichment(options, log);
   if (!enrichment.ok()) return enrichment.status();
@@ -372,7 +373,9 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   });
 
   // State from earlier runs.
-  RiskEngine engine;
+  DetectorConfig detector_config;
+  detector_config.feeds = &ip_feeds;
+  RiskEngine engine(detector_config);
   FingerprintSet seen;
   std::unique_ptr<RiskStore> store;
   bool bulk_load = false;

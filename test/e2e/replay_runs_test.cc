@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "e2e/e2e_support.h"
 
 namespace idguard::e2e {
@@ -196,6 +198,42 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
     EXPECT_FALSE(clean_rows.empty()) << query;
     EXPECT_TRUE(clean_rows == ReadRows(crash_db, query)) << query << " differs after the re-run";
   }
+}
+
+TEST_F(ReplayRunsTest, AnonymizerFeedFlagsTheListedAddressAndABadFeedStopsTheRun) {
+  TempDir dir("feeds");
+  // List the address of the first successful sign-in, whatever the simulator chose.
+  std::string address;
+  for (const std::string& line : ReadLines(*tenant_ / "t/signIns.ndjson")) {
+    if (line.find("\"errorCode\":0") == std::string::npos) continue;
+    const auto key = line.find("\"ipAddress\":\"");
+    if (key == std::string::npos) continue;
+    const auto begin = key + 13;
+    address = line.substr(begin, line.find('"', begin) - begin);
+    break;
+  }
+  ASSERT_FALSE(address.empty());
+  const std::string feed = dir / "tor.netset";
+  std::ofstream(feed) << "# test list\n" << address << "\n";
+  auto run = RunIdguard("replay" + Inputs() + " --feed anonymizer=" + feed + " --no-store --out " +
+                        (dir / "a"));
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  EXPECT_NE(run.output.find("feed anonymizer: 1 entries"), std::string::npos) << run.output;
+  std::size_t flagged = 0;
+  for (const std::string& line : ReadLines(dir.path() / "a" / "riskDetections.ndjson")) {
+    if (line.find("\"riskEventType\":\"anonymizedIPAddress\"") == std::string::npos) continue;
+    ++flagged;
+    EXPECT_NE(line.find("\"ipAddress\":\"" + address + "\""), std::string::npos) << line;
+  }
+  EXPECT_GT(flagged, 0u) << "no anonymizedIPAddress detection for " << address;
+
+  std::ofstream(feed) << "# test list\n" << address << "/99\n";
+  auto bad = RunIdguard("replay" + Inputs() + " --feed anonymizer=" + feed + " --no-store --out " +
+                        (dir / "b"));
+  EXPECT_NE(bad.exitCode, 0);
+  EXPECT_NE(bad.output.find(feed + ":2: '" + address + "/99' is not an IP address or CIDR range"),
+            std::string::npos)
+      << bad.output;
 }
 
 }  // namespace

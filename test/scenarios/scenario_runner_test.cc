@@ -4,6 +4,7 @@
 // at a fixed interval) and the detections it must produce. A step without "expect" must produce
 // no detection at all, so a learning phase that fires is a failure too. Events are enriched only
 // with the scenario's named locations: locations, ASNs and clients come from the signIn fields.
+// "feeds" maps an IP feed kind ("anonymizer", "threat-actor", ...) to the lines of its list.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -13,6 +14,7 @@
 
 #include "idguard/detect/risk_engine.h"
 #include "idguard/enrich/enricher.h"
+#include "idguard/enrich/threat_feeds.h"
 #include "idguard/ingest/graph_signin_parser.h"
 
 namespace idguard {
@@ -53,7 +55,24 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
   EnrichmentSources sources;
   if (locations) sources.namedLocations = &*locations;
   Enricher enricher(sources);
-  RiskEngine engine;
+  ThreatFeeds feeds;
+  simdjson::dom::object feed_lists;
+  if (scenario["feeds"].get_object().get(feed_lists) == simdjson::SUCCESS) {
+    for (auto [kind_name, lines] : feed_lists) {
+      const auto kind = ParseIpFeedKind(kind_name);
+      ASSERT_TRUE(kind.has_value()) << path << ": unknown feed kind " << kind_name;
+      std::string text;
+      for (simdjson::dom::element line : lines.get_array()) {
+        text.append(line.get_string().value()).push_back('\n');
+      }
+      auto feed = IpFeed::Parse(text, path + " feeds." + std::string(kind_name));
+      ASSERT_TRUE(feed.ok()) << feed.status().message();
+      feeds.Replace(*kind, std::move(feed).value());
+    }
+  }
+  DetectorConfig config;
+  config.feeds = &feeds;
+  RiskEngine engine(config);
   auto graph = MakeGraphSignInParser();
 
   simdjson::dom::array steps;

@@ -20,8 +20,11 @@
 
 namespace idguard {
 
+class ThreatFeeds;
+
 struct DetectorConfig {
   ProfileLimits profile;
+  const ThreatFeeds* feeds = nullptr;  // IP feeds; none when null. Owned by the caller.
 };
 
 struct DetectionContext {

@@ -9,5 +9,7 @@
 namespace idguard {
 
 std::unique_ptr<Detector> MakeUnfamiliarFeaturesDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeAnonymizedIpAddressDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeNationStateIpDetector(const DetectorConfig& config);
 
 }  // namespace idguard
