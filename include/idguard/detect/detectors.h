@@ -11,5 +11,6 @@ namespace idguard {
 std::unique_ptr<Detector> MakeUnfamiliarFeaturesDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeAnonymizedIpAddressDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeNationStateIpDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeNewCountryDetector(const DetectorConfig& config);
 
 }  // namespace idguard
