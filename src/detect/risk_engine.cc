@@ -83,7 +83,30 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
 
 void RiskEngine::Relearn(const SignIn& sign_in) {
   auto [profile_it, new_subject] = profiles_.try_emplace(sign_in.SubjectId());
-  Learn(sign_in, FeatureValues::Of(sign_in), profile_it, new_subject);
+  const FeatureValues features = FeatureValues::Of(sign_in);
+  const DetectionContext context{sign_in,       features, profile_it->second.profile,
+                                 organization_, config_,  sign_in.createdDateTime};
+  for (auto& detector : detectors_) detector->Relearn(context);
+  Learn(sign_in, features, profile_it, new_subject);
+}
+
+std::vector<std::pair<std::string, std::string>> RiskEngine::SaveDetectorStates() const {
+  std::vector<std::pair<std::string, std::string>> states;
+  for (const auto& detector : detectors_) {
+    if (auto state = detector->SaveState()) {
+      states.emplace_back("detector." + std::string(detector->riskEventType()), std::move(*state));
+    }
+  }
+  return states;
+}
+
+Status RiskEngine::RestoreDetectorState(std::string_view key, std::string_view blob) {
+  for (auto& detector : detectors_) {
+    if (key == "detector." + std::string(detector->riskEventType())) {
+      return detector->RestoreState(blob).WithContext(std::string(key));
+    }
+  }
+  return Status::Ok();  // a detector this build no longer has
 }
 
 void RiskEngine::Learn(const SignIn& sign_in, const FeatureValues& features,

@@ -147,6 +147,15 @@ Status RestoreState(RiskStore& store, RiskEngine& engine, FingerprintSet& seen,
       return restored;
     }
   }
+  for (const auto& detector : engine.detectors()) {
+    const std::string key = "detector." + std::string(detector->riskEventType());
+    auto blob = store.GetState(key);
+    if (!blob.ok()) return blob.status();
+    if (blob->empty()) continue;
+    if (Status restored = engine.RestoreDetectorState(key, *blob); !restored.ok()) {
+      return restored;
+    }
+  }
   if (Status s = store.ForEachSignInSinceProfileCheckpoint([&](SignIn&& sign_in) {
         engine.Relearn(sign_in);
         ++relearned;
@@ -458,6 +467,9 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
         }
       }
       part.state.push_back({std::string(kOrganizationStateKey), engine.organization().Serialize()});
+      for (auto& [key, blob] : engine.SaveDetectorStates()) {
+        part.state.push_back({std::move(key), std::move(blob)});
+      }
       part.profileCheckpoint = true;
       batches_since_profiles = 0;
     }

@@ -191,6 +191,7 @@ TEST_F(ReplayRunsTest, KillNineMidReplayThenRerunCompletes) {
   for (const char* query :
        {"SELECT user_id, blob FROM profiles ORDER BY user_id",
         "SELECT value FROM engine_state WHERE key = 'organizationProfile'",
+        "SELECT key, value FROM engine_state WHERE key LIKE 'detector.%' ORDER BY key",
         "SELECT id, risk_level, risk_state FROM detections ORDER BY id",
         "SELECT id, risk_level_aggregated, risk_event_types FROM signins ORDER BY id",
         "SELECT json FROM risky_users ORDER BY id"}) {

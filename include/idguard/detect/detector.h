@@ -4,17 +4,22 @@
 // organisation's profile and its configuration, and returns findings. It gets time only from the
 // context (event time), never reads the wall clock, never touches storage and never knows about
 // HTTP. A new detector is one file in src/detect/detectors/ plus one line in detector_list.cc.
-// Detectors are called from one thread at a time; they may keep their own bounded state.
+// Detectors are called from one thread at a time; they may keep their own bounded state. A
+// detector with state saves it with every profile checkpoint (SaveState), gets it back when a
+// run resumes (RestoreState), and then sees the sign-ins stored after that checkpoint again
+// through Relearn, so a resumed run ends in the state an uninterrupted one would have.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "idguard/core/risk_records.h"
 #include "idguard/core/sign_in.h"
+#include "idguard/core/status.h"
 #include "idguard/detect/organization_profile.h"
 #include "idguard/detect/user_profile.h"
 
@@ -60,6 +65,11 @@ class Detector {
   virtual std::string_view riskEventType() const = 0;
   virtual DetectionTimingType timing() const = 0;
   virtual void Inspect(const DetectionContext& context, std::vector<Finding>& findings) = 0;
+  // State across sign-ins, for detectors that keep some; nullopt (the default) for none.
+  virtual std::optional<std::string> SaveState() const { return std::nullopt; }
+  virtual Status RestoreState(std::string_view /*blob*/) { return Status::Ok(); }
+  // Updates the state with a sign-in that was already judged; never finds anything.
+  virtual void Relearn(const DetectionContext& /*context*/) {}
   const DetectorCounters& counters() const { return counters_; }
 
  protected:

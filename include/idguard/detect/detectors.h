@@ -12,5 +12,6 @@ std::unique_ptr<Detector> MakeUnfamiliarFeaturesDetector(const DetectorConfig& c
 std::unique_ptr<Detector> MakeAnonymizedIpAddressDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeNationStateIpDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeNewCountryDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeBruteForceDetector(const DetectorConfig& config);
 
 }  // namespace idguard

@@ -52,6 +52,10 @@ class RiskEngine {
   const UserProfile* FindProfile(const std::string& subject_id) const;
   Status RestoreProfile(const std::string& subject_id, std::string_view blob);
   Status RestoreOrganization(std::string_view blob);
+  // The state of every detector that keeps some, keyed "detector.<riskEventType>", for a profile
+  // checkpoint; and back.
+  std::vector<std::pair<std::string, std::string>> SaveDetectorStates() const;
+  Status RestoreDetectorState(std::string_view key, std::string_view blob);
   const OrganizationProfile& organization() const { return organization_; }
   UserRiskAggregator& userRisk() { return user_risk_; }
   const std::vector<std::unique_ptr<Detector>>& detectors() const { return detectors_; }
