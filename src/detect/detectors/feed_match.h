@@ -17,12 +17,13 @@ struct FeedMatch {
 // The entry of `kind` that lists the sign-in's address. Only user sign-ins with valid credentials
 // from a public address are judged: a wrong password from a listed address compromises no one
 // (password spray and malicious-IP detection look at those), and internal addresses are the
-// organisation's own. Counts the sign-ins it judged.
+// organisation's own. Counts the sign-ins it judged; without a feed of the kind it judges none.
 inline std::optional<FeedMatch> MatchSignInAddress(const DetectionContext& context, IpFeedKind kind,
                                                    DetectorCounters& counters) {
   const SignIn& sign_in = context.signIn;
-  if (context.config.feeds == nullptr || sign_in.IsServicePrincipal() ||
-      !CredentialsWereValid(sign_in.status.errorCode) || sign_in.network.isInternal) {
+  if (context.config.feeds == nullptr || context.config.feeds->Entries(kind) == 0 ||
+      sign_in.IsServicePrincipal() || !CredentialsWereValid(sign_in.status.errorCode) ||
+      sign_in.network.isInternal) {
     return std::nullopt;
   }
   const auto address = IpAddress::Parse(sign_in.ipAddress);
