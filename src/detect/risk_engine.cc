@@ -90,23 +90,36 @@ void RiskEngine::Relearn(const SignIn& sign_in) {
   Learn(sign_in, features, profile_it, new_subject);
 }
 
+namespace {
+
+std::string StateKey(const Detector& detector) {
+  return "detector." + std::string(detector.riskEventType());
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> RiskEngine::SaveDetectorStates() const {
   std::vector<std::pair<std::string, std::string>> states;
   for (const auto& detector : detectors_) {
     if (auto state = detector->SaveState()) {
-      states.emplace_back("detector." + std::string(detector->riskEventType()), std::move(*state));
+      states.emplace_back(StateKey(*detector), std::move(*state));
     }
   }
   return states;
 }
 
-Status RiskEngine::RestoreDetectorState(std::string_view key, std::string_view blob) {
+Status RiskEngine::RestoreDetectorStates(
+    const std::function<Result<std::string>(std::string_view key)>& load) {
   for (auto& detector : detectors_) {
-    if (key == "detector." + std::string(detector->riskEventType())) {
-      return detector->RestoreState(blob).WithContext(std::string(key));
+    const std::string key = StateKey(*detector);
+    auto blob = load(key);
+    if (!blob.ok()) return blob.status();
+    if (blob->empty()) continue;
+    if (Status restored = detector->RestoreState(*blob); !restored.ok()) {
+      return restored.WithContext(key);
     }
   }
-  return Status::Ok();  // a detector this build no longer has
+  return Status::Ok();
 }
 
 void RiskEngine::Learn(const SignIn& sign_in, const FeatureValues& features,

@@ -147,14 +147,10 @@ Status RestoreState(RiskStore& store, RiskEngine& engine, FingerprintSet& seen,
       return restored;
     }
   }
-  for (const auto& detector : engine.detectors()) {
-    const std::string key = "detector." + std::string(detector->riskEventType());
-    auto blob = store.GetState(key);
-    if (!blob.ok()) return blob.status();
-    if (blob->empty()) continue;
-    if (Status restored = engine.RestoreDetectorState(key, *blob); !restored.ok()) {
-      return restored;
-    }
+  if (Status s = engine.RestoreDetectorStates(
+          [&store](std::string_view key) { return store.GetState(key); });
+      !s.ok()) {
+    return s;
   }
   if (Status s = store.ForEachSignInSinceProfileCheckpoint([&](SignIn&& sign_in) {
         engine.Relearn(sign_in);

@@ -39,6 +39,12 @@ struct DetectionContext {
   const OrganizationProfile& organization;
   const DetectorConfig& config;
   EventTime now;  // event time of the sign-in
+  // The user's profile entry for this sign-in's value of `feature`, or null when the value is
+  // new to the user or the sign-in does not show it.
+  const FeatureEntry* FamiliarEntry(Feature feature) const {
+    const auto& key = features.keys[static_cast<std::size_t>(feature)];
+    return key ? profile.feature(feature).Find(*key) : nullptr;
+  }
 };
 
 // What a detector found. The engine turns findings into riskDetection records.

@@ -8,6 +8,7 @@
 // Deterministic: the same sign-ins in the same order give the same outcome. Not synchronised.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -53,9 +54,10 @@ class RiskEngine {
   Status RestoreProfile(const std::string& subject_id, std::string_view blob);
   Status RestoreOrganization(std::string_view blob);
   // The state of every detector that keeps some, keyed "detector.<riskEventType>", for a profile
-  // checkpoint; and back.
+  // checkpoint; and back, reading each key through `load` (an empty blob: nothing saved).
   std::vector<std::pair<std::string, std::string>> SaveDetectorStates() const;
-  Status RestoreDetectorState(std::string_view key, std::string_view blob);
+  Status RestoreDetectorStates(
+      const std::function<Result<std::string>(std::string_view key)>& load);
   const OrganizationProfile& organization() const { return organization_; }
   UserRiskAggregator& userRisk() { return user_risk_; }
   const std::vector<std::unique_ptr<Detector>>& detectors() const { return detectors_; }

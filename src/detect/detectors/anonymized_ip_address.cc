@@ -14,12 +14,6 @@ namespace {
 
 constexpr std::uint32_t kHabitualSignIns = 5;
 
-// The user's profile entry for the sign-in's value of `feature`, or null when it is new.
-const FeatureEntry* FamiliarEntry(const DetectionContext& context, Feature feature) {
-  const auto& key = context.features.keys[static_cast<std::size_t>(feature)];
-  return key ? context.profile.feature(feature).Find(*key) : nullptr;
-}
-
 class AnonymizedIpAddressDetector final : public Detector {
  public:
   std::string_view riskEventType() const override { return "anonymizedIPAddress"; }
@@ -38,10 +32,10 @@ class AnonymizedIpAddressDetector final : public Detector {
     finding.additionalInfo.push_back({"riskReasons", "anonymizer"});
     finding.additionalInfo.push_back(
         {"reason", match->address + " is listed as an anonymizer (" + match->entry + ")"});
-    const FeatureEntry* network = FamiliarEntry(context, Feature::subnet);
-    const bool own_client = FamiliarEntry(context, Feature::device) != nullptr ||
-                            (FamiliarEntry(context, Feature::browser) != nullptr &&
-                             FamiliarEntry(context, Feature::os) != nullptr);
+    const FeatureEntry* network = context.FamiliarEntry(Feature::subnet);
+    const bool own_client = context.FamiliarEntry(Feature::device) != nullptr ||
+                            (context.FamiliarEntry(Feature::browser) != nullptr &&
+                             context.FamiliarEntry(Feature::os) != nullptr);
     if (network != nullptr && network->count >= kHabitualSignIns && own_client) {
       finding.level = RiskLevel::low;
       finding.additionalInfo.push_back(

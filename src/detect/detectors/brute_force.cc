@@ -143,9 +143,7 @@ class BruteForceDetector final : public Detector {
         {"reason", std::to_string(guesses) + " wrong passwords from the network of " +
                        sign_in.ipAddress + " in the " + std::to_string(minutes) +
                        " minutes before this successful sign-in"});
-    const auto& subnet = context.features.keys[static_cast<std::size_t>(Feature::subnet)];
-    const FeatureEntry* familiar =
-        subnet ? context.profile.feature(Feature::subnet).Find(*subnet) : nullptr;
+    const FeatureEntry* familiar = context.FamiliarEntry(Feature::subnet);
     if (sign_in.network.isTrustedLocation) {
       finding.level = RiskLevel::low;
       finding.additionalInfo.push_back(

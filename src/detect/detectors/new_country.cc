@@ -32,7 +32,7 @@ class NewCountryDetector final : public Detector {
       ++counters_.skippedLearning;
       return;
     }
-    if (context.profile.feature(Feature::country).Find(*key) != nullptr) return;
+    if (context.FamiliarEntry(Feature::country) != nullptr) return;
     const std::uint32_t colleagues = context.organization.UsersWith(Feature::country, *key);
     const double share = context.organization.Prevalence(Feature::country, *key);
     if (colleagues >= kCommonUsers || share >= kCommonShare) return;

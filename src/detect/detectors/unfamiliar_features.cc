@@ -63,14 +63,13 @@ class UnfamiliarFeaturesDetector final : public Detector {
     int score = 0;
     std::vector<std::string> codes;
     std::vector<InfoItem> reasons;
-    auto unfamiliar = [&](Feature feature) -> bool {
-      const auto& key = context.features.keys[static_cast<std::size_t>(feature)];
-      return key.has_value() && context.profile.feature(feature).Find(*key) == nullptr;
+    auto shown = [&](Feature feature) {
+      return context.features.keys[static_cast<std::size_t>(feature)].has_value();
     };
-    auto familiar = [&](Feature feature) -> bool {
-      const auto& key = context.features.keys[static_cast<std::size_t>(feature)];
-      return key.has_value() && context.profile.feature(feature).Find(*key) != nullptr;
+    auto unfamiliar = [&](Feature feature) {
+      return shown(feature) && context.FamiliarEntry(feature) == nullptr;
     };
+    auto familiar = [&](Feature feature) { return context.FamiliarEntry(feature) != nullptr; };
     auto label = [&](Feature feature) -> const std::string& {
       return context.features.labels[static_cast<std::size_t>(feature)];
     };
