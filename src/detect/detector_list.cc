@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<Detector>> CreateDetectors(const DetectorConfig& con
   detectors.push_back(MakeNationStateIpDetector(config));
   detectors.push_back(MakeNewCountryDetector(config));
   detectors.push_back(MakeBruteForceDetector(config));
+  detectors.push_back(MakeUnlikelyTravelDetector(config));
   return detectors;
 }
 

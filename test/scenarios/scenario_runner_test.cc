@@ -5,6 +5,9 @@
 // no detection at all, so a learning phase that fires is a failure too. Events are enriched only
 // with the scenario's named locations: locations, ASNs and clients come from the signIn fields.
 // "feeds" maps an IP feed kind ("anonymizer", "threat-actor", ...) to the lines of its list.
+// A repeated step may vary the account ("varyUser": userId and the user principal name's local
+// part get "-N") or the source ("varyAddress": N is added to the last IPv4 octet), and may set the
+// GeoIP accuracy radius enrichment would have found ("accuracyRadiusKm").
 // "detectors" (required) names the riskEventTypes a scenario judges: detections of other types
 // are left out of the comparison, so a detector's scenarios keep their meaning as others join.
 #include <gtest/gtest.h>
@@ -102,6 +105,17 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
       interval_hours = 0;
     }
 
+    bool vary_user = false;
+    if (step["varyUser"].get_bool().get(vary_user) != simdjson::SUCCESS) vary_user = false;
+    bool vary_address = false;
+    if (step["varyAddress"].get_bool().get(vary_address) != simdjson::SUCCESS) {
+      vary_address = false;
+    }
+    std::int64_t accuracy_radius = -1;
+    if (step["accuracyRadiusKm"].get_int64().get(accuracy_radius) != simdjson::SUCCESS) {
+      accuracy_radius = -1;
+    }
+
     std::vector<Expected> expected;
     simdjson::dom::array expect_array;
     if (step["expect"].get_array().get(expect_array) == simdjson::SUCCESS) {
@@ -119,7 +133,24 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
         sign_in.createdDateTime +=
             static_cast<EventTime>(interval_hours * static_cast<double>(n * kMicrosPerHour));
       }
+      if (vary_user) {
+        const std::string suffix = "-" + std::to_string(n);
+        sign_in.userId += suffix;
+        const auto at = sign_in.userPrincipalName.find('@');
+        sign_in.userPrincipalName.insert(
+            at == std::string::npos ? sign_in.userPrincipalName.size() : at, suffix);
+      }
+      if (vary_address) {
+        const auto dot = sign_in.ipAddress.rfind('.');
+        ASSERT_NE(dot, std::string::npos) << path << " step " << step_index << ": not IPv4";
+        const int octet = std::stoi(sign_in.ipAddress.substr(dot + 1));
+        sign_in.ipAddress = sign_in.ipAddress.substr(0, dot + 1) +
+                            std::to_string((octet + static_cast<int>(n)) % 256);
+      }
       enricher.Enrich(sign_in);
+      if (accuracy_radius >= 0) {
+        sign_in.network.accuracyRadiusKm = static_cast<std::uint32_t>(accuracy_radius);
+      }
       EngineOutcome outcome;
       engine.Process(sign_in, outcome);
       std::vector<Expected> actual;

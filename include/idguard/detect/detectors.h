@@ -13,5 +13,6 @@ std::unique_ptr<Detector> MakeAnonymizedIpAddressDetector(const DetectorConfig& 
 std::unique_ptr<Detector> MakeNationStateIpDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeNewCountryDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeBruteForceDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeUnlikelyTravelDetector(const DetectorConfig& config);
 
 }  // namespace idguard
