@@ -2,6 +2,18 @@
 
 namespace idguard {
 
+PastSignIn PastSignIn::Of(const SignIn& sign_in) {
+  return PastSignIn{sign_in.id,
+                    sign_in.createdDateTime,
+                    sign_in.SubjectId(),
+                    sign_in.userPrincipalName,
+                    sign_in.userDisplayName,
+                    sign_in.ipAddress,
+                    sign_in.correlationId,
+                    sign_in.tokenIssuerType,
+                    sign_in.location};
+}
+
 void Detector::Count(const Finding& finding) {
   ++counters_.fired;
   switch (finding.level) {

@@ -12,6 +12,8 @@ std::vector<std::unique_ptr<Detector>> CreateDetectors(const DetectorConfig& con
   detectors.push_back(MakeNewCountryDetector(config));
   detectors.push_back(MakeBruteForceDetector(config));
   detectors.push_back(MakeUnlikelyTravelDetector(config));
+  detectors.push_back(MakePasswordSprayDetector(config));
+  detectors.push_back(MakeMaliciousIpAddressDetector(config));
   return detectors;
 }
 

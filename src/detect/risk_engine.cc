@@ -9,14 +9,15 @@ namespace idguard {
 RiskEngine::RiskEngine(DetectorConfig config)
     : config_(config), detectors_(CreateDetectors(config_)) {}
 
-RiskDetection RiskEngine::MakeDetection(const SignIn& sign_in, Finding&& finding) const {
+RiskDetection RiskEngine::MakeDetection(const PastSignIn& sign_in, EventTime detected,
+                                        Finding&& finding) const {
   RiskDetection detection;
   // The same finding on the same sign-in always gets the same id, so re-ingesting is idempotent.
-  detection.id = Sha256Hex(finding.riskEventType + "|" + sign_in.id + "|" + sign_in.SubjectId());
+  detection.id = Sha256Hex(finding.riskEventType + "|" + sign_in.id + "|" + sign_in.subjectId);
   detection.activity = finding.activity;
   detection.activityDateTime = sign_in.createdDateTime;
-  detection.detectedDateTime = sign_in.createdDateTime;
-  detection.lastUpdatedDateTime = sign_in.createdDateTime;
+  detection.detectedDateTime = detected;
+  detection.lastUpdatedDateTime = detected;
   detection.additionalInfo = std::move(finding.additionalInfo);
   detection.correlationId = sign_in.correlationId;
   detection.requestId = sign_in.id;
@@ -29,7 +30,7 @@ RiskDetection RiskEngine::MakeDetection(const SignIn& sign_in, Finding&& finding
   detection.riskDetail = RiskDetail::none;
   detection.source = "idguard";
   if (!sign_in.tokenIssuerType.empty()) detection.tokenIssuerType = sign_in.tokenIssuerType;
-  detection.userId = sign_in.SubjectId();
+  detection.userId = sign_in.subjectId;
   detection.userDisplayName = sign_in.userDisplayName;
   detection.userPrincipalName = sign_in.userPrincipalName;
   return detection;
@@ -53,15 +54,23 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
   sign_in.riskDetail = RiskDetail::none;
   sign_in.riskEventTypes_v2.clear();
   const std::size_t first_new = outcome.detections.size();
+  const PastSignIn current = findings_.empty() ? PastSignIn{} : PastSignIn::Of(sign_in);
+  std::size_t about_current = 0;
   for (auto& finding : findings_) {
+    if (finding.earlier) {
+      AddEarlierDetection(std::move(finding), sign_in.createdDateTime, outcome);
+      continue;
+    }
+    ++about_current;
     if (finding.timing == DetectionTimingType::realtime) {
       sign_in.riskLevelDuringSignIn = MaxLevel(sign_in.riskLevelDuringSignIn, finding.level);
     }
     sign_in.riskLevelAggregated = MaxLevel(sign_in.riskLevelAggregated, finding.level);
     sign_in.riskEventTypes_v2.push_back(finding.riskEventType);
-    outcome.detections.push_back(MakeDetection(sign_in, std::move(finding)));
+    outcome.detections.push_back(
+        MakeDetection(current, sign_in.createdDateTime, std::move(finding)));
   }
-  if (!findings_.empty()) {
+  if (about_current > 0) {
     sign_in.riskState = RiskState::atRisk;
     std::sort(sign_in.riskEventTypes_v2.begin(), sign_in.riskEventTypes_v2.end());
     sign_in.riskEventTypes_v2.erase(
@@ -69,9 +78,11 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
         sign_in.riskEventTypes_v2.end());
     // User risk: only user sign-ins raise a riskyUser (service principals are scored later).
     if (!sign_in.IsServicePrincipal()) {
-      std::vector<RiskDetection> mine(
-          outcome.detections.begin() + static_cast<std::ptrdiff_t>(first_new),
-          outcome.detections.end());
+      std::vector<RiskDetection> mine;
+      for (auto it = outcome.detections.begin() + static_cast<std::ptrdiff_t>(first_new);
+           it != outcome.detections.end(); ++it) {
+        if (it->requestId == sign_in.id) mine.push_back(*it);
+      }
       if (auto item = user_risk_.AddDetections(mine, sign_in.createdDateTime)) {
         outcome.history.push_back(std::move(*item));
       }
@@ -79,6 +90,14 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
   }
 
   Learn(sign_in, features, profile_it, new_subject);  // after detecting
+}
+
+void RiskEngine::AddEarlierDetection(Finding&& finding, EventTime now, EngineOutcome& outcome) {
+  const PastSignIn earlier = std::move(*finding.earlier);
+  outcome.detections.push_back(MakeDetection(earlier, now, std::move(finding)));
+  if (auto item = user_risk_.AddDetections({outcome.detections.back()}, now)) {
+    outcome.history.push_back(std::move(*item));
+  }
 }
 
 void RiskEngine::Relearn(const SignIn& sign_in) {

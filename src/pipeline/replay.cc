@@ -548,7 +548,12 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     ++summary.riskyUsersTotal;
     if (user.riskState == RiskState::atRisk) ++summary.riskyUsersAtRisk;
   }
-  for (auto* out : {&sign_ins_out, &detections_out, &history_out, &users_out}) {
+  auto records_out = open_output("detectorRecords.ndjson");
+  if (!records_out.ok()) return records_out.status();
+  for (const auto& detector : engine.detectors()) {
+    for (const std::string& line : detector->Records()) records_out->WriteLine(line);
+  }
+  for (auto* out : {&sign_ins_out, &detections_out, &history_out, &users_out, &records_out}) {
     if (Status s = out->value().Close(); !s.ok()) return s;
   }
 

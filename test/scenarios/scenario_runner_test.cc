@@ -8,6 +8,7 @@
 // A repeated step may vary the account ("varyUser": userId and the user principal name's local
 // part get "-N") or the source ("varyAddress": N is added to the last IPv4 octet), and may set the
 // GeoIP accuracy radius enrichment would have found ("accuracyRadiusKm").
+// An expected detection about an earlier sign-in (an offline finding) names it as "requestId".
 // "detectors" (required) names the riskEventTypes a scenario judges: detections of other types
 // are left out of the comparison, so a detector's scenarios keep their meaning as others join.
 #include <gtest/gtest.h>
@@ -20,6 +21,7 @@
 
 #include "idguard/detect/risk_engine.h"
 #include "idguard/enrich/enricher.h"
+#include "idguard/enrich/ip_address.h"
 #include "idguard/enrich/threat_feeds.h"
 #include "idguard/ingest/graph_signin_parser.h"
 
@@ -41,6 +43,7 @@ std::vector<std::string> ScenarioFiles() {
 struct Expected {
   std::string riskEventType;
   std::string riskLevel;
+  std::string requestId;  // the sign-in the detection is about; empty: the step's own
 };
 
 class ScenarioTest : public ::testing::TestWithParam<std::string> {};
@@ -111,6 +114,10 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
     if (step["varyAddress"].get_bool().get(vary_address) != simdjson::SUCCESS) {
       vary_address = false;
     }
+    bool vary_network = false;
+    if (step["varyNetwork"].get_bool().get(vary_network) != simdjson::SUCCESS) {
+      vary_network = false;
+    }
     std::int64_t accuracy_radius = -1;
     if (step["accuracyRadiusKm"].get_int64().get(accuracy_radius) != simdjson::SUCCESS) {
       accuracy_radius = -1;
@@ -123,7 +130,9 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
         std::string_view type, level;
         ASSERT_EQ(e["riskEventType"].get_string().get(type), simdjson::SUCCESS);
         ASSERT_EQ(e["riskLevel"].get_string().get(level), simdjson::SUCCESS);
-        expected.push_back({std::string(type), std::string(level)});
+        std::string_view request_id;
+        if (e["requestId"].get_string().get(request_id) != simdjson::SUCCESS) request_id = "";
+        expected.push_back({std::string(type), std::string(level), std::string(request_id)});
       }
     }
     for (std::int64_t n = 0; n < repeat; ++n) {
@@ -140,12 +149,17 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
         sign_in.userPrincipalName.insert(
             at == std::string::npos ? sign_in.userPrincipalName.size() : at, suffix);
       }
-      if (vary_address) {
-        const auto dot = sign_in.ipAddress.rfind('.');
-        ASSERT_NE(dot, std::string::npos) << path << " step " << step_index << ": not IPv4";
-        const int octet = std::stoi(sign_in.ipAddress.substr(dot + 1));
-        sign_in.ipAddress = sign_in.ipAddress.substr(0, dot + 1) +
-                            std::to_string((octet + static_cast<int>(n)) % 256);
+      for (const auto& [vary, octet_index] : {std::pair{vary_address, 3}, {vary_network, 2}}) {
+        if (!vary) continue;
+        auto address = IpAddress::Parse(sign_in.ipAddress);
+        ASSERT_TRUE(address && address->IsV4()) << path << " step " << step_index << ": not IPv4";
+        std::uint32_t v4 = address->V4();
+        const int shift = 8 * (3 - octet_index);
+        const std::uint32_t octet = ((v4 >> shift) + static_cast<std::uint32_t>(n)) & 0xFF;
+        v4 = (v4 & ~(0xFFu << shift)) | (octet << shift);
+        sign_in.ipAddress = std::to_string(v4 >> 24) + "." + std::to_string((v4 >> 16) & 0xFF) +
+                            "." + std::to_string((v4 >> 8) & 0xFF) + "." +
+                            std::to_string(v4 & 0xFF);
       }
       enricher.Enrich(sign_in);
       if (accuracy_radius >= 0) {
@@ -157,7 +171,7 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
       std::string reasons;
       for (const auto& d : outcome.detections) {
         if (!judged.contains(d.riskEventType)) continue;
-        actual.push_back({d.riskEventType, std::string(ToString(d.riskLevel))});
+        actual.push_back({d.riskEventType, std::string(ToString(d.riskLevel)), d.requestId});
         for (const auto& info : d.additionalInfo) reasons += "\n  " + info.key + ": " + info.value;
       }
       ASSERT_EQ(actual.size(), expected.size())
@@ -168,6 +182,9 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
             << path << " step " << step_index;
         EXPECT_EQ(actual[i].riskLevel, expected[i].riskLevel)
             << path << " step " << step_index << reasons;
+        EXPECT_EQ(actual[i].requestId,
+                  expected[i].requestId.empty() ? sign_in.id : expected[i].requestId)
+            << path << " step " << step_index << ": the detection is about another sign-in";
       }
       ++checked;
     }

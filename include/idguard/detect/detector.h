@@ -47,6 +47,21 @@ struct DetectionContext {
   }
 };
 
+// What a detection needs of a sign-in, kept by detectors that judge a sign-in later than it
+// happened (a spray recognised only after the guess that succeeded).
+struct PastSignIn {
+  std::string id;
+  EventTime createdDateTime = 0;
+  std::string subjectId;
+  std::string userPrincipalName;
+  std::string userDisplayName;
+  std::string ipAddress;
+  std::string correlationId;
+  std::string tokenIssuerType;
+  SignInLocation location;
+  static PastSignIn Of(const SignIn& sign_in);
+};
+
 // What a detector found. The engine turns findings into riskDetection records.
 struct Finding {
   std::string riskEventType;
@@ -54,6 +69,9 @@ struct Finding {
   DetectionTimingType timing = DetectionTimingType::realtime;
   ActivityType activity = ActivityType::signin;
   std::vector<InfoItem> additionalInfo;  // the reasons, readable by a human
+  // Set when the finding is about an earlier sign-in (offline): the detection points at that
+  // sign-in and raises its user's risk, and leaves the current sign-in's risk fields alone.
+  std::optional<PastSignIn> earlier;
 };
 
 struct DetectorCounters {
@@ -76,6 +94,9 @@ class Detector {
   virtual Status RestoreState(std::string_view /*blob*/) { return Status::Ok(); }
   // Updates the state with a sign-in that was already judged; never finds anything.
   virtual void Relearn(const DetectionContext& /*context*/) {}
+  // Records the detector keeps beyond detections (password-spray campaigns, ...), one JSON
+  // object per line, each with a "recordType"; the replay writes them to detectorRecords.ndjson.
+  virtual std::vector<std::string> Records() const { return {}; }
   const DetectorCounters& counters() const { return counters_; }
 
  protected:

@@ -14,5 +14,7 @@ std::unique_ptr<Detector> MakeNationStateIpDetector(const DetectorConfig& config
 std::unique_ptr<Detector> MakeNewCountryDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeBruteForceDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeUnlikelyTravelDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakePasswordSprayDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeMaliciousIpAddressDetector(const DetectorConfig& config);
 
 }  // namespace idguard

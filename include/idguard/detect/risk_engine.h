@@ -63,7 +63,10 @@ class RiskEngine {
   const std::vector<std::unique_ptr<Detector>>& detectors() const { return detectors_; }
 
  private:
-  RiskDetection MakeDetection(const SignIn& sign_in, Finding&& finding) const;
+  RiskDetection MakeDetection(const PastSignIn& sign_in, EventTime detected,
+                              Finding&& finding) const;
+  // A finding about an earlier sign-in: its own detection and user risk update.
+  void AddEarlierDetection(Finding&& finding, EventTime now, EngineOutcome& outcome);
   // Teaches the subject's profile and the organisation profile; the learning half of Process.
   struct TrackedProfile {
     UserProfile profile;
