@@ -1,7 +1,7 @@
 // Loads the --feed KIND=FILE arguments of a replay. IP feeds (anonymizer, malicious-ip,
-// threat-actor) are parsed into `ip_feeds`, with file and line on a bad entry; the kind must be
-// one idguard knows and the file must be readable. Logs what each feed holds and which kinds no
-// detector of this version consumes yet.
+// threat-actor) are parsed into `ip_feeds`, leaked-credentials feeds into `leaks`, with file and
+// line on a bad entry; the kind must be one idguard knows and the file must be readable. Logs
+// what each feed holds.
 #pragma once
 
 #include <iosfwd>
@@ -10,11 +10,12 @@
 #include <vector>
 
 #include "idguard/core/status.h"
+#include "idguard/enrich/leaked_credentials.h"
 #include "idguard/enrich/threat_feeds.h"
 
 namespace idguard {
 
 Status LoadFeeds(const std::vector<std::pair<std::string, std::string>>& feeds,
-                 ThreatFeeds& ip_feeds, std::ostream& log);
+                 ThreatFeeds& ip_feeds, LeakedCredentialFeed& leaks, std::ostream& log);
 
 }  // namespace idguard

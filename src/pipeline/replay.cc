@@ -14,6 +14,7 @@
 #include "idguard/core/fingerprint_set.h"
 #include "idguard/core/json_writer.h"
 #include "idguard/core/mapped_file.h"
+#include "idguard/detect/leaked_credentials.h"
 #include "idguard/detect/risk_engine.h"
 #include "idguard/enrich/enricher.h"
 #include "idguard/export/graph_json.h"
@@ -287,10 +288,16 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   if (options.inputs.empty()) return Status::InvalidInput("no --input given");
   if (options.outDir.empty()) return Status::InvalidInput("no --out directory given");
   ThreatFeeds ip_feeds;
-  if (Status s = LoadFeeds(options.feeds, ip_feeds, log); !s.ok()) return s;
+  LeakedCredentialFeed leaks;
+  if (Status s = LoadFeeds(options.feeds, ip_feeds, leaks, log); !s.ok()) return s;
 
   auto enrichment = LoadEnrichment(options, log);
   if (!enrichment.ok()) return enrichment.status();
+  if (!leaks.entries().empty() && !enrichment->directory) {
+    return Status::InvalidInput(
+        "--feed leaked-credentials needs --directory: leaks are matched against the "
+        "directory's current password hashes");
+  }
 
   std::error_code fs_error;
   fs::create_directories(options.outDir, fs_error);
@@ -429,6 +436,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   std::unordered_set<std::string> changed_users;
   EngineOutcome outcome;
   EventTime latest = 0;
+  std::optional<ReplaySummary::DetectorFigures> leak_figures;
   ProgressBar progress(options.progress && isatty(STDERR_FILENO) && index.size() > 50'000,
                        index.size());
 
@@ -532,6 +540,25 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   }
   progress.Finish();
 
+  // Leaked credentials are matched once every sign-in is in: a leak found during the period raises
+  // the user's risk from its discovery on, and the run ends with the directory as it is now.
+  if (!leaks.entries().empty()) {
+    LeakMatch leaked = MatchLeakedCredentials(leaks, *enrichment->directory, latest);
+    for (RiskDetection& detection : leaked.detections) {
+      if (auto item = engine.userRisk().AddDetections({detection}, detection.detectedDateTime)) {
+        outcome.history.push_back(std::move(*item));
+      }
+      outcome.detections.push_back(std::move(detection));
+    }
+    ReplaySummary::DetectorFigures figures{"leakedCredentials", {}};
+    figures.counters.evaluated = leaked.checked;
+    figures.counters.fired = figures.counters.firedHigh = leaked.detections.size();
+    leak_figures = figures;
+    log << "leaked credentials: " << leaked.checked << " pairs checked, "
+        << leaked.detections.size() << " match a current password, " << leaked.stale << " stale, "
+        << leaked.unknownUser << " unknown accounts, " << leaked.unverifiable
+        << " without a hash of their kind in the directory\n";
+  }
   // Low user risk older than its lifetime ages out as of the latest event.
   engine.AgeOut(latest, outcome);
   emit_outcome(outcome);
@@ -572,6 +599,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   for (const auto& detector : engine.detectors()) {
     summary.detectors.push_back({std::string(detector->riskEventType()), detector->counters()});
   }
+  if (leak_figures) summary.detectors.push_back(std::move(*leak_figures));
   summary.geolocated = enricher.counters().geolocated;
   summary.internalAddresses = enricher.counters().internalAddresses;
   summary.seconds = std::chrono::duration<double>(WallClock::now() - started).count();

@@ -237,5 +237,73 @@ TEST_F(ReplayRunsTest, AnonymizerFeedFlagsTheListedAddressAndABadFeedStopsTheRun
       << bad.output;
 }
 
+// The value of a string field in a one-line JSON object, or "" when absent.
+std::string Field(const std::string& line, const std::string& name) {
+  const std::string key = "\"" + name + "\":\"";
+  const auto at = line.find(key);
+  if (at == std::string::npos) return "";
+  const auto begin = at + key.size();
+  return line.substr(begin, line.find('"', begin) - begin);
+}
+
+TEST_F(ReplayRunsTest, LeakedCredentialsMatchOnlyTheCurrentPassword) {
+  TempDir dir("leaks");
+  const auto users = ReadLines(*tenant_ / "t/users.ndjson");
+  ASSERT_GE(users.size(), 2u);
+  const std::string current = Field(users[0], "userPrincipalName");
+  const std::string changed = Field(users[1], "userPrincipalName");
+  const std::string hash = Field(users[0], "passwordHashSha1");
+  ASSERT_EQ(hash.size(), 40u) << users[0];
+  ASSERT_NE(Field(users[1], "passwordHashSha1"), std::string(40, 'a'));
+  const std::string feed = dir / "leaks.ndjson";
+  std::ofstream(feed) << R"({"userPrincipalName":")" << current << R"(","passwordHashSha1":")"
+                      << hash << R"(","source":"paste site"})"
+                      << "\n"
+                      << R"({"userPrincipalName":")" << changed << R"(","passwordHashSha1":")"
+                      << std::string(40, 'a') << R"("})"
+                      << "\n"
+                      << R"({"userPrincipalName":"nobody@elsewhere.example","passwordHashNtlm":")"
+                      << std::string(32, 'b') << R"("})"
+                      << "\n";
+  auto run = RunIdguard("replay" + Inputs() + " --feed leaked-credentials=" + feed +
+                        " --no-store --out " + (dir / "a"));
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  EXPECT_NE(run.output.find("3 pairs checked, 1 match a current password, 1 stale, 1 unknown"),
+            std::string::npos)
+      << run.output;
+  EXPECT_EQ(run.output.find(hash), std::string::npos) << "a password hash was logged";
+  std::vector<std::string> leaked;
+  for (const std::string& line : ReadLines(dir.path() / "a" / "riskDetections.ndjson")) {
+    if (line.find("\"riskEventType\":\"leakedCredentials\"") != std::string::npos) {
+      leaked.push_back(line);
+    }
+  }
+  ASSERT_EQ(leaked.size(), 1u);
+  EXPECT_EQ(Field(leaked[0], "userPrincipalName"), current);
+  EXPECT_EQ(Field(leaked[0], "riskLevel"), "high");
+  EXPECT_EQ(Field(leaked[0], "activity"), "user");
+  EXPECT_EQ(leaked[0].find(hash), std::string::npos) << "the hash leaked into the detection";
+  bool high_user = false;
+  for (const std::string& line : ReadLines(dir.path() / "a" / "riskyUsers.ndjson")) {
+    if (Field(line, "userPrincipalName") == current) high_user = Field(line, "riskLevel") == "high";
+  }
+  EXPECT_TRUE(high_user) << current << " is not a high-risk user";
+
+  auto no_directory =
+      RunIdguard("replay --input " + (*tenant_ / "t/signIns.ndjson") + DataDirArgument() +
+                 " --feed leaked-credentials=" + feed + " --no-store --out " + (dir / "b"));
+  EXPECT_NE(no_directory.exitCode, 0);
+  EXPECT_NE(no_directory.output.find("needs --directory"), std::string::npos)
+      << no_directory.output;
+  std::ofstream(feed) << R"({"userPrincipalName":"x@y.example"})"
+                      << "\n";
+  auto bad = RunIdguard("replay" + Inputs() + " --feed leaked-credentials=" + feed +
+                        " --no-store --out " + (dir / "c"));
+  EXPECT_NE(bad.exitCode, 0);
+  EXPECT_NE(bad.output.find(feed + ":1: one of passwordHashSha1 or passwordHashNtlm is required"),
+            std::string::npos)
+      << bad.output;
+}
+
 }  // namespace
 }  // namespace idguard::e2e

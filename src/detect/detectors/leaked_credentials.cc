@@ -1,0 +1,63 @@
+#include "idguard/detect/leaked_credentials.h"
+
+#include <set>
+
+#include "idguard/core/digest.h"
+
+namespace idguard {
+
+LeakMatch MatchLeakedCredentials(const LeakedCredentialFeed& feed, const Directory& directory,
+                                 EventTime now) {
+  LeakMatch result;
+  std::set<std::string, std::less<>> reported;  // one detection per user and hash
+  for (const LeakedCredential& leak : feed.entries()) {
+    ++result.checked;
+    const DirectoryUser* user = directory.FindByUserPrincipalName(leak.userPrincipalName);
+    if (user == nullptr) {
+      ++result.unknownUser;
+      continue;
+    }
+    const bool sha1_known = !leak.passwordHashSha1.empty() && !user->passwordHashSha1.empty();
+    const bool ntlm_known = !leak.passwordHashNtlm.empty() && !user->passwordHashNtlm.empty();
+    if (!sha1_known && !ntlm_known) {
+      ++result.unverifiable;
+      continue;
+    }
+    const bool sha1_match = sha1_known && leak.passwordHashSha1 == user->passwordHashSha1;
+    const bool ntlm_match = ntlm_known && leak.passwordHashNtlm == user->passwordHashNtlm;
+    if (!sha1_match && !ntlm_match) {
+      ++result.stale;
+      continue;
+    }
+    const std::string& hash = sha1_match ? leak.passwordHashSha1 : leak.passwordHashNtlm;
+    // The id depends on the user and the leaked hash, never on the hash in clear in a log.
+    const std::string id = Sha256Hex("leakedCredentials|" + user->id + "|" + hash);
+    if (!reported.insert(id).second) continue;
+    const EventTime detected = leak.discoveredDateTime.value_or(now);
+    RiskDetection detection;
+    detection.id = id;
+    detection.activity = ActivityType::user;
+    detection.activityDateTime = detected;
+    detection.detectedDateTime = detected;
+    detection.lastUpdatedDateTime = detected;
+    detection.detectionTimingType = DetectionTimingType::offline;
+    detection.riskEventType = "leakedCredentials";
+    detection.riskLevel = RiskLevel::high;
+    detection.riskState = RiskState::atRisk;
+    detection.source = "idguard";
+    detection.userId = user->id;
+    detection.userPrincipalName = user->userPrincipalName;
+    detection.userDisplayName = user->displayName;
+    detection.additionalInfo.push_back({"riskReasons", "leakedCredentials"});
+    std::string reason = "a credential pair for this account";
+    if (!leak.source.empty()) reason.append(" found in ").append(leak.source);
+    reason.append(" matches the current password (")
+        .append(sha1_match ? "SHA-1" : "NTLM")
+        .append(" hash)");
+    detection.additionalInfo.push_back({"reason", reason});
+    result.detections.push_back(std::move(detection));
+  }
+  return result;
+}
+
+}  // namespace idguard
