@@ -36,4 +36,10 @@ bool CredentialsWereValid(std::int32_t error_code) {
   }
 }
 
+bool IsPasswordFailure(std::int32_t error_code) {
+  return error_code == 50126 || error_code == 50053 || error_code == 50056;
+}
+
+bool IsMfaDenial(std::int32_t error_code) { return error_code == 500121; }
+
 }  // namespace idguard

@@ -14,6 +14,8 @@ std::vector<std::unique_ptr<Detector>> CreateDetectors(const DetectorConfig& con
   detectors.push_back(MakeUnlikelyTravelDetector(config));
   detectors.push_back(MakePasswordSprayDetector(config));
   detectors.push_back(MakeMaliciousIpAddressDetector(config));
+  detectors.push_back(MakeMfaFatigueDetector(config));
+  detectors.push_back(MakeUserReportedSuspiciousActivityDetector(config));
   return detectors;
 }
 

@@ -9,7 +9,8 @@ namespace idguard {
 namespace {
 
 // A night of attacks and ordinary sign-ins: a spray from one network with a success before and
-// after it is recognised, credential stuffing from one address, guesses at one account, typos.
+// after it is recognised, credential stuffing from one address, guesses at one account, MFA
+// prompts denied until one is approved, typos.
 std::vector<SignIn> Night() {
   std::vector<SignIn> stream;
   const EventTime start = 1'790'000'000LL * kMicrosPerSecond;
@@ -30,11 +31,14 @@ std::vector<SignIn> Night() {
     if (n % 4 == 0) add("stuffed" + std::to_string(n), "91.240.118.7", 50126);
     if (n % 3 == 0) add("alice", "45.150.1.1", 50126);
     if (n % 9 == 0) add("typo" + std::to_string(n), "73.15.20.11", n % 2 == 0 ? 50126 : 0);
+    if (n % 6 == 0) add("dora", "81.2.69.160", 500121);  // MFA prompts denied
   }
   add("victim-late", "45.155.205.31", 0);
   add("victim3", "45.155.205.31", 0);
   add("alice", "45.150.1.1", 0);
   add("carol", "91.240.118.7", 0);
+  add("dora", "81.2.69.160", 0);
+  stream.back().authenticationRequirement = "multiFactorAuthentication";
   return stream;
 }
 
@@ -121,7 +125,8 @@ TEST_P(DetectorStateTest, CorruptStateIsRefused) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stateful, DetectorStateTest,
-                         ::testing::Values("bruteForce", "passwordSpray", "maliciousIPAddress"));
+                         ::testing::Values("bruteForce", "passwordSpray", "maliciousIPAddress",
+                                           "mfaFatigue"));
 
 }  // namespace
 }  // namespace idguard

@@ -166,4 +166,12 @@ struct SignIn {
 // disabled account with the correct password. Detections need correct credentials.
 bool CredentialsWereValid(std::int32_t error_code);
 
+// True for a wrong password (50126, 50056) or an account locked after wrong passwords (50053):
+// the failures guessing attacks leave.
+bool IsPasswordFailure(std::int32_t error_code);
+
+// True when the second factor was refused or never answered (500121): a denied or ignored push,
+// a wrong code.
+bool IsMfaDenial(std::int32_t error_code);
+
 }  // namespace idguard

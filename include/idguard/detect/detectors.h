@@ -16,5 +16,7 @@ std::unique_ptr<Detector> MakeBruteForceDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeUnlikelyTravelDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakePasswordSprayDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeMaliciousIpAddressDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeMfaFatigueDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeUserReportedSuspiciousActivityDetector(const DetectorConfig& config);
 
 }  // namespace idguard

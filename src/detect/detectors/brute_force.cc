@@ -10,9 +10,9 @@
 // window), for at most kMaxAccounts accounts; saved with every profile checkpoint.
 #include <algorithm>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "detect/detectors/account_events.h"
 #include "idguard/core/binary_codec.h"
 #include "idguard/detect/detectors.h"
 #include "idguard/enrich/ip_address.h"
@@ -26,18 +26,9 @@ constexpr std::size_t kHighFailures = 30;
 constexpr std::size_t kMaxFailuresKept = 32;  // enough to count up to kHighFailures
 constexpr std::size_t kMaxAccounts = 200'000;
 constexpr std::uint32_t kHabitualSignIns = 3;
-constexpr std::uint64_t kSweepEvery = 4096;  // sign-ins between sweeps of idle accounts
-constexpr std::uint64_t kStateVersion = 1;
+constexpr std::uint64_t kStateVersion = 2;
 
-// Wrong password, or an account locked because of them.
-bool IsPasswordFailure(std::int32_t error_code) {
-  return error_code == 50126 || error_code == 50053 || error_code == 50056;
-}
-
-struct Failure {
-  EventTime time = 0;
-  std::uint64_t source = 0;  // subnet key of the address
-};
+using Failure = AccountEvents::Event;
 
 class BruteForceDetector final : public Detector {
  public:
@@ -50,52 +41,20 @@ class BruteForceDetector final : public Detector {
   void Relearn(const DetectionContext& context) override { Observe(context, nullptr); }
 
   std::optional<std::string> SaveState() const override {
-    std::vector<const std::pair<const std::string, std::vector<Failure>>*> sorted;
-    sorted.reserve(accounts_.size());
-    for (const auto& account : accounts_) sorted.push_back(&account);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
     std::string blob;
     ByteWriter w(blob);
     w.U64(kStateVersion);
-    w.U64(since_sweep_);  // so that a resumed run sweeps where an uninterrupted one would
-    w.U64(sorted.size());
-    for (const auto* account : sorted) {
-      w.Str(account->first);
-      w.U64(account->second.size());
-      for (const Failure& failure : account->second) {
-        w.I64(failure.time);
-        w.U64(failure.source);
-      }
-    }
+    failures_.Save(w);
     return blob;
   }
 
   Status RestoreState(std::string_view blob) override {
     ByteReader r(blob);
     if (r.U64() != kStateVersion) return Status::InvalidInput("bruteForce state: unknown version");
-    const std::uint64_t since_sweep = r.U64();
-    const std::uint64_t accounts = r.U64();
-    if (!r.ok() || accounts > kMaxAccounts) {
-      return Status::InvalidInput("bruteForce state: corrupt account count");
-    }
-    std::unordered_map<std::string, std::vector<Failure>> restored;
-    for (std::uint64_t a = 0; a < accounts && r.ok(); ++a) {
-      std::string subject = r.Str();
-      const std::uint64_t count = r.U64();
-      if (!r.ok() || count > kMaxFailuresKept) {
-        return Status::InvalidInput("bruteForce state: corrupt failure list");
-      }
-      std::vector<Failure> failures(count);
-      for (Failure& failure : failures) {
-        failure.time = r.I64();
-        failure.source = r.U64();
-      }
-      restored.emplace(std::move(subject), std::move(failures));
-    }
-    if (!r.ok() || !r.AtEnd()) return Status::InvalidInput("bruteForce state: truncated");
-    accounts_ = std::move(restored);
-    since_sweep_ = since_sweep;
+    AccountEvents restored{kWindow, kMaxFailuresKept, kMaxAccounts};
+    if (Status s = restored.Restore(r); !s.ok()) return s.WithContext("bruteForce state");
+    if (!r.AtEnd()) return Status::InvalidInput("bruteForce state: trailing bytes");
+    failures_ = std::move(restored);
     return Status::Ok();
   }
 
@@ -103,22 +62,19 @@ class BruteForceDetector final : public Detector {
   void Observe(const DetectionContext& context, std::vector<Finding>* findings) {
     const SignIn& sign_in = context.signIn;
     if (sign_in.IsServicePrincipal()) return;
-    if (++since_sweep_ >= kSweepEvery) Sweep(context.now);
+    failures_.Tick(context.now);
     const auto address = IpAddress::Parse(sign_in.ipAddress);
     if (!address) return;
     const std::uint64_t source = address->SubnetKey();
     const std::int32_t code = sign_in.status.errorCode;
     if (IsPasswordFailure(code)) {
-      Remember(sign_in.SubjectId(), {context.now, source});
+      failures_.Add(sign_in.SubjectId(), {context.now, source});
       return;
     }
     if (!CredentialsWereValid(code)) return;
-    auto account = accounts_.find(sign_in.SubjectId());
-    if (account == accounts_.end()) return;
     // The right password ends the sequence, whatever it was.
-    std::vector<Failure> failures = std::move(account->second);
-    accounts_.erase(account);
-    if (findings == nullptr) return;
+    const std::vector<Failure> failures = failures_.Take(sign_in.SubjectId());
+    if (failures.empty() || findings == nullptr) return;
     ++counters_.evaluated;
     const std::size_t guesses = static_cast<std::size_t>(std::count_if(
         failures.begin(), failures.end(),
@@ -158,36 +114,7 @@ class BruteForceDetector final : public Detector {
     return finding;
   }
 
-  void Remember(const std::string& subject, Failure failure) {
-    auto account = accounts_.find(subject);
-    if (account == accounts_.end()) {
-      if (accounts_.size() >= kMaxAccounts) Sweep(failure.time);
-      if (accounts_.size() >= kMaxAccounts) return;  // full of fresh failures: spray territory
-      account = accounts_.emplace(subject, std::vector<Failure>{}).first;
-    }
-    std::vector<Failure>& failures = account->second;
-    failures.erase(
-        std::remove_if(failures.begin(), failures.end(),
-                       [&](const Failure& f) { return f.time < failure.time - kWindow; }),
-        failures.end());
-    if (failures.size() >= kMaxFailuresKept) failures.erase(failures.begin());
-    failures.push_back(failure);
-  }
-
-  // Forgets accounts whose newest failure is older than the window.
-  void Sweep(EventTime now) {
-    since_sweep_ = 0;
-    for (auto it = accounts_.begin(); it != accounts_.end();) {
-      if (it->second.empty() || it->second.back().time < now - kWindow) {
-        it = accounts_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-
-  std::unordered_map<std::string, std::vector<Failure>> accounts_;
-  std::uint64_t since_sweep_ = 0;
+  AccountEvents failures_{kWindow, kMaxFailuresKept, kMaxAccounts};
 };
 
 }  // namespace

@@ -25,10 +25,6 @@ constexpr std::uint32_t kHabitualSignIns = 3;
 constexpr std::size_t kMaxAddresses = 1'000'000;
 constexpr std::uint64_t kStateVersion = 1;
 
-bool IsPasswordFailure(std::int32_t error_code) {
-  return error_code == 50126 || error_code == 50053 || error_code == 50056;
-}
-
 std::uint64_t AddressKey(const IpAddress& address) {
   const auto& bytes = address.bytes();
   return HashFeature(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));

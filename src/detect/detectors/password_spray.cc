@@ -41,10 +41,6 @@ constexpr std::size_t kMaxPendingSources = 10'000;
 constexpr std::size_t kMaxCampaigns = 10'000;
 constexpr std::uint64_t kStateVersion = 1;
 
-bool IsPasswordFailure(std::int32_t error_code) {
-  return error_code == 50126 || error_code == 50053 || error_code == 50056;
-}
-
 enum class SourceKind : std::uint8_t { subnet, asn };
 
 struct Campaign {
