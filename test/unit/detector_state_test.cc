@@ -10,7 +10,7 @@ namespace {
 
 // A night of attacks and ordinary sign-ins: a spray from one network with a success before and
 // after it is recognised, credential stuffing from one address, guesses at one account, MFA
-// prompts denied until one is approved, typos.
+// prompts denied until one is approved, a replayed session, typos.
 std::vector<SignIn> Night() {
   std::vector<SignIn> stream;
   const EventTime start = 1'790'000'000LL * kMicrosPerSecond;
@@ -32,6 +32,11 @@ std::vector<SignIn> Night() {
     if (n % 3 == 0) add("alice", "45.150.1.1", 50126);
     if (n % 9 == 0) add("typo" + std::to_string(n), "73.15.20.11", n % 2 == 0 ? 50126 : 0);
     if (n % 6 == 0) add("dora", "81.2.69.160", 500121);  // MFA prompts denied
+    if (n % 10 == 0) {  // a session issued at home, then replayed from another network
+      add("erin", "73.15.20.12", 0);
+      stream.back().sessionId = "erin-session";
+      if (n >= 20) stream.back().network.autonomousSystemNumber = 3215;
+    }
   }
   add("victim-late", "45.155.205.31", 0);
   add("victim3", "45.155.205.31", 0);
@@ -126,7 +131,7 @@ TEST_P(DetectorStateTest, CorruptStateIsRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Stateful, DetectorStateTest,
                          ::testing::Values("bruteForce", "passwordSpray", "maliciousIPAddress",
-                                           "mfaFatigue"));
+                                           "mfaFatigue", "anomalousToken"));
 
 }  // namespace
 }  // namespace idguard

@@ -17,6 +17,7 @@ std::unique_ptr<Detector> MakeUnlikelyTravelDetector(const DetectorConfig& confi
 std::unique_ptr<Detector> MakePasswordSprayDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeMaliciousIpAddressDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeMfaFatigueDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeAnomalousTokenDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeUserReportedSuspiciousActivityDetector(const DetectorConfig& config);
 
 }  // namespace idguard
