@@ -1,5 +1,7 @@
 #include "idguard/detect/detector.h"
 
+#include "idguard/core/binary_codec.h"
+
 namespace idguard {
 
 PastSignIn PastSignIn::Of(const SignIn& sign_in) {
@@ -12,6 +14,36 @@ PastSignIn PastSignIn::Of(const SignIn& sign_in) {
                     sign_in.correlationId,
                     sign_in.tokenIssuerType,
                     sign_in.location};
+}
+
+void PastSignIn::Save(ByteWriter& w) const {
+  for (const std::string* text :
+       {&id, &subjectId, &userPrincipalName, &userDisplayName, &ipAddress, &correlationId,
+        &tokenIssuerType, &location.city, &location.state, &location.countryOrRegion}) {
+    w.Str(*text);
+  }
+  w.I64(createdDateTime);
+  w.U64(location.HasCoordinates() ? 1 : 0);
+  w.F64(location.geoCoordinates.latitude.value_or(0));
+  w.F64(location.geoCoordinates.longitude.value_or(0));
+}
+
+PastSignIn PastSignIn::Restore(ByteReader& r) {
+  PastSignIn s;
+  for (std::string* text : {&s.id, &s.subjectId, &s.userPrincipalName, &s.userDisplayName,
+                            &s.ipAddress, &s.correlationId, &s.tokenIssuerType, &s.location.city,
+                            &s.location.state, &s.location.countryOrRegion}) {
+    *text = r.Str();
+  }
+  s.createdDateTime = r.I64();
+  const bool has_coordinates = r.U64() != 0;
+  const double latitude = r.F64();
+  const double longitude = r.F64();
+  if (has_coordinates) {
+    s.location.geoCoordinates.latitude = latitude;
+    s.location.geoCoordinates.longitude = longitude;
+  }
+  return s;
 }
 
 void Detector::Count(const Finding& finding) {

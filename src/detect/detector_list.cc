@@ -16,6 +16,7 @@ std::vector<std::unique_ptr<Detector>> CreateDetectors(const DetectorConfig& con
   detectors.push_back(MakeMaliciousIpAddressDetector(config));
   detectors.push_back(MakeMfaFatigueDetector(config));
   detectors.push_back(MakeAnomalousTokenDetector(config));
+  detectors.push_back(MakeSuspiciousBrowserDetector(config));
   detectors.push_back(MakeUserReportedSuspiciousActivityDetector(config));
   return detectors;
 }

@@ -26,6 +26,8 @@
 namespace idguard {
 
 class ThreatFeeds;
+class ByteWriter;
+class ByteReader;
 
 struct DetectorConfig {
   ProfileLimits profile;
@@ -60,6 +62,9 @@ struct PastSignIn {
   std::string tokenIssuerType;
   SignInLocation location;
   static PastSignIn Of(const SignIn& sign_in);
+  // For detector states that keep past sign-ins.
+  void Save(ByteWriter& writer) const;
+  static PastSignIn Restore(ByteReader& reader);
 };
 
 // What a detector found. The engine turns findings into riskDetection records.

@@ -18,6 +18,7 @@ std::unique_ptr<Detector> MakePasswordSprayDetector(const DetectorConfig& config
 std::unique_ptr<Detector> MakeMaliciousIpAddressDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeMfaFatigueDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeAnomalousTokenDetector(const DetectorConfig& config);
+std::unique_ptr<Detector> MakeSuspiciousBrowserDetector(const DetectorConfig& config);
 std::unique_ptr<Detector> MakeUserReportedSuspiciousActivityDetector(const DetectorConfig& config);
 
 }  // namespace idguard

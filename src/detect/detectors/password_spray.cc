@@ -279,17 +279,7 @@ std::optional<std::string> PasswordSprayDetector::SaveState() const {
     w.U64(key);
     w.U64(list.size());
     for (const PendingSignIn& p : list) {
-      const PastSignIn& s = p.signIn;
-      for (const std::string* text :
-           {&s.id, &s.subjectId, &s.userPrincipalName, &s.userDisplayName, &s.ipAddress,
-            &s.correlationId, &s.tokenIssuerType, &s.location.city, &s.location.state,
-            &s.location.countryOrRegion}) {
-        w.Str(*text);
-      }
-      w.I64(s.createdDateTime);
-      w.U64(s.location.HasCoordinates() ? 1 : 0);
-      w.F64(s.location.geoCoordinates.latitude.value_or(0));
-      w.F64(s.location.geoCoordinates.longitude.value_or(0));
+      p.signIn.Save(w);
       w.U64(p.failedFirst ? 1 : 0);
     }
   }
@@ -330,20 +320,7 @@ Status PasswordSprayDetector::RestoreState(std::string_view blob) {
     auto& list = pending[key];
     for (std::uint64_t j = 0; j < n; ++j) {
       PendingSignIn p;
-      PastSignIn& s = p.signIn;
-      for (std::string* text : {&s.id, &s.subjectId, &s.userPrincipalName, &s.userDisplayName,
-                                &s.ipAddress, &s.correlationId, &s.tokenIssuerType,
-                                &s.location.city, &s.location.state, &s.location.countryOrRegion}) {
-        *text = r.Str();
-      }
-      s.createdDateTime = r.I64();
-      const bool has_coordinates = r.U64() != 0;
-      const double latitude = r.F64();
-      const double longitude = r.F64();
-      if (has_coordinates) {
-        s.location.geoCoordinates.latitude = latitude;
-        s.location.geoCoordinates.longitude = longitude;
-      }
+      p.signIn = PastSignIn::Restore(r);
       p.failedFirst = r.U64() != 0;
       list.push_back(std::move(p));
     }
