@@ -12,6 +12,7 @@ int main(int argc, char** argv) try {
   app.set_version_flag("--version", "idguard 0.1.0");
   idguard::cli::RegisterReplayCommand(app);
   idguard::cli::RegisterSimulateCommand(app);
+  idguard::cli::RegisterScoreCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 } catch (const std::exception& error) {

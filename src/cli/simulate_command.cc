@@ -1,5 +1,6 @@
 // `idguard simulate`: writes a realistic benign tenant (directory, named locations, sign-ins) for
-// development, demos and false-positive measurement. See idguard/simulate/tenant_simulator.h.
+// development, demos and false-positive measurement, and with --attacks labelled attacks on top.
+// See idguard/simulate/tenant_simulator.h and attack_simulator.h.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -8,6 +9,7 @@
 #include "idguard/core/time.h"
 #include "idguard/enrich/asn_database.h"
 #include "idguard/enrich/geoip_database.h"
+#include "idguard/simulate/attack_simulator.h"
 #include "idguard/simulate/tenant_simulator.h"
 
 namespace idguard::cli {
@@ -17,6 +19,8 @@ struct SimulateArguments {
   SimulateOptions options;
   std::string start = "2026-10-01T00:00:00Z";
   std::string dataDir;
+  bool attacks = false;
+  double attackIntensity = 1.0;
 };
 
 // Exit codes: 1 the simulation failed (for example an unwritable folder), 2 the GeoIP or ASN
@@ -73,6 +77,29 @@ void RunSimulate(SimulateArguments& args) {
       percent(summary.failedSignIns), args.options.days,
       FormatTimestamp(args.options.start).c_str(), args.options.outputDirectory.c_str(),
       static_cast<double>(summary.signInBytes) / 1e6, seconds);
+  if (!args.attacks) return;
+
+  AttackOptions attack_options;
+  attack_options.tenantDirectory = args.options.outputDirectory;
+  attack_options.seed = args.options.seed;
+  attack_options.intensity = args.attackIntensity;
+  AttackSummary attacks;
+  if (Status s = SimulateAttacks(attack_options, **geoip, **asn, &attacks); !s.ok()) {
+    std::fprintf(stderr, "idguard simulate: %s\n", s.message().c_str());
+    throw CLI::RuntimeError(s.code() == StatusCode::kNotFound ? kExitNoData : kExitFailed);
+  }
+  std::printf(
+      "attack sign-ins added: %llu (labels.json, anonymizer.netset, "
+      "leakedCredentials.ndjson)\n",
+      static_cast<unsigned long long>(attacks.attackSignIns));
+  for (const auto& [type, count] : attacks.maliciousSignIns) {
+    std::printf("  %-26s %5llu successful malicious sign-ins\n", type.c_str(),
+                static_cast<unsigned long long>(count));
+  }
+  for (const auto& [type, count] : attacks.compromisedUsers) {
+    std::printf("  %-26s %5llu compromised users\n", type.c_str(),
+                static_cast<unsigned long long>(count));
+  }
 }
 
 }  // namespace
@@ -114,6 +141,15 @@ void RegisterSimulateCommand(CLI::App& app) {
       ->check(CLI::Range(0.01, 500.0));
   command->add_option("--data-dir", args->dataDir,
                       "Folder with geoip/ and asn/ (default: $IDGUARD_DATA_DIR, ./data, ...)");
+  command->add_flag("--attacks", args->attacks,
+                    "Add labelled attacks (takeovers, password spray, brute force, Tor, MFA "
+                    "fatigue, token replay, leaked credentials) and write labels.json, "
+                    "anonymizer.netset and leakedCredentials.ndjson for `idguard score`");
+  command
+      ->add_option("--attack-intensity", args->attackIntensity,
+                   "Multiplier on the number of attacks (given per 10,000 users)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 100.0));
   command->callback([args] { RunSimulate(*args); });
 }
 

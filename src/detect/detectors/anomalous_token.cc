@@ -6,12 +6,14 @@
 // SessionId and UniqueTokenIdentifier columns map to the same fields). The first sign-in with
 // valid credentials that shows one issues it: its country, ASN and client (browser and OS
 // family) are remembered. A later sign-in of the same user with the same session is judged:
-//   - another country: high when the network (ASN) is also new to the user, otherwise medium;
-//   - the same country, another ASN that the user does not use habitually: medium when the
-//     client changed too (another browser or OS is another device), otherwise low (a phone
-//     moving from Wi-Fi to its carrier keeps its session);
+//   - another country by another operating system (a session belongs to one device): high when
+//     the network (ASN) is new to the user, otherwise medium; by the same device: medium from a
+//     hosting network new to the user, otherwise quiet (a laptop travelling with its session);
+//   - the same country, another operating system on an ASN the user does not use habitually:
+//     medium (the same device changing networks is a phone or laptop moving about: quiet);
 //   - older than kMaxLifetime (90 days, the refresh-token lifetime): medium.
-// Quiet in trusted named locations and for service principals. docs/detectors/anomalousToken.md.
+// Quiet while the user is learning, in trusted named locations and for service principals.
+// docs/detectors/anomalousToken.md.
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -149,40 +151,52 @@ class AnomalousTokenDetector final : public Detector {
     }
   }
 
+  // The device's operating system family: apps and browsers of one device share sessions.
   static std::uint64_t ClientKey(const DetectionContext& context) {
-    const auto& browser = context.features.keys[static_cast<std::size_t>(Feature::browser)];
-    const auto& os = context.features.keys[static_cast<std::size_t>(Feature::os)];
-    return (browser.value_or(0) * 31) ^ os.value_or(0);
+    return context.features.keys[static_cast<std::size_t>(Feature::os)].value_or(0);
   }
 
   static std::optional<Finding> Judge(const DetectionContext& context, const Session& issued,
                                       const Session& here, std::string_view kind) {
     const SignIn& sign_in = context.signIn;
-    if (sign_in.network.isTrustedLocation) return std::nullopt;
+    if (sign_in.network.isTrustedLocation ||
+        context.profile.IsLearning(context.now, context.config.profile)) {
+      return std::nullopt;
+    }
     const FeatureEntry* asn = context.FamiliarEntry(Feature::asn);
     const bool asn_new = asn == nullptr || asn->count < kHabitualSignIns;
+    // A session belongs to one device: its operating system never changes while it lives.
+    const bool client_changed = issued.client != here.client;
     Finding finding;
     finding.riskEventType = "anomalousToken";
     finding.timing = DetectionTimingType::realtime;
     const std::string what = kind == "session" ? "session " + sign_in.sessionId
                                                : "token " + sign_in.uniqueTokenIdentifier;
     const std::string issued_at = FormatTimestamp(issued.issued);
+    const std::string by =
+        client_changed ? ", by another operating system" : ", by the same device";
     if (issued.country != 0 && here.country != 0 && issued.country != here.country) {
-      finding.level = asn_new ? RiskLevel::high : RiskLevel::medium;
+      if (client_changed) {
+        finding.level = asn_new ? RiskLevel::high : RiskLevel::medium;
+      } else if (asn_new && sign_in.network.isHostingProvider) {
+        finding.level = RiskLevel::medium;
+      } else {
+        return std::nullopt;  // a laptop travelling with its session: travel, not a replay
+      }
       finding.additionalInfo.push_back({"riskReasons", "tokenReplayedFromAnotherCountry"});
       finding.additionalInfo.push_back(
           {"reason", what + " was issued in " + UnpackCountry(issued.country) + " (AS" +
                          std::to_string(issued.asn) + ") at " + issued_at + " and used in " +
-                         UnpackCountry(here.country) + " (AS" + std::to_string(here.asn) + ")"});
-    } else if (issued.asn != 0 && here.asn != 0 && issued.asn != here.asn && asn_new) {
-      const bool client_changed = issued.client != here.client;
-      finding.level = client_changed ? RiskLevel::medium : RiskLevel::low;
+                         UnpackCountry(here.country) + " (AS" + std::to_string(here.asn) + ")" +
+                         by});
+    } else if (issued.asn != 0 && here.asn != 0 && issued.asn != here.asn && asn_new &&
+               client_changed) {
+      finding.level = RiskLevel::medium;
       finding.additionalInfo.push_back({"riskReasons", "tokenReplayedFromAnotherNetwork"});
       finding.additionalInfo.push_back(
           {"reason", what + " was issued on AS" + std::to_string(issued.asn) + " at " + issued_at +
                          " and used on AS" + std::to_string(here.asn) +
-                         ", a network the user does not use" +
-                         (client_changed ? ", by another browser or OS" : ", by the same client")});
+                         ", a network the user does not use" + by});
     } else if (here.issued - issued.issued > kMaxLifetime) {
       finding.level = RiskLevel::medium;
       finding.additionalInfo.push_back({"riskReasons", "tokenBeyondLifetime"});

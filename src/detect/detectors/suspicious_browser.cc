@@ -2,13 +2,14 @@
 // accounts from many countries in a short window, each time from a network and country new to
 // the account: the toolkit of someone working through stolen credentials.
 //
-// A use is suspicious when the sign-in has valid credentials, a user agent, and both its ASN and
-// its country are new to the user (a colleague's new browser version shows up at home and in the
-// office, never as a stream of new places). A browser is suspicious when, in kWindow, its
-// suspicious uses cover at least kMinAccounts accounts and kMinCountries countries. Then every
-// suspicious use of it is a detection: those before the threshold as offline findings about
-// their own sign-ins (up to kMaxPending), later ones as they come. Medium; high from kHighAccounts
-// accounts or kHighCountries countries. docs/detectors/suspiciousBrowser.md has the rules.
+// A use is suspicious when the sign-in has valid credentials, a user agent, the user is past
+// learning, and both its ASN and its country are new to the user (a colleague's new browser version
+// shows up at home and in the office, never as a stream of new places). A browser is suspicious
+// when, in kWindow, its suspicious uses cover at least kMinAccounts accounts and kMinCountries
+// countries. Then every suspicious use of it is a detection: those before the threshold as offline
+// findings about their own sign-ins (up to kMaxPending), later ones as they come. Medium; high from
+// kHighAccounts accounts or kHighCountries countries. docs/detectors/suspiciousBrowser.md has the
+// rules.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -81,7 +82,8 @@ class SuspiciousBrowserDetector final : public Detector {
       Sweep(context.now);
     }
     const auto& country = context.features.keys[static_cast<std::size_t>(Feature::country)];
-    if (!country || context.profile.empty() || context.FamiliarEntry(Feature::country) != nullptr ||
+    if (!country || context.profile.IsLearning(context.now, context.config.profile) ||
+        context.FamiliarEntry(Feature::country) != nullptr ||
         context.FamiliarEntry(Feature::asn) != nullptr) {
       return;
     }
