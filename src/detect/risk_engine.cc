@@ -144,8 +144,12 @@ Status RiskEngine::RestoreDetectorStates(
 void RiskEngine::Learn(const SignIn& sign_in, const FeatureValues& features,
                        ProfileMap::iterator profile_it, bool new_subject) {
   // Only sign-ins whose credentials were valid teach: an attacker's failed guesses must not make
-  // their network familiar.
-  if (!CredentialsWereValid(sign_in.status.errorCode)) {
+  // their network familiar. Nor do sign-ins judged high risk: until someone confirms them safe,
+  // their properties are more likely the attacker's than the user's, and learning them would
+  // hide the attacker's next sign-ins. Medium and low ones teach, so a trip or a habitual VPN
+  // becomes familiar. (Relearn sees the stored risk, so a resumed run agrees.)
+  if (!CredentialsWereValid(sign_in.status.errorCode) ||
+      sign_in.riskLevelAggregated == RiskLevel::high) {
     if (new_subject) profiles_.erase(profile_it);  // never keep empty profiles for failed guesses
     return;
   }

@@ -24,12 +24,15 @@ constexpr int kDeviceWeight = 1;
 constexpr int kNetworkNewToOrganizationBonus = 1;
 constexpr int kCountryNewToOrganizationBonus = 1;
 constexpr int kHostingProviderBonus = 1;
-constexpr int kCommonInOrganizationDiscount = 1;  // ASN used by many colleagues
-constexpr int kFamiliarDeviceDiscount = 2;        // the user's own registered device
-constexpr int kFamiliarClientDiscount = 1;        // the user's usual browser and OS
+constexpr int kCommonInOrganizationDiscount = 1;   // ASN used by many colleagues
+constexpr int kCountryInOrganizationDiscount = 1;  // a country colleagues live or travel in
+constexpr int kFamiliarDeviceDiscount = 2;         // the user's own registered device
+constexpr int kFamiliarClientDiscount = 1;         // the user's usual browser and OS
 constexpr int kTrustedLocationDiscount = 3;
 constexpr double kCommonPrevalence = 0.05;
 constexpr std::uint32_t kCommonUsers = 20;
+constexpr std::uint32_t kCountryColleagues = 5;
+constexpr double kCountryPrevalence = 0.005;
 // Levels.
 constexpr int kLowScore = 3;
 constexpr int kMediumScore = 5;
@@ -101,10 +104,17 @@ class UnfamiliarFeaturesDetector final : public Detector {
     if (unfamiliar(Feature::country)) {
       add(Feature::country, kCountryWeight, "unfamiliarCountry");
       const auto key = *context.features.keys[static_cast<std::size_t>(Feature::country)];
-      if (context.organization.UsersWith(Feature::country, key) == 0) {
+      const std::uint32_t colleagues = context.organization.UsersWith(Feature::country, key);
+      if (colleagues == 0) {
         score += kCountryNewToOrganizationBonus;
         reasons.push_back({"organizationContext", "no one in the organisation has signed in from " +
                                                       label(Feature::country) + " before"});
+      } else if (colleagues >= kCountryColleagues &&
+                 context.organization.Prevalence(Feature::country, key) >= kCountryPrevalence) {
+        score -= kCountryInOrganizationDiscount;
+        reasons.push_back({"organizationContext", std::to_string(colleagues) +
+                                                      " users of the organisation sign in from " +
+                                                      label(Feature::country)});
       }
     } else if (unfamiliar(Feature::city)) {
       add(Feature::city, kCityWeight, "unfamiliarLocation");
