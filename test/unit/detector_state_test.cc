@@ -35,6 +35,7 @@ std::vector<SignIn> Night() {
     if (n % 10 == 0) {  // a session issued at home, then replayed from another network
       add("erin", "73.15.20.12", 0);
       stream.back().sessionId = "erin-session";
+      stream.back().deviceDetail.operatingSystem = n >= 20 ? "Linux" : "Windows10";
       if (n >= 20) stream.back().network.autonomousSystemNumber = 3215;
     }
   }
@@ -47,9 +48,27 @@ std::vector<SignIn> Night() {
   return stream;
 }
 
+// Every account gets the same profile, past learning: a fortnight of sign-ins from one home.
+const UserProfile& MatureProfile() {
+  static const UserProfile profile = [] {
+    UserProfile learned;
+    SignIn home;
+    home.userId = "u-home";
+    home.ipAddress = "73.15.20.11";
+    home.network.autonomousSystemNumber = 7922;
+    home.deviceDetail.operatingSystem = "Windows10";
+    for (int day = 0; day < 14; ++day) {
+      home.createdDateTime = 1'790'000'000LL * kMicrosPerSecond - (20 - day) * kMicrosPerDay;
+      learned.Learn(home, FeatureValues::Of(home), ProfileLimits{});
+    }
+    return learned;
+  }();
+  return profile;
+}
+
 std::vector<Finding> Feed(Detector& detector, const SignIn& sign_in, bool relearn) {
   const FeatureValues features = FeatureValues::Of(sign_in);
-  const UserProfile profile;
+  const UserProfile& profile = MatureProfile();
   const OrganizationProfile organization;
   const DetectorConfig config;
   const DetectionContext context{sign_in,      features, profile,

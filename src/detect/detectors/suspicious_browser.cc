@@ -30,6 +30,8 @@ constexpr std::size_t kMaxUsesKept = 64;
 constexpr std::size_t kMaxPending = 16;
 constexpr std::size_t kMaxBrowsers = 100'000;
 constexpr std::uint64_t kSweepEvery = 4096;
+constexpr std::size_t kCommonAccounts = 20;  // a browser this many accounts use at home
+constexpr std::size_t kMaxKnownBrowsers = 200'000;
 
 struct Use {
   EventTime time = 0;
@@ -82,12 +84,16 @@ class SuspiciousBrowserDetector final : public Detector {
       Sweep(context.now);
     }
     const auto& country = context.features.keys[static_cast<std::size_t>(Feature::country)];
+    const std::uint64_t key = HashFeature(sign_in.userAgent);
     if (!country || context.profile.IsLearning(context.now, context.config.profile) ||
         context.FamiliarEntry(Feature::country) != nullptr ||
         context.FamiliarEntry(Feature::asn) != nullptr) {
+      CountFamiliarUse(key, sign_in.SubjectId());
       return;
     }
-    const std::uint64_t key = HashFeature(sign_in.userAgent);
+    // A browser many accounts use from familiar places is the organisation's own (a common app
+    // or browser build on business trips), not a toolkit.
+    if (IsCommon(key)) return;
     auto it = browsers_.find(key);
     if (it == browsers_.end()) {
       if (browsers_.size() >= kMaxBrowsers) return;
@@ -124,6 +130,25 @@ class SuspiciousBrowserDetector final : public Detector {
     Count(findings->back());
   }
 
+  void CountFamiliarUse(std::uint64_t key, const std::string& account) {
+    auto it = known_.find(key);
+    if (it == known_.end()) {
+      if (known_.size() >= kMaxKnownBrowsers) return;
+      it = known_.emplace(key, std::vector<std::uint64_t>{}).first;
+    }
+    std::vector<std::uint64_t>& accounts = it->second;
+    if (accounts.size() >= kCommonAccounts) return;
+    const std::uint64_t hash = HashFeature(account);
+    if (std::find(accounts.begin(), accounts.end(), hash) == accounts.end()) {
+      accounts.push_back(hash);
+    }
+  }
+
+  bool IsCommon(std::uint64_t key) const {
+    const auto it = known_.find(key);
+    return it != known_.end() && it->second.size() >= kCommonAccounts;
+  }
+
   static bool Recognised(const std::vector<Use>& uses) {
     const Spread spread = SpreadOf(uses);
     return spread.accounts >= kMinAccounts && spread.countries >= kMinCountries;
@@ -152,6 +177,8 @@ class SuspiciousBrowserDetector final : public Detector {
   }
 
   std::unordered_map<std::uint64_t, Browser> browsers_;
+  // Per browser, the accounts (up to kCommonAccounts) that used it from familiar places.
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> known_;
   std::uint64_t since_sweep_ = 0;
 };
 
@@ -179,6 +206,16 @@ std::optional<std::string> SuspiciousBrowserDetector::SaveState() const {
     }
     w.U64(b.pending.size());
     for (const PastSignIn& past : b.pending) past.Save(w);
+  }
+  std::vector<const std::pair<const std::uint64_t, std::vector<std::uint64_t>>*> known;
+  for (const auto& entry : known_) known.push_back(&entry);
+  std::sort(known.begin(), known.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  w.U64(known.size());
+  for (const auto* entry : known) {
+    w.U64(entry->first);
+    w.U64(entry->second.size());
+    for (std::uint64_t account : entry->second) w.U64(account);
   }
   return blob;
 }
@@ -216,7 +253,23 @@ Status SuspiciousBrowserDetector::RestoreState(std::string_view blob) {
       b.pending.push_back(PastSignIn::Restore(r));
     restored.emplace(key, std::move(b));
   }
+  const std::uint64_t known_count = r.U64();
+  if (!r.ok() || known_count > kMaxKnownBrowsers) {
+    return Status::InvalidInput("suspiciousBrowser state: corrupt browser census");
+  }
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> known;
+  for (std::uint64_t i = 0; i < known_count && r.ok(); ++i) {
+    const std::uint64_t key = r.U64();
+    const std::uint64_t accounts = r.U64();
+    if (!r.ok() || accounts > kCommonAccounts) {
+      return Status::InvalidInput("suspiciousBrowser state: corrupt browser census");
+    }
+    std::vector<std::uint64_t> list(accounts);
+    for (std::uint64_t& account : list) account = r.U64();
+    known.emplace(key, std::move(list));
+  }
   if (!r.ok() || !r.AtEnd()) return Status::InvalidInput("suspiciousBrowser state: truncated");
+  known_ = std::move(known);
   browsers_ = std::move(restored);
   since_sweep_ = since_sweep;
   return Status::Ok();

@@ -10,8 +10,8 @@
 // trusted named locations; when either end is a network many colleagues share (a VPN or cloud
 // egress); when both ends are in one country and either is a mobile carrier, whose addresses
 // geolocate to a gateway hundreds of kilometres from the phone.
-// Medium; high when the sign-in's network and client are new to the user too; low when the
-// destination city is common in the organisation. docs/detectors/unlikelyTravel.md has the rules.
+// Medium; high when the sign-in's network and client are new to the user too (colleagues in the
+// destination city change nothing: no one gets there in time). docs/detectors/unlikelyTravel.md.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -31,8 +31,6 @@ constexpr EventTime kLearningPeriod = 14 * kMicrosPerDay;
 constexpr std::uint32_t kLearningSignIns = 10;
 constexpr std::uint32_t kAtypicalBelow = 3;  // a city seen fewer times than this is atypical
 constexpr std::uint32_t kSharedEgressUsers = 10;
-constexpr std::uint32_t kCommonCityUsers = 20;
-constexpr double kCommonCityShare = 0.02;
 
 double GreatCircleKm(double lat1, double lon1, double lat2, double lon2) {
   constexpr double kEarthRadiusKm = 6371.0088;
@@ -173,17 +171,7 @@ class UnlikelyTravelDetector final : public Detector {
     const bool new_network = context.FamiliarEntry(Feature::asn) == nullptr;
     const bool new_client = context.FamiliarEntry(Feature::browser) == nullptr ||
                             context.FamiliarEntry(Feature::os) == nullptr;
-    const auto& city_key = context.features.keys[static_cast<std::size_t>(Feature::city)];
-    const std::uint32_t colleagues =
-        city_key ? context.organization.UsersWith(Feature::city, *city_key) : 0;
-    if (city_key &&
-        (colleagues >= kCommonCityUsers ||
-         context.organization.Prevalence(Feature::city, *city_key) >= kCommonCityShare)) {
-      finding.level = RiskLevel::low;
-      finding.additionalInfo.push_back(
-          {"mitigatingFactor", to + " is common in the organisation (" +
-                                   std::to_string(colleagues) + " users sign in from it)"});
-    } else if (new_network && new_client) {
+    if (new_network && new_client) {
       finding.level = RiskLevel::high;
       finding.additionalInfo.push_back(
           {"aggravatingFactor", "the network and the browser or OS are new to the user too"});
