@@ -9,7 +9,8 @@ namespace idguard {
 namespace {
 
 constexpr std::size_t kMaxLabelBytes = 64;
-constexpr std::uint64_t kBlobVersion = 1;
+// Version 2 added RecentLocation::hostingProvider; version 1 blobs are still read.
+constexpr std::uint64_t kBlobVersion = 2;
 constexpr std::uint64_t kMaxEntriesPerFeature = 4096;  // sanity bound when parsing blobs
 
 std::string_view Cut(std::string_view label) { return label.substr(0, kMaxLabelBytes); }
@@ -171,7 +172,8 @@ void UserProfile::Learn(const SignIn& sign_in, const FeatureValues& values,
     if (recent_.size() >= limits.recentLocations) recent_.erase(recent_.begin());
     recent_.push_back({now, *location.geoCoordinates.latitude, *location.geoCoordinates.longitude,
                        sign_in.network.accuracyRadiusKm, sign_in.network.autonomousSystemNumber,
-                       location.countryOrRegion, location.city, sign_in.ipAddress});
+                       location.countryOrRegion, location.city, sign_in.ipAddress,
+                       sign_in.network.isHostingProvider});
   }
 }
 
@@ -204,6 +206,7 @@ std::string UserProfile::Serialize() const {
     w.Str(r.countryOrRegion);
     w.Str(r.city);
     w.Str(r.ipAddress);
+    w.U64(r.hostingProvider ? 1 : 0);
   }
   return blob;
 }
@@ -211,7 +214,10 @@ std::string UserProfile::Serialize() const {
 Result<UserProfile> UserProfile::Parse(std::string_view blob) {
   ByteReader r(blob);
   UserProfile profile;
-  if (r.U64() != kBlobVersion) return Status::InvalidInput("profile blob: unknown version");
+  const std::uint64_t version = r.U64();
+  if (version != 1 && version != kBlobVersion) {
+    return Status::InvalidInput("profile blob: unknown version");
+  }
   profile.firstSeen_ = r.I64();
   profile.lastSeen_ = r.I64();
   profile.learningStart_ = r.I64();
@@ -246,6 +252,7 @@ Result<UserProfile> UserProfile::Parse(std::string_view blob) {
     l.countryOrRegion = r.Str();
     l.city = r.Str();
     l.ipAddress = r.Str();
+    if (version >= 2) l.hostingProvider = r.U64() != 0;
     profile.recent_.push_back(std::move(l));
   }
   if (!r.ok() || !r.AtEnd())

@@ -7,7 +7,8 @@
 // "feeds" maps an IP feed kind ("anonymizer", "threat-actor", ...) to the lines of its list.
 // A repeated step may vary the account ("varyUser": userId and the user principal name's local
 // part get "-N") or the source ("varyAddress": N is added to the last IPv4 octet), and may set the
-// GeoIP accuracy radius enrichment would have found ("accuracyRadiusKm").
+// GeoIP accuracy radius and hosting-provider flag enrichment would have found ("accuracyRadiusKm",
+// "hostingProvider").
 // An expected detection about an earlier sign-in (an offline finding) names it as "requestId".
 // "detectors" (required) names the riskEventTypes a scenario judges: detections of other types
 // are left out of the comparison, so a detector's scenarios keep their meaning as others join.
@@ -118,6 +119,8 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
     if (step["varyNetwork"].get_bool().get(vary_network) != simdjson::SUCCESS) {
       vary_network = false;
     }
+    bool hosting = false;
+    if (step["hostingProvider"].get_bool().get(hosting) != simdjson::SUCCESS) hosting = false;
     std::int64_t accuracy_radius = -1;
     if (step["accuracyRadiusKm"].get_int64().get(accuracy_radius) != simdjson::SUCCESS) {
       accuracy_radius = -1;
@@ -162,6 +165,7 @@ TEST_P(ScenarioTest, ProducesExpectedDetections) {
                             std::to_string(v4 & 0xFF);
       }
       enricher.Enrich(sign_in);
+      if (hosting) sign_in.network.isHostingProvider = true;
       if (accuracy_radius >= 0) {
         sign_in.network.accuracyRadiusKm = static_cast<std::uint32_t>(accuracy_radius);
       }

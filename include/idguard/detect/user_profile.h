@@ -80,6 +80,7 @@ struct RecentLocation {
   std::string countryOrRegion;
   std::string city;
   std::string ipAddress;
+  bool hostingProvider = false;  // a cloud or hosting network: a VPN or proxy egress
 };
 
 // The values a sign-in shows for each feature; empty optional = the sign-in does not show it

@@ -106,7 +106,8 @@ class UnlikelyTravelDetector final : public Detector {
     if (sign_in.network.isTrustedLocation) return;
     const FeatureEntry* city = context.FamiliarEntry(Feature::city);
     if (city != nullptr && city->count >= kAtypicalBelow) return;
-    if (IsSharedEgress(context, context.features.keys[static_cast<std::size_t>(Feature::subnet)])) {
+    if (sign_in.network.isHostingProvider &&
+        IsSharedEgress(context, context.features.keys[static_cast<std::size_t>(Feature::subnet)])) {
       return;
     }
     const Trip trip = FastestTrip(context);
@@ -142,8 +143,11 @@ class UnlikelyTravelDetector final : public Detector {
           (here_mobile || IsMobileCarrier(point.asn, {}))) {
         continue;
       }
-      if (auto address = IpAddress::Parse(point.ipAddress)) {
-        if (IsSharedEgress(context, address->SubnetKey())) continue;
+      // A VPN or proxy egress many colleagues share says nothing about where the user was; an
+      // office network does (everyone behind it is in the office).
+      if (auto address = IpAddress::Parse(point.ipAddress);
+          address && point.hostingProvider && IsSharedEgress(context, address->SubnetKey())) {
+        continue;
       }
       worst = {&point, distance, excess, gap};
     }
