@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -529,7 +530,7 @@ Status MergeSignIns(const fs::path& path, std::vector<SignIn>& attacks) {
 
 std::size_t Scaled(double per_10k_users, std::size_t users, double intensity) {
   const double count = per_10k_users * intensity * static_cast<double>(users) / 10000.0;
-  return std::max<std::size_t>(2, static_cast<std::size_t>(count + 0.5));
+  return std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(count)));
 }
 
 }  // namespace
