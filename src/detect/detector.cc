@@ -46,6 +46,32 @@ PastSignIn PastSignIn::Restore(ByteReader& r) {
   return s;
 }
 
+std::optional<std::string> StatefulDetector::SaveState() const {
+  std::string blob;
+  ByteWriter writer(blob);
+  writer.U64(stateVersion());
+  SaveTo(writer);
+  return blob;
+}
+
+Status StatefulDetector::RestoreState(std::string_view blob) {
+  const std::string what = std::string(riskEventType()) + " state";
+  ByteReader reader(blob);
+  if (reader.U64() != stateVersion() || !reader.ok()) {
+    return Status::InvalidInput(what + ": unknown version");
+  }
+  const std::optional<std::string> before = SaveState();
+  if (Status restored = RestoreFrom(reader); !restored.ok()) return restored.WithContext(what);
+  if (!reader.AtEnd()) {
+    // Parsed but followed by garbage: put the previous state back.
+    ByteReader previous(*before);
+    previous.U64();
+    (void)RestoreFrom(previous);
+    return Status::InvalidInput(what + ": trailing bytes");
+  }
+  return Status::Ok();
+}
+
 void Detector::Count(const Finding& finding) {
   ++counters_.fired;
   switch (finding.level) {

@@ -146,6 +146,16 @@ TEST_P(DetectorStateTest, CorruptStateIsRefused) {
   }
   EXPECT_FALSE(Make(GetParam())->RestoreState(saved + "x").ok());
   EXPECT_FALSE(Make(GetParam())->RestoreState("\x07").ok());
+
+  // A refused state leaves the detector as it was, even one that parsed before its garbage.
+  auto other = Make(GetParam());
+  for (std::size_t i = 20; i < stream.size(); ++i) Feed(*other, stream[i], false);
+  const std::string other_state = *other->SaveState();
+  ASSERT_NE(other_state, saved);
+  EXPECT_FALSE(other->RestoreState(saved + "x").ok());
+  EXPECT_EQ(*other->SaveState(), other_state);
+  EXPECT_FALSE(other->RestoreState(saved.substr(0, saved.size() / 2)).ok());
+  EXPECT_EQ(*other->SaveState(), other_state);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stateful, DetectorStateTest,

@@ -109,6 +109,29 @@ class Detector {
   DetectorCounters counters_;
 };
 
+// A detector that keeps state across sign-ins: judging (Inspect) and re-learning (Relearn) are
+// one pass, Observe, that records findings only when given somewhere to put them, so a resumed
+// run's state matches an uninterrupted run's by construction. The saved state is a versioned blob;
+// a wrong version, a corrupt or truncated state, or trailing bytes are refused and leave the
+// detector as it was.
+class StatefulDetector : public Detector {
+ public:
+  void Inspect(const DetectionContext& context, std::vector<Finding>& findings) final {
+    Observe(context, &findings);
+  }
+  void Relearn(const DetectionContext& context) final { Observe(context, nullptr); }
+  std::optional<std::string> SaveState() const final;
+  Status RestoreState(std::string_view blob) final;
+
+ protected:
+  // `findings` is null when re-learning.
+  virtual void Observe(const DetectionContext& context, std::vector<Finding>* findings) = 0;
+  virtual std::uint64_t stateVersion() const = 0;
+  virtual void SaveTo(ByteWriter& writer) const = 0;
+  // Reads a whole state and swaps it in only when all of it parsed.
+  virtual Status RestoreFrom(ByteReader& reader) = 0;
+};
+
 // Every registered detector, in registration order (which is the order findings are reported).
 std::vector<std::unique_ptr<Detector>> CreateDetectors(const DetectorConfig& config);
 

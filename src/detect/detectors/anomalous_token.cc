@@ -52,23 +52,16 @@ std::string UnpackCountry(std::uint32_t packed) {
   return code.empty() ? "(unknown)" : code;
 }
 
-class AnomalousTokenDetector final : public Detector {
+class AnomalousTokenDetector final : public StatefulDetector {
  public:
   std::string_view riskEventType() const override { return "anomalousToken"; }
   DetectionTimingType timing() const override { return DetectionTimingType::realtime; }
 
-  void Inspect(const DetectionContext& context, std::vector<Finding>& findings) override {
-    Observe(context, &findings);
-  }
-  void Relearn(const DetectionContext& context) override { Observe(context, nullptr); }
-
-  std::optional<std::string> SaveState() const override {
+  std::uint64_t stateVersion() const override { return kStateVersion; }
+  void SaveTo(ByteWriter& w) const override {
     std::vector<std::pair<std::uint64_t, Session>> sorted(sessions_.begin(), sessions_.end());
     std::sort(sorted.begin(), sorted.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::string blob;
-    ByteWriter w(blob);
-    w.U64(kStateVersion);
     w.U64(since_sweep_);
     w.U64(sorted.size());
     for (const auto& [key, s] : sorted) {
@@ -80,18 +73,13 @@ class AnomalousTokenDetector final : public Detector {
       w.U64(s.asn);
       w.U64(s.country);
     }
-    return blob;
   }
 
-  Status RestoreState(std::string_view blob) override {
-    ByteReader r(blob);
-    if (r.U64() != kStateVersion) {
-      return Status::InvalidInput("anomalousToken state: unknown version");
-    }
+  Status RestoreFrom(ByteReader& r) override {
     const std::uint64_t since_sweep = r.U64();
     const std::uint64_t count = r.U64();
     if (!r.ok() || count > kMaxSessions) {
-      return Status::InvalidInput("anomalousToken state: corrupt session count");
+      return Status::InvalidInput("corrupt session count");
     }
     std::unordered_map<std::uint64_t, Session> restored;
     for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
@@ -105,14 +93,14 @@ class AnomalousTokenDetector final : public Detector {
       s.country = static_cast<std::uint32_t>(r.U64());
       restored.emplace(key, s);
     }
-    if (!r.ok() || !r.AtEnd()) return Status::InvalidInput("anomalousToken state: truncated");
+    if (!r.ok()) return Status::InvalidInput("truncated");
     sessions_ = std::move(restored);
     since_sweep_ = since_sweep;
     return Status::Ok();
   }
 
  private:
-  void Observe(const DetectionContext& context, std::vector<Finding>* findings) {
+  void Observe(const DetectionContext& context, std::vector<Finding>* findings) override {
     const SignIn& sign_in = context.signIn;
     if (sign_in.IsServicePrincipal() || !CredentialsWereValid(sign_in.status.errorCode) ||
         sign_in.network.isInternal) {

@@ -30,36 +30,22 @@ constexpr std::uint64_t kStateVersion = 2;
 
 using Failure = AccountEvents::Event;
 
-class BruteForceDetector final : public Detector {
+class BruteForceDetector final : public StatefulDetector {
  public:
   std::string_view riskEventType() const override { return "bruteForce"; }
   DetectionTimingType timing() const override { return DetectionTimingType::realtime; }
 
-  void Inspect(const DetectionContext& context, std::vector<Finding>& findings) override {
-    Observe(context, &findings);
-  }
-  void Relearn(const DetectionContext& context) override { Observe(context, nullptr); }
-
-  std::optional<std::string> SaveState() const override {
-    std::string blob;
-    ByteWriter w(blob);
-    w.U64(kStateVersion);
-    failures_.Save(w);
-    return blob;
-  }
-
-  Status RestoreState(std::string_view blob) override {
-    ByteReader r(blob);
-    if (r.U64() != kStateVersion) return Status::InvalidInput("bruteForce state: unknown version");
+  std::uint64_t stateVersion() const override { return kStateVersion; }
+  void SaveTo(ByteWriter& w) const override { failures_.Save(w); }
+  Status RestoreFrom(ByteReader& r) override {
     AccountEvents restored{kWindow, kMaxFailuresKept, kMaxAccounts};
-    if (Status s = restored.Restore(r); !s.ok()) return s.WithContext("bruteForce state");
-    if (!r.AtEnd()) return Status::InvalidInput("bruteForce state: trailing bytes");
+    if (Status s = restored.Restore(r); !s.ok()) return s;
     failures_ = std::move(restored);
     return Status::Ok();
   }
 
  private:
-  void Observe(const DetectionContext& context, std::vector<Finding>* findings) {
+  void Observe(const DetectionContext& context, std::vector<Finding>* findings) override {
     const SignIn& sign_in = context.signIn;
     if (sign_in.IsServicePrincipal()) return;
     failures_.Tick(context.now);

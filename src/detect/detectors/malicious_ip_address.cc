@@ -30,38 +30,22 @@ std::uint64_t AddressKey(const IpAddress& address) {
   return HashFeature(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
-class MaliciousIpAddressDetector final : public Detector {
+class MaliciousIpAddressDetector final : public StatefulDetector {
  public:
   std::string_view riskEventType() const override { return "maliciousIPAddress"; }
   DetectionTimingType timing() const override { return DetectionTimingType::offline; }
 
-  void Inspect(const DetectionContext& context, std::vector<Finding>& findings) override {
-    Observe(context, &findings);
-  }
-  void Relearn(const DetectionContext& context) override { Observe(context, nullptr); }
-
-  std::optional<std::string> SaveState() const override {
-    std::string blob;
-    ByteWriter w(blob);
-    w.U64(kStateVersion);
-    addresses_.Save(w);
-    return blob;
-  }
-
-  Status RestoreState(std::string_view blob) override {
-    ByteReader r(blob);
-    if (r.U64() != kStateVersion) {
-      return Status::InvalidInput("maliciousIPAddress state: unknown version");
-    }
+  std::uint64_t stateVersion() const override { return kStateVersion; }
+  void SaveTo(ByteWriter& w) const override { addresses_.Save(w); }
+  Status RestoreFrom(ByteReader& r) override {
     SourceActivity restored{kWindow, kMaxAddresses};
     if (Status s = restored.Restore(r); !s.ok()) return s;
-    if (!r.AtEnd()) return Status::InvalidInput("maliciousIPAddress state: truncated");
     addresses_ = std::move(restored);
     return Status::Ok();
   }
 
  private:
-  void Observe(const DetectionContext& context, std::vector<Finding>* findings) {
+  void Observe(const DetectionContext& context, std::vector<Finding>* findings) override {
     const SignIn& sign_in = context.signIn;
     if (sign_in.IsServicePrincipal() || sign_in.network.isInternal) return;
     const std::int32_t code = sign_in.status.errorCode;

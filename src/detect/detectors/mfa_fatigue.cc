@@ -32,36 +32,22 @@ bool PassedMfa(const SignIn& sign_in) {
          sign_in.mfaDetail.authMethod != "Previously satisfied";
 }
 
-class MfaFatigueDetector final : public Detector {
+class MfaFatigueDetector final : public StatefulDetector {
  public:
   std::string_view riskEventType() const override { return "mfaFatigue"; }
   DetectionTimingType timing() const override { return DetectionTimingType::realtime; }
 
-  void Inspect(const DetectionContext& context, std::vector<Finding>& findings) override {
-    Observe(context, &findings);
-  }
-  void Relearn(const DetectionContext& context) override { Observe(context, nullptr); }
-
-  std::optional<std::string> SaveState() const override {
-    std::string blob;
-    ByteWriter w(blob);
-    w.U64(kStateVersion);
-    denials_.Save(w);
-    return blob;
-  }
-
-  Status RestoreState(std::string_view blob) override {
-    ByteReader r(blob);
-    if (r.U64() != kStateVersion) return Status::InvalidInput("mfaFatigue state: unknown version");
+  std::uint64_t stateVersion() const override { return kStateVersion; }
+  void SaveTo(ByteWriter& w) const override { denials_.Save(w); }
+  Status RestoreFrom(ByteReader& r) override {
     AccountEvents restored{kWindow, kMaxDenialsKept, kMaxAccounts};
-    if (Status s = restored.Restore(r); !s.ok()) return s.WithContext("mfaFatigue state");
-    if (!r.AtEnd()) return Status::InvalidInput("mfaFatigue state: trailing bytes");
+    if (Status s = restored.Restore(r); !s.ok()) return s;
     denials_ = std::move(restored);
     return Status::Ok();
   }
 
  private:
-  void Observe(const DetectionContext& context, std::vector<Finding>* findings) {
+  void Observe(const DetectionContext& context, std::vector<Finding>* findings) override {
     const SignIn& sign_in = context.signIn;
     if (sign_in.IsServicePrincipal()) return;
     denials_.Tick(context.now);

@@ -54,15 +54,10 @@ struct Campaign {
   std::uint32_t compromised = 0;  // sign-ins with the right password
 };
 
-class PasswordSprayDetector final : public Detector {
+class PasswordSprayDetector final : public StatefulDetector {
  public:
   std::string_view riskEventType() const override { return "passwordSpray"; }
   DetectionTimingType timing() const override { return DetectionTimingType::realtime; }
-
-  void Inspect(const DetectionContext& context, std::vector<Finding>& findings) override {
-    Observe(context, &findings);
-  }
-  void Relearn(const DetectionContext& context) override { Observe(context, nullptr); }
 
   std::vector<std::string> Records() const override {
     std::vector<std::string> lines;
@@ -85,8 +80,9 @@ class PasswordSprayDetector final : public Detector {
     return lines;
   }
 
-  std::optional<std::string> SaveState() const override;
-  Status RestoreState(std::string_view blob) override;
+  std::uint64_t stateVersion() const override { return kStateVersion; }
+  void SaveTo(ByteWriter& w) const override;
+  Status RestoreFrom(ByteReader& r) override;
 
  private:
   struct Source {
@@ -267,10 +263,7 @@ class PasswordSprayDetector final : public Detector {
   EventTime last_purge_ = 0;
 };
 
-std::optional<std::string> PasswordSprayDetector::SaveState() const {
-  std::string blob;
-  ByteWriter w(blob);
-  w.U64(kStateVersion);
+void PasswordSprayDetector::SaveTo(ByteWriter& w) const {
   subnets_.Save(w);
   asns_.Save(w);
   w.I64(last_purge_);
@@ -295,12 +288,9 @@ std::optional<std::string> PasswordSprayDetector::SaveState() const {
     w.U64(c.failures);
     w.U64(c.compromised);
   }
-  return blob;
 }
 
-Status PasswordSprayDetector::RestoreState(std::string_view blob) {
-  ByteReader r(blob);
-  if (r.U64() != kStateVersion) return Status::InvalidInput("passwordSpray state: unknown version");
+Status PasswordSprayDetector::RestoreFrom(ByteReader& r) {
   SourceActivity subnets{kWindow, kMaxSubnets};
   SourceActivity asns{kWindow, kMaxAsns};
   if (Status s = subnets.Restore(r); !s.ok()) return s;
@@ -309,13 +299,13 @@ Status PasswordSprayDetector::RestoreState(std::string_view blob) {
   std::map<std::uint64_t, std::vector<PendingSignIn>> pending;
   const std::uint64_t pending_count = r.U64();
   if (!r.ok() || pending_count > kMaxPendingSources) {
-    return Status::InvalidInput("passwordSpray state: corrupt pending count");
+    return Status::InvalidInput("corrupt pending count");
   }
   for (std::uint64_t i = 0; i < pending_count && r.ok(); ++i) {
     const std::uint64_t key = r.U64();
     const std::uint64_t n = r.U64();
     if (!r.ok() || n > kMaxPendingPerSource) {
-      return Status::InvalidInput("passwordSpray state: corrupt pending list");
+      return Status::InvalidInput("corrupt pending list");
     }
     auto& list = pending[key];
     for (std::uint64_t j = 0; j < n; ++j) {
@@ -328,7 +318,7 @@ Status PasswordSprayDetector::RestoreState(std::string_view blob) {
   std::map<std::uint64_t, Campaign> campaigns;
   const std::uint64_t campaign_count = r.U64();
   if (!r.ok() || campaign_count > kMaxCampaigns) {
-    return Status::InvalidInput("passwordSpray state: corrupt campaign count");
+    return Status::InvalidInput("corrupt campaign count");
   }
   for (std::uint64_t i = 0; i < campaign_count && r.ok(); ++i) {
     const std::uint64_t key = r.U64();
@@ -343,7 +333,7 @@ Status PasswordSprayDetector::RestoreState(std::string_view blob) {
     c.compromised = static_cast<std::uint32_t>(r.U64());
     campaigns.emplace(key, std::move(c));
   }
-  if (!r.ok() || !r.AtEnd()) return Status::InvalidInput("passwordSpray state: truncated");
+  if (!r.ok()) return Status::InvalidInput("truncated");
   subnets_ = std::move(subnets);
   asns_ = std::move(asns);
   last_purge_ = last_purge;

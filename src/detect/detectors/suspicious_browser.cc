@@ -30,6 +30,7 @@ constexpr std::size_t kMaxUsesKept = 64;
 constexpr std::size_t kMaxPending = 16;
 constexpr std::size_t kMaxBrowsers = 100'000;
 constexpr std::uint64_t kSweepEvery = 4096;
+constexpr std::uint64_t kStateVersion = 1;
 constexpr std::size_t kCommonAccounts = 20;  // a browser this many accounts use at home
 constexpr std::size_t kMaxKnownBrowsers = 200'000;
 
@@ -59,21 +60,17 @@ Spread SpreadOf(const std::vector<Use>& uses) {
   return {accounts.size(), countries.size()};
 }
 
-class SuspiciousBrowserDetector final : public Detector {
+class SuspiciousBrowserDetector final : public StatefulDetector {
  public:
   std::string_view riskEventType() const override { return "suspiciousBrowser"; }
   DetectionTimingType timing() const override { return DetectionTimingType::offline; }
 
-  void Inspect(const DetectionContext& context, std::vector<Finding>& findings) override {
-    Observe(context, &findings);
-  }
-  void Relearn(const DetectionContext& context) override { Observe(context, nullptr); }
-
-  std::optional<std::string> SaveState() const override;
-  Status RestoreState(std::string_view blob) override;
+  std::uint64_t stateVersion() const override { return kStateVersion; }
+  void SaveTo(ByteWriter& w) const override;
+  Status RestoreFrom(ByteReader& r) override;
 
  private:
-  void Observe(const DetectionContext& context, std::vector<Finding>* findings) {
+  void Observe(const DetectionContext& context, std::vector<Finding>* findings) override {
     const SignIn& sign_in = context.signIn;
     if (sign_in.IsServicePrincipal() || !CredentialsWereValid(sign_in.status.errorCode) ||
         sign_in.network.isInternal || sign_in.network.isTrustedLocation ||
@@ -182,16 +179,11 @@ class SuspiciousBrowserDetector final : public Detector {
   std::uint64_t since_sweep_ = 0;
 };
 
-constexpr std::uint64_t kStateVersion = 1;
-
-std::optional<std::string> SuspiciousBrowserDetector::SaveState() const {
+void SuspiciousBrowserDetector::SaveTo(ByteWriter& w) const {
   std::vector<const std::pair<const std::uint64_t, Browser>*> sorted;
   for (const auto& browser : browsers_) sorted.push_back(&browser);
   std::sort(sorted.begin(), sorted.end(),
             [](const auto* a, const auto* b) { return a->first < b->first; });
-  std::string blob;
-  ByteWriter w(blob);
-  w.U64(kStateVersion);
   w.U64(since_sweep_);
   w.U64(sorted.size());
   for (const auto* entry : sorted) {
@@ -217,18 +209,13 @@ std::optional<std::string> SuspiciousBrowserDetector::SaveState() const {
     w.U64(entry->second.size());
     for (std::uint64_t account : entry->second) w.U64(account);
   }
-  return blob;
 }
 
-Status SuspiciousBrowserDetector::RestoreState(std::string_view blob) {
-  ByteReader r(blob);
-  if (r.U64() != kStateVersion) {
-    return Status::InvalidInput("suspiciousBrowser state: unknown version");
-  }
+Status SuspiciousBrowserDetector::RestoreFrom(ByteReader& r) {
   const std::uint64_t since_sweep = r.U64();
   const std::uint64_t count = r.U64();
   if (!r.ok() || count > kMaxBrowsers) {
-    return Status::InvalidInput("suspiciousBrowser state: corrupt browser count");
+    return Status::InvalidInput("corrupt browser count");
   }
   std::unordered_map<std::uint64_t, Browser> restored;
   for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
@@ -237,7 +224,7 @@ Status SuspiciousBrowserDetector::RestoreState(std::string_view blob) {
     b.lastSeen = r.I64();
     const std::uint64_t uses = r.U64();
     if (!r.ok() || uses > kMaxUsesKept) {
-      return Status::InvalidInput("suspiciousBrowser state: corrupt use count");
+      return Status::InvalidInput("corrupt use count");
     }
     b.uses.resize(uses);
     for (Use& use : b.uses) {
@@ -247,7 +234,7 @@ Status SuspiciousBrowserDetector::RestoreState(std::string_view blob) {
     }
     const std::uint64_t pending = r.U64();
     if (!r.ok() || pending > kMaxPending) {
-      return Status::InvalidInput("suspiciousBrowser state: corrupt pending count");
+      return Status::InvalidInput("corrupt pending count");
     }
     for (std::uint64_t p = 0; p < pending && r.ok(); ++p)
       b.pending.push_back(PastSignIn::Restore(r));
@@ -255,20 +242,20 @@ Status SuspiciousBrowserDetector::RestoreState(std::string_view blob) {
   }
   const std::uint64_t known_count = r.U64();
   if (!r.ok() || known_count > kMaxKnownBrowsers) {
-    return Status::InvalidInput("suspiciousBrowser state: corrupt browser census");
+    return Status::InvalidInput("corrupt browser census");
   }
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> known;
   for (std::uint64_t i = 0; i < known_count && r.ok(); ++i) {
     const std::uint64_t key = r.U64();
     const std::uint64_t accounts = r.U64();
     if (!r.ok() || accounts > kCommonAccounts) {
-      return Status::InvalidInput("suspiciousBrowser state: corrupt browser census");
+      return Status::InvalidInput("corrupt browser census");
     }
     std::vector<std::uint64_t> list(accounts);
     for (std::uint64_t& account : list) account = r.U64();
     known.emplace(key, std::move(list));
   }
-  if (!r.ok() || !r.AtEnd()) return Status::InvalidInput("suspiciousBrowser state: truncated");
+  if (!r.ok()) return Status::InvalidInput("truncated");
   known_ = std::move(known);
   browsers_ = std::move(restored);
   since_sweep_ = since_sweep;
