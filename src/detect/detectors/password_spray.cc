@@ -92,7 +92,7 @@ class PasswordSprayDetector final : public StatefulDetector {
     std::string label;
   };
 
-  void Observe(const DetectionContext& context, std::vector<Finding>* findings) {
+  void Observe(const DetectionContext& context, std::vector<Finding>* findings) override {
     const SignIn& sign_in = context.signIn;
     if (sign_in.IsServicePrincipal() || sign_in.network.isInternal) return;
     const std::int32_t code = sign_in.status.errorCode;
