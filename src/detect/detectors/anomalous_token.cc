@@ -2,10 +2,11 @@
 // sign-in of a stolen session cookie or refresh token replayed by someone else — or used longer
 // than a token lives.
 //
-// The session is the sign-in's sessionId, and its uniqueTokenIdentifier (the Log Analytics
-// SessionId and UniqueTokenIdentifier columns map to the same fields). The first sign-in with
-// valid credentials that shows one issues it: its country, ASN and client (browser and OS
-// family) are remembered. A later sign-in of the same user with the same session is judged:
+// The session is the sign-in's sessionId, or its uniqueTokenIdentifier when the log has no session
+// id (the Log Analytics SessionId and UniqueTokenIdentifier columns map to the same fields). The
+// first sign-in with valid credentials that shows one issues it: its country, ASN and client
+// (browser and OS family) are remembered. A later sign-in of the same user with the same session is
+// judged:
 //   - another country by another operating system (a session belongs to one device): high when
 //     the network (ASN) is new to the user, otherwise medium; by the same device: medium from a
 //     hosting network new to the user, otherwise quiet (a laptop travelling with its session);
@@ -115,28 +116,27 @@ class AnomalousTokenDetector final : public StatefulDetector {
                        ClientKey(context),
                        sign_in.network.autonomousSystemNumber,
                        PackCountry(sign_in.location.countryOrRegion)};
-    bool judged = false;
-    for (const auto& [name, value] :
-         {std::pair<std::string_view, const std::string*>{"session", &sign_in.sessionId},
-          {"token", &sign_in.uniqueTokenIdentifier}}) {
-      if (value->empty()) continue;
-      const std::uint64_t key = HashFeature(*value) ^ (name == "token" ? 1 : 0);
-      auto it = sessions_.find(key);
-      if (it == sessions_.end() || it->second.user != here.user) {
-        if (sessions_.size() < kMaxSessions) sessions_.insert_or_assign(key, here);
-        continue;
-      }
-      Session& issued = it->second;
-      if (!judged && findings != nullptr) {
-        ++counters_.evaluated;
-        if (auto finding = Judge(context, issued, here, name)) {
-          judged = true;
-          findings->push_back(std::move(*finding));
-          Count(findings->back());
-        }
-      }
-      issued.lastSeen = std::max(issued.lastSeen, context.now);
+    // The session id; a log without one (older exports) falls back to the token identifier,
+    // which Entra writes fresh for most sign-ins, so tracking both would hold one entry per
+    // sign-in for little gain.
+    const bool by_session = !sign_in.sessionId.empty();
+    const std::string& id = by_session ? sign_in.sessionId : sign_in.uniqueTokenIdentifier;
+    if (id.empty()) return;
+    const std::uint64_t key = HashFeature(id) ^ (by_session ? 0 : 1);
+    auto it = sessions_.find(key);
+    if (it == sessions_.end() || it->second.user != here.user) {
+      if (sessions_.size() < kMaxSessions) sessions_.insert_or_assign(key, here);
+      return;
     }
+    Session& issued = it->second;
+    if (findings != nullptr) {
+      ++counters_.evaluated;
+      if (auto finding = Judge(context, issued, here, by_session ? "session" : "token")) {
+        findings->push_back(std::move(*finding));
+        Count(findings->back());
+      }
+    }
+    issued.lastSeen = std::max(issued.lastSeen, context.now);
   }
 
   // The device's operating system family: apps and browsers of one device share sessions.

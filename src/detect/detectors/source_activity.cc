@@ -15,10 +15,33 @@ std::uint32_t AccountKey(std::string_view account) {
 
 }  // namespace
 
+void SourceActivity::Count(Source& source, const Mark& mark, int sign) {
+  const auto delta = static_cast<std::uint32_t>(sign);  // wraps to subtract for -1
+  if (mark.failures > 0) source.failedAccounts += delta;
+  if (mark.succeeded) source.succeededAccounts += delta;
+  source.failures += delta * mark.failures;
+}
+
 void SourceActivity::Expire(Source& source, EventTime now) {
-  const auto before = source.marks.size();
-  std::erase_if(source.marks, [&](const Mark& m) { return m.lastSeen < now - window_; });
-  marks_ -= before - source.marks.size();
+  const EventTime cutoff = now - window_;
+  if (source.oldest >= cutoff) return;
+  EventTime oldest = now;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < source.marks.size(); ++i) {
+    const Mark& mark = source.marks[i];
+    if (mark.lastSeen < cutoff) {
+      Count(source, mark, -1);
+      continue;
+    }
+    oldest = std::min(oldest, mark.lastSeen);
+    source.marks[kept] = mark;
+    source.accounts[kept] = mark.account;
+    ++kept;
+  }
+  marks_ -= source.marks.size() - kept;
+  source.marks.resize(kept);
+  source.accounts.resize(kept);
+  source.oldest = oldest;
 }
 
 void SourceActivity::MaybeSweep(EventTime now) {
@@ -47,11 +70,11 @@ SourceActivity::Source* SourceActivity::Touch(std::uint64_t source, EventTime no
 }
 
 SourceActivity::Mark& SourceActivity::MarkOf(Source& source, std::uint32_t account, EventTime now) {
-  for (Mark& mark : source.marks) {
-    if (mark.account == account) {
-      mark.lastSeen = std::max(mark.lastSeen, now);
-      return mark;
-    }
+  const auto found = std::find(source.accounts.begin(), source.accounts.end(), account);
+  if (found != source.accounts.end()) {
+    Mark& mark = source.marks[static_cast<std::size_t>(found - source.accounts.begin())];
+    mark.lastSeen = std::max(mark.lastSeen, now);
+    return mark;
   }
   if (source.marks.size() >= kMaxAccountsPerSource || marks_ >= kMaxMarks) {
     // Reuse the least recent mark: the source keeps counting its newest accounts.
@@ -59,12 +82,17 @@ SourceActivity::Mark& SourceActivity::MarkOf(Source& source, std::uint32_t accou
         std::min_element(source.marks.begin(), source.marks.end(),
                          [](const Mark& a, const Mark& b) { return a.lastSeen < b.lastSeen; });
     if (oldest != source.marks.end()) {
+      Count(source, *oldest, -1);
       *oldest = Mark{account, 0, now, false};
+      source.accounts[static_cast<std::size_t>(oldest - source.marks.begin())] = account;
       return *oldest;
     }
   }
+  if (source.marks.empty()) source.oldest = now;
+  source.oldest = std::min(source.oldest, now);
   ++marks_;
   source.marks.push_back(Mark{account, 0, now, false});
+  source.accounts.push_back(account);
   return source.marks.back();
 }
 
@@ -72,28 +100,30 @@ void SourceActivity::AddFailure(std::uint64_t source, std::string_view account, 
   Source* tracked = Touch(source, now, true);
   if (tracked == nullptr) return;
   if (tracked->marks.empty() && marks_ >= kMaxMarks) return;
-  ++MarkOf(*tracked, AccountKey(account), now).failures;
+  Mark& mark = MarkOf(*tracked, AccountKey(account), now);
+  if (mark.failures == 0) ++tracked->failedAccounts;
+  ++mark.failures;
+  ++tracked->failures;
 }
 
 void SourceActivity::AddSuccess(std::uint64_t source, std::string_view account, EventTime now) {
   Source* tracked = Touch(source, now, true);
   if (tracked == nullptr) return;
   if (tracked->marks.empty() && marks_ >= kMaxMarks) return;
-  MarkOf(*tracked, AccountKey(account), now).succeeded = true;
+  Mark& mark = MarkOf(*tracked, AccountKey(account), now);
+  if (!mark.succeeded) ++tracked->succeededAccounts;
+  mark.succeeded = true;
 }
 
-SourceActivity::Summary SourceActivity::Summarize(std::uint64_t source, EventTime now) const {
+SourceActivity::Summary SourceActivity::Summarize(std::uint64_t source, EventTime now) {
   Summary summary;
   const auto it = sources_.find(source);
   if (it == sources_.end()) return summary;
-  summary.firstSeen = now;
-  for (const Mark& mark : it->second.marks) {
-    if (mark.lastSeen < now - window_) continue;
-    if (mark.failures > 0) ++summary.failedAccounts;
-    if (mark.succeeded) ++summary.succeededAccounts;
-    summary.failures += mark.failures;
-    summary.firstSeen = std::min(summary.firstSeen, mark.lastSeen);
-  }
+  Expire(it->second, now);
+  summary.failedAccounts = it->second.failedAccounts;
+  summary.succeededAccounts = it->second.succeededAccounts;
+  summary.failures = it->second.failures;
+  summary.firstSeen = it->second.marks.empty() ? now : it->second.oldest;
   return summary;
 }
 
@@ -150,6 +180,12 @@ Status SourceActivity::Restore(ByteReader& reader) {
       mark.failures = static_cast<std::uint32_t>(reader.U64());
       mark.lastSeen = reader.I64();
       mark.succeeded = reader.U64() != 0;
+    }
+    source.oldest = source.lastSeen;
+    for (const Mark& mark : source.marks) {
+      source.accounts.push_back(mark.account);
+      source.oldest = std::min(source.oldest, mark.lastSeen);
+      Count(source, mark, +1);
     }
     marks += source.marks.size();
     restored.emplace(key, std::move(source));

@@ -48,8 +48,9 @@ class SourceActivity {
   void AddFailure(std::uint64_t source, std::string_view account, EventTime now);
   // Valid credentials of `account` from `source` at `now`.
   void AddSuccess(std::uint64_t source, std::string_view account, EventTime now);
-  // The source's activity in the window ending at `now`; empty when it is not tracked.
-  Summary Summarize(std::uint64_t source, EventTime now) const;
+  // The source's activity in the window ending at `now`; empty when it is not tracked. Forgets
+  // marks older than the window first, so it is not const; O(1) while none is that old.
+  Summary Summarize(std::uint64_t source, EventTime now);
   // True when `account` failed from `source` in the window ending at `now`.
   bool AccountFailed(std::uint64_t source, std::string_view account, EventTime now) const;
 
@@ -60,10 +61,18 @@ class SourceActivity {
   Status Restore(ByteReader& reader);
 
  private:
+  // Marks plus running totals over them, so a summary needs no pass over the marks; the account
+  // keys are also kept apart so that finding an account scans 4 bytes per mark.
   struct Source {
     std::vector<Mark> marks;
+    std::vector<std::uint32_t> accounts;  // accounts[i] == marks[i].account
     EventTime lastSeen = 0;
+    EventTime oldest = 0;  // no mark was last seen before this (a lower bound)
+    std::uint32_t failedAccounts = 0;
+    std::uint32_t succeededAccounts = 0;
+    std::uint32_t failures = 0;
   };
+  static void Count(Source& source, const Mark& mark, int sign);
   Source* Touch(std::uint64_t source, EventTime now, bool create);
   Mark& MarkOf(Source& source, std::uint32_t account, EventTime now);
   void Expire(Source& source, EventTime now);
