@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 namespace idguard {
 namespace {
@@ -20,26 +21,33 @@ std::string HistoryId(const std::string& user_id, std::int64_t sequence) {
 
 RiskLevel AggregateUserRisk(const std::vector<ActiveDetection>& active, EventTime now,
                             const UserRiskOptions& options) {
-  int points = 0;
+  // Points come from independent signals: per riskEventType only its strongest active detection
+  // counts, so one cause repeating (every sign-in of a first day abroad) stays one signal.
+  std::map<std::string_view, int> strongest;
   bool any_high = false;
   bool any_medium = false;
   for (const auto& detection : active) {
+    int points = 0;
     switch (detection.level) {
       case RiskLevel::high:
         any_high = true;
-        points += kHighPoints;
+        points = kHighPoints;
         break;
       case RiskLevel::medium:
         any_medium = true;
-        points += kMediumPoints;
+        points = kMediumPoints;
         break;
       case RiskLevel::low:
-        if (now - detection.detectedDateTime <= options.lowRiskLifetime) points += kLowPoints;
+        if (now - detection.detectedDateTime <= options.lowRiskLifetime) points = kLowPoints;
         break;
       default:
         break;
     }
+    int& best = strongest[detection.riskEventType];
+    best = std::max(best, points);
   }
+  int points = 0;
+  for (const auto& [type, best] : strongest) points += best;
   if (any_high || points >= kHighPoints) return RiskLevel::high;
   if (any_medium || points >= kMediumPoints) return RiskLevel::medium;
   if (points >= kLowPoints) return RiskLevel::low;

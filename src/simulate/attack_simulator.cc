@@ -339,6 +339,68 @@ class AttackWriter {
     Compromised(v.userId, "tokenReplay");
   }
 
+  // --- benign look-alikes: what makes real tenants noisy, added unlabelled -------------------
+
+  // The user turns on a consumer VPN that exits in their own country on a hosting network.
+  void ConsumerVpn(const Victim& v) {
+    const Pool* pool = nullptr;
+    for (const Pool& candidate : hosting_) {
+      if (candidate.country == v.country) pool = &candidate;
+    }
+    if (pool == nullptr) return;
+    const std::uint32_t ip = AddressIn(*pool);
+    EventTime t = v.anchor->createdDateTime + random_.Between(1, 10) * kMicrosPerHour;
+    for (std::int64_t i = random_.Between(1, 3); i > 0; --i) {
+      SignIn s = FromAnchor(*v.anchor, t, AnchorAddress(v), nullptr);
+      s.ipAddress = Ipv4Text(ip);
+      s.deviceDetail = v.anchor->deviceDetail;
+      AddBenign(std::move(s));
+      t += random_.Between(20, 180) * kMicrosPerMinute;
+    }
+  }
+
+  // A replacement laptop: a new device id, the same browser, at home.
+  void NewLaptop(const Victim& v) {
+    EventTime t = v.anchor->createdDateTime + random_.Between(1, 4) * kMicrosPerHour;
+    const std::string device = NextId();
+    for (std::int64_t i = random_.Between(2, 5); i > 0; --i) {
+      SignIn s = FromAnchor(*v.anchor, t, AnchorAddress(v), nullptr);
+      s.deviceDetail.deviceId = device;
+      s.deviceDetail.displayName = "LAPTOP-" + device.substr(0, 7);
+      AddBenign(std::move(s));
+      t += random_.Between(1, 20) * kMicrosPerHour;
+    }
+  }
+
+  // The browser updated itself: a newer version in the user agent, everything else the same.
+  void BrowserUpdate(const Victim& v) {
+    SignIn s =
+        FromAnchor(*v.anchor, v.anchor->createdDateTime + random_.Between(1, 8) * kMicrosPerHour,
+                   AnchorAddress(v), nullptr);
+    s.deviceDetail = v.anchor->deviceDetail;
+    for (const std::string_view from : {"Chrome/131.", "Edg/131.", "Firefox/133.", "Version/18."}) {
+      if (const auto at = s.userAgent.find(from); at != std::string::npos) {
+        // The major version sits between the slash and the dot; the update adds one.
+        const auto slash = from.find('/');
+        const auto major = std::stoi(std::string(from.substr(slash + 1, from.size() - slash - 2)));
+        std::string to(from.substr(0, slash + 1));
+        to.append(std::to_string(major + 1)).push_back('.');
+        s.userAgent.replace(at, from.size(), to);
+      }
+    }
+    AddBenign(std::move(s));
+  }
+
+  std::uint32_t AnchorAddress(const Victim& v) const {
+    const auto address = IpAddress::Parse(v.anchor->ipAddress);
+    return address && address->IsV4() ? address->V4() : 0;
+  }
+
+  void AddBenign(SignIn sign_in) {
+    ++summary_.benignLookAlikes;
+    attacks_.push_back(std::move(sign_in));
+  }
+
   // An attacker in the user's own city on a residential network with the user's browser: the
   // documented low-signal case.
   void LowSignal(const Victim& v) {
@@ -572,8 +634,12 @@ Status SimulateAttacks(const AttackOptions& options, const GeoIpDatabase& geoip,
   std::vector<Victim> fatigue = writer.PickVictims(count(10));
   std::vector<Victim> replay = writer.PickVictims(count(15));
   std::vector<Victim> low = writer.PickVictims(count(5));
+  std::vector<Victim> vpn_users = writer.PickVictims(count(100));
+  std::vector<Victim> new_laptops = writer.PickVictims(count(100));
+  std::vector<Victim> updates = writer.PickVictims(count(200));
   std::vector<Victim*> all;
-  for (auto* group : {&foreign, &spoofed, &brute, &tor, &fatigue, &replay, &low}) {
+  for (auto* group : {&foreign, &spoofed, &brute, &tor, &fatigue, &replay, &low, &vpn_users,
+                      &new_laptops, &updates}) {
     for (Victim& v : *group) all.push_back(&v);
   }
   if (Status s = writer.FindAnchors(sign_ins.string(), all); !s.ok()) return s;
@@ -591,6 +657,9 @@ Status SimulateAttacks(const AttackOptions& options, const GeoIpDatabase& geoip,
   each(fatigue, [&](const Victim& v) { writer.MfaFatigue(v); });
   each(replay, [&](const Victim& v) { writer.TokenReplay(v); });
   each(low, [&](const Victim& v) { writer.LowSignal(v); });
+  each(vpn_users, [&](const Victim& v) { writer.ConsumerVpn(v); });
+  each(new_laptops, [&](const Victim& v) { writer.NewLaptop(v); });
+  each(updates, [&](const Victim& v) { writer.BrowserUpdate(v); });
   const std::size_t spray_accounts = std::min<std::size_t>(150, users / 3);
   for (std::size_t c = 0; c < count(2); ++c) writer.Spray(false, spray_accounts, 3);
   writer.Spray(true, std::min<std::size_t>(120, users / 3), 2);
@@ -629,7 +698,7 @@ Status SimulateAttacks(const AttackOptions& options, const GeoIpDatabase& geoip,
   labels.push_back('\n');
   if (Status s = WriteText(dir / "labels.json", labels); !s.ok()) return s;
 
-  writer.summary().attackSignIns = writer.attacks().size();
+  writer.summary().attackSignIns = writer.attacks().size() - writer.summary().benignLookAlikes;
   if (Status s = MergeSignIns(sign_ins, writer.attacks()); !s.ok()) return s;
   if (summary != nullptr) *summary = writer.summary();
   return Status::Ok();

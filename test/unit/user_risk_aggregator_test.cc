@@ -23,13 +23,19 @@ TEST(UserRiskFormulaTest, PointsAndLevels) {
   active.push_back({"a", "x", RiskLevel::low, 0});
   EXPECT_EQ(AggregateUserRisk(active, 0, options), RiskLevel::low);
   active.push_back({"b", "x", RiskLevel::low, 0});
-  EXPECT_EQ(AggregateUserRisk(active, 0, options), RiskLevel::low);
-  active.push_back({"c", "x", RiskLevel::low, 0});
-  EXPECT_EQ(AggregateUserRisk(active, 0, options), RiskLevel::medium);  // three lows
-  active.push_back({"d", "x", RiskLevel::medium, 0});
-  EXPECT_EQ(AggregateUserRisk(active, 0, options), RiskLevel::medium);  // 3 + 3 = 6 points
-  active.push_back({"e", "x", RiskLevel::medium, 0});
-  EXPECT_EQ(AggregateUserRisk(active, 0, options), RiskLevel::high);  // 3 + 6 = 9 points
+  EXPECT_EQ(AggregateUserRisk(active, 0, options), RiskLevel::low);  // the same kind: one signal
+  active.push_back({"c", "y", RiskLevel::low, 0});
+  EXPECT_EQ(AggregateUserRisk(active, 0, options), RiskLevel::low);  // two kinds: 2 points
+  active.push_back({"d", "z", RiskLevel::low, 0});
+  EXPECT_EQ(AggregateUserRisk(active, 0, options), RiskLevel::medium);  // three kinds of low
+  std::vector<ActiveDetection> mediums = {{"m1", "x", RiskLevel::medium, 0},
+                                          {"m2", "x", RiskLevel::medium, 0},
+                                          {"m3", "x", RiskLevel::medium, 0}};
+  EXPECT_EQ(AggregateUserRisk(mediums, 0, options), RiskLevel::medium);  // one kind: 3 points
+  mediums.push_back({"m4", "y", RiskLevel::medium, 0});
+  EXPECT_EQ(AggregateUserRisk(mediums, 0, options), RiskLevel::medium);  // 3 + 3 = 6 points
+  mediums.push_back({"m5", "z", RiskLevel::medium, 0});
+  EXPECT_EQ(AggregateUserRisk(mediums, 0, options), RiskLevel::high);  // 3 + 3 + 3 = 9 points
   std::vector<ActiveDetection> one_high = {{"h", "x", RiskLevel::high, 0}};
   EXPECT_EQ(AggregateUserRisk(one_high, 0, options), RiskLevel::high);
   // Low risk older than its lifetime earns nothing.

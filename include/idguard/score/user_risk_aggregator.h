@@ -2,11 +2,12 @@
 // them into the riskyUser record (level, state, detail), recording a riskyUserHistoryItem for
 // every change.
 //
-// The formula (docs/risk-model.md): each active detection earns points by level — low 1,
-// medium 3, high 9 — and a low detection older than the low-risk lifetime (default 180 days)
-// earns nothing. User risk is high with any high detection or ≥ 9 points, medium with any medium
-// detection or ≥ 3 points, low with ≥ 1 point, none otherwise. So three independent low
-// signals make a medium user, and three mediums a high one.
+// The formula (docs/risk-model.md): per riskEventType, the strongest active detection earns
+// points by level — low 1, medium 3, high 9 — and a low detection older than the low-risk
+// lifetime (default 180 days) earns nothing. User risk is high with any high detection or ≥ 9
+// points, medium with any medium detection or ≥ 3 points, low with ≥ 1 point, none otherwise. So
+// three low signals of different kinds make a medium user, and three mediums of different kinds a
+// high one; one kind repeating (a trip's sign-ins) stays one signal.
 //
 // Bounded: at most kMaxActivePerUser detections are remembered per user (the strongest and
 // newest win). Not synchronised; the engine calls it from one thread.

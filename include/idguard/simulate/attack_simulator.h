@@ -7,7 +7,10 @@
 // campaigns with a few right guesses; brute force on one account; sign-ins through Tor exits;
 // leaked credentials, current and stale; MFA fatigue; replay of a stolen session; and a
 // low-signal takeover from the user's own city on the user's own browser, which nothing in the
-// logs can tell from the user. Victims are chosen among users active after the learning period;
+// logs can tell from the user. Unlabelled benign look-alikes come with them, because they are what
+// makes real tenants noisy: consumer VPNs exiting on hosting networks in the user's own country,
+// replacement laptops, browser updates. Victims are chosen among users active after the learning
+// period;
 // attacker sign-ins copy what the victim's real sign-ins show (application, client) and change
 // what the attacker cannot fake.
 //
@@ -41,6 +44,7 @@ struct AttackSummary {
   std::map<std::string, std::uint64_t> maliciousSignIns;  // successful ones, per attack type
   std::map<std::string, std::uint64_t> compromisedUsers;  // per attack type
   std::uint64_t attackSignIns = 0;                        // every sign-in added
+  std::uint64_t benignLookAlikes = 0;  // unlabelled: consumer VPNs, new laptops, browser updates
 };
 
 Status SimulateAttacks(const AttackOptions& options, const GeoIpDatabase& geoip,

@@ -33,6 +33,9 @@ constexpr double kCommonPrevalence = 0.05;
 constexpr std::uint32_t kCommonUsers = 20;
 constexpr std::uint32_t kCountryColleagues = 5;
 constexpr double kCountryPrevalence = 0.005;
+// A value seen fewer times than kEstablishedCount, all within kEstablishedAfter, is still new.
+constexpr EventTime kEstablishedAfter = kMicrosPerDay;
+constexpr std::uint32_t kEstablishedCount = 5;
 // Levels.
 constexpr int kLowScore = 3;
 constexpr int kMediumScore = 5;
@@ -69,10 +72,20 @@ class UnfamiliarFeaturesDetector final : public Detector {
     auto shown = [&](Feature feature) {
       return context.features.keys[static_cast<std::size_t>(feature)].has_value();
     };
-    auto unfamiliar = [&](Feature feature) {
-      return shown(feature) && context.FamiliarEntry(feature) == nullptr;
+    // A value first seen in the last day, only a few times, and after the learning period is not
+    // familiar yet: otherwise an attacker's first sign-in, judged medium, would make the next ones
+    // from the same place and client look normal. A trip is judged again for its first day, then
+    // it is the user's. What the user showed while learning (a second device, the office) is
+    // established whatever its age.
+    const EventTime learned_by =
+        context.profile.learningStart() + context.config.profile.minLearningPeriod;
+    auto familiar = [&](Feature feature) {
+      const FeatureEntry* entry = context.FamiliarEntry(feature);
+      return entry != nullptr &&
+             (entry->firstSeen <= context.now - kEstablishedAfter ||
+              entry->count >= kEstablishedCount || entry->firstSeen < learned_by);
     };
-    auto familiar = [&](Feature feature) { return context.FamiliarEntry(feature) != nullptr; };
+    auto unfamiliar = [&](Feature feature) { return shown(feature) && !familiar(feature); };
     auto label = [&](Feature feature) -> const std::string& {
       return context.features.labels[static_cast<std::size_t>(feature)];
     };
@@ -125,7 +138,9 @@ class UnfamiliarFeaturesDetector final : public Detector {
         !context.profile.feature(Feature::device).entries().empty()) {
       add(Feature::device, kDeviceWeight, "unfamiliarDevice");
     }
-    if (sign_in.network.isHostingProvider && !sign_in.network.isTrustedLocation) {
+    // Rented servers abroad, not a consumer VPN exiting in the user's own country.
+    if (sign_in.network.isHostingProvider && !sign_in.network.isTrustedLocation &&
+        unfamiliar(Feature::country)) {
       score += kHostingProviderBonus;
       codes.emplace_back("hostingProvider");
       reasons.push_back(

@@ -11,7 +11,8 @@
 // egress); when both ends are in one country and either is a mobile carrier, whose addresses
 // geolocate to a gateway hundreds of kilometres from the phone.
 // Medium; high when the sign-in's network and client are new to the user too (colleagues in the
-// destination city change nothing: no one gets there in time). docs/detectors/unlikelyTravel.md.
+// destination city change nothing: no one gets there in time); low when one end is a hosting
+// network and the client is the user's own (a consumer VPN). docs/detectors/unlikelyTravel.md.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -179,6 +180,12 @@ class UnlikelyTravelDetector final : public Detector {
       finding.level = RiskLevel::high;
       finding.additionalInfo.push_back(
           {"aggravatingFactor", "the network and the browser or OS are new to the user too"});
+    } else if (!new_client && (sign_in.network.isHostingProvider || trip.from->hostingProvider)) {
+      // A consumer VPN or proxy on the user's own device makes the same jump.
+      finding.level = RiskLevel::low;
+      finding.additionalInfo.push_back(
+          {"mitigatingFactor",
+           "one end is a hosting network (a VPN or proxy) and the browser and OS are the user's"});
     }
     return finding;
   }
