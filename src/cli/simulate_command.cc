@@ -92,6 +92,9 @@ void RunSimulate(SimulateArguments& args) {
       "attack sign-ins added: %llu (labels.json, anonymizer.netset, "
       "leakedCredentials.ndjson)\n",
       static_cast<unsigned long long>(attacks.attackSignIns));
+  std::printf(
+      "benign look-alikes added: %llu (consumer VPNs, new laptops, browser updates; unlabelled)\n",
+      static_cast<unsigned long long>(attacks.benignLookAlikes));
   for (const auto& [type, count] : attacks.maliciousSignIns) {
     std::printf("  %-26s %5llu successful malicious sign-ins\n", type.c_str(),
                 static_cast<unsigned long long>(count));
