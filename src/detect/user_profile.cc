@@ -104,8 +104,9 @@ FeatureValues FeatureValues::Of(const SignIn& sign_in) {
   auto set_text = [&](Feature feature, std::string_view label) {
     if (!label.empty()) set(feature, label, HashFeature(label));
   };
+  if (!sign_in.ipAddress.empty()) values.address = IpAddress::Parse(sign_in.ipAddress);
   if (!sign_in.network.isInternal && !sign_in.ipAddress.empty()) {
-    if (auto address = IpAddress::Parse(sign_in.ipAddress)) {
+    if (const auto& address = values.address) {
       set_text(Feature::ip, sign_in.ipAddress);
       set(Feature::subnet, address->SubnetText(), address->SubnetKey());
     }

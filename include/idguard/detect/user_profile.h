@@ -23,6 +23,7 @@
 #include "idguard/core/sign_in.h"
 #include "idguard/core/status.h"
 #include "idguard/core/time.h"
+#include "idguard/enrich/ip_address.h"
 
 namespace idguard {
 
@@ -84,10 +85,12 @@ struct RecentLocation {
 };
 
 // The values a sign-in shows for each feature; empty optional = the sign-in does not show it
-// (internal address, no device id, ...).
+// (internal address, no device id, ...). The parsed source address rides along, internal or not,
+// so detectors never parse it again.
 struct FeatureValues {
   std::array<std::optional<std::uint64_t>, kFeatureCount> keys;
   std::array<std::string, kFeatureCount> labels;
+  std::optional<IpAddress> address;
   static FeatureValues Of(const SignIn& sign_in);
 };
 

@@ -49,7 +49,7 @@ class BruteForceDetector final : public StatefulDetector {
     const SignIn& sign_in = context.signIn;
     if (sign_in.IsServicePrincipal()) return;
     failures_.Tick(context.now);
-    const auto address = IpAddress::Parse(sign_in.ipAddress);
+    const auto& address = context.features.address;
     if (!address) return;
     const std::uint64_t source = address->SubnetKey();
     const std::int32_t code = sign_in.status.errorCode;

@@ -26,7 +26,7 @@ inline std::optional<FeedMatch> MatchSignInAddress(const DetectionContext& conte
       sign_in.network.isInternal) {
     return std::nullopt;
   }
-  const auto address = IpAddress::Parse(sign_in.ipAddress);
+  const auto& address = context.features.address;
   if (!address) return std::nullopt;
   ++counters.evaluated;
   auto entry = context.config.feeds->Match(kind, *address);

@@ -51,7 +51,7 @@ class MaliciousIpAddressDetector final : public StatefulDetector {
     const std::int32_t code = sign_in.status.errorCode;
     const bool failure = IsPasswordFailure(code);
     if (!failure && !CredentialsWereValid(code)) return;
-    const auto address = IpAddress::Parse(sign_in.ipAddress);
+    const auto& address = context.features.address;
     if (!address) return;
     const std::uint64_t key = AddressKey(*address);
     if (failure) {

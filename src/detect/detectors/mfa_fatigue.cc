@@ -52,7 +52,7 @@ class MfaFatigueDetector final : public StatefulDetector {
     if (sign_in.IsServicePrincipal()) return;
     denials_.Tick(context.now);
     if (IsMfaDenial(sign_in.status.errorCode)) {
-      const auto address = IpAddress::Parse(sign_in.ipAddress);
+      const auto& address = context.features.address;
       // The denial's own network, or 0 when the address is not one; habitual-network checks
       // need it, the count does not.
       std::uint64_t source = address ? address->SubnetKey() : 0;

@@ -15,7 +15,9 @@
 // first, or the campaign tried kHighAccounts accounts; low in trusted named locations.
 // docs/detectors/passwordSpray.md has the rules.
 #include <algorithm>
+#include <array>
 #include <map>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -86,10 +88,10 @@ class PasswordSprayDetector final : public StatefulDetector {
 
  private:
   struct Source {
-    SourceKind kind;
-    std::uint64_t key;
-    std::uint64_t tagged;  // key in the pending and campaign maps
-    std::string label;
+    SourceKind kind = SourceKind::subnet;
+    std::uint64_t key = 0;
+    std::uint64_t tagged = 0;  // key in the pending and campaign maps
+    std::string_view label;
   };
 
   void Observe(const DetectionContext& context, std::vector<Finding>* findings) override {
@@ -98,19 +100,20 @@ class PasswordSprayDetector final : public StatefulDetector {
     const std::int32_t code = sign_in.status.errorCode;
     const bool failure = IsPasswordFailure(code);
     if (!failure && !CredentialsWereValid(code)) return;
-    const auto address = IpAddress::Parse(sign_in.ipAddress);
+    const auto& address = context.features.address;
     if (!address) return;
     const std::string& account = sign_in.SubjectId();
-    std::vector<Source> sources;
-    sources.push_back({SourceKind::subnet, address->SubnetKey(), address->SubnetKey() << 1,
-                       address->SubnetText()});
+    // The labels are the profile features' (the /24 text, "AS7922 Comcast"): built once per
+    // sign-in already, and needed here only when a campaign is recorded or reported.
+    std::array<Source, 2> found;
+    std::size_t count = 0;
+    found[count++] = {SourceKind::subnet, address->SubnetKey(), address->SubnetKey() << 1,
+                      context.features.labels[static_cast<std::size_t>(Feature::subnet)]};
     if (const std::uint32_t asn = sign_in.network.autonomousSystemNumber; asn != 0) {
-      std::string label = "AS" + std::to_string(asn);
-      if (!sign_in.network.autonomousSystemOrganization.empty()) {
-        label.append(" ").append(sign_in.network.autonomousSystemOrganization);
-      }
-      sources.push_back({SourceKind::asn, asn, (std::uint64_t{asn} << 1) | 1, std::move(label)});
+      found[count++] = {SourceKind::asn, asn, (std::uint64_t{asn} << 1) | 1,
+                        context.features.labels[static_cast<std::size_t>(Feature::asn)]};
     }
+    const std::span<const Source> sources(found.data(), count);
     PurgePending(context.now);
 
     if (failure) {
@@ -177,7 +180,8 @@ class PasswordSprayDetector final : public StatefulDetector {
         campaigns_.erase(it);
         return;
       }
-      campaign = Campaign{source.kind, source.label, summary.firstSeen, now, now, 0, 0, 0};
+      campaign =
+          Campaign{source.kind, std::string(source.label), summary.firstSeen, now, now, 0, 0, 0};
       campaign.failures = summary.failures;
     } else {
       ++campaign.failures;
@@ -213,9 +217,10 @@ class PasswordSprayDetector final : public StatefulDetector {
                                                                             : RiskLevel::medium;
     finding.additionalInfo.push_back({"riskReasons", "passwordSpray"});
     finding.additionalInfo.push_back(
-        {"reason", std::string(source.kind == SourceKind::subnet ? "network " : "") + source.label +
-                       " failed the passwords of " + std::to_string(summary.failedAccounts) +
-                       " accounts (" + std::to_string(summary.failures) + " attempts) in 24 h; " +
+        {"reason", std::string(source.kind == SourceKind::subnet ? "network " : "") +
+                       std::string(source.label) + " failed the passwords of " +
+                       std::to_string(summary.failedAccounts) + " accounts (" +
+                       std::to_string(summary.failures) + " attempts) in 24 h; " +
                        std::to_string(summary.succeededAccounts) + " accounts signed in from it" +
                        (failed_first ? "; this account was among those tried" : "")});
     if (trusted) {

@@ -146,9 +146,11 @@ class UnlikelyTravelDetector final : public Detector {
       }
       // A VPN or proxy egress many colleagues share says nothing about where the user was; an
       // office network does (everyone behind it is in the office).
-      if (auto address = IpAddress::Parse(point.ipAddress);
-          address && point.hostingProvider && IsSharedEgress(context, address->SubnetKey())) {
-        continue;
+      if (point.hostingProvider) {
+        if (auto address = IpAddress::Parse(point.ipAddress);
+            address && IsSharedEgress(context, address->SubnetKey())) {
+          continue;
+        }
       }
       worst = {&point, distance, excess, gap};
     }
