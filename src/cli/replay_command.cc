@@ -23,8 +23,11 @@ struct ReplayArguments {
 
 void PrintSummary(const ReplaySummary& s, const ReplayOptions& options) {
   std::cout << "records read:        " << s.records << "\n"
-            << "rejected:            " << s.rejected << "\n"
-            << "duplicates skipped:  " << s.duplicates << "\n";
+            << "rejected:            " << s.rejected << "\n";
+  if (s.otherEvents > 0) {
+    std::cout << "other events:        " << s.otherEvents << " (not sign-ins; skipped)\n";
+  }
+  std::cout << "duplicates skipped:  " << s.duplicates << "\n";
   if (s.relearned > 0) {
     std::cout << "re-learned:          " << s.relearned
               << " stored sign-ins after the last profile checkpoint of an interrupted run\n";
@@ -35,7 +38,8 @@ void PrintSummary(const ReplaySummary& s, const ReplayOptions& options) {
             << "geolocated:          " << s.geolocated << " (internal addresses "
             << s.internalAddresses << ")\n"
             << "risky sign-ins:      " << s.riskySignIns << "\n"
-            << "risk detections:     " << s.detections << "\n"
+            << "risk detections:     " << s.detections << " (imported " << s.importedDetections
+            << ")\n"
             << "risky users:         " << s.riskyUsersAtRisk << " at risk of " << s.riskyUsersTotal
             << " ever at risk (" << s.historyItems << " history items)\n";
   for (const auto& d : s.detectors) {
@@ -64,11 +68,16 @@ void RegisterReplayCommand(CLI::App& app) {
   replay
       ->add_option("--input", args->options.inputs,
                    "Sign-in log file (Graph signIn JSON/NDJSON/page, Log Analytics JSON or CSV, "
-                   "diagnostic-settings records); repeatable")
+                   "diagnostic-settings records, Okta System Log); repeatable")
       ->required()
       ->check(CLI::ExistingFile);
+  replay
+      ->add_option("--detections", args->options.detectionInputs,
+                   "Risk detections made elsewhere (Graph riskDetection JSON/NDJSON/page, "
+                   "diagnostic-settings UserRiskEvents); they count toward user risk; repeatable")
+      ->check(CLI::ExistingFile);
   replay->add_option("--input-format", args->format, "Input format (default: detected per file)")
-      ->check(CLI::IsMember({"graph", "loganalytics", "diagnostic"}));
+      ->check(CLI::IsMember({"graph", "loganalytics", "diagnostic", "okta"}));
   replay
       ->add_option("--directory", args->options.directoryPath, "Directory snapshot (users.ndjson)")
       ->check(CLI::ExistingFile);
@@ -118,6 +127,7 @@ void RegisterReplayCommand(CLI::App& app) {
     if (!args->format.empty()) {
       options.format = args->format == "graph"          ? InputFormat::graph
                        : args->format == "loganalytics" ? InputFormat::loganalytics
+                       : args->format == "okta"         ? InputFormat::okta
                                                         : InputFormat::diagnostic;
     }
     for (const auto& feed : args->feeds) {

@@ -92,6 +92,9 @@ std::optional<RiskDetail> ParseRiskDetail(std::string_view text) {
 std::optional<DetectionTimingType> ParseDetectionTimingType(std::string_view text) {
   return Find(kTimings, text);
 }
+std::optional<ActivityType> ParseActivityType(std::string_view text) {
+  return Find(kActivities, text);
+}
 
 int Severity(RiskLevel level) {
   switch (level) {

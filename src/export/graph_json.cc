@@ -1,6 +1,7 @@
 #include "idguard/export/graph_json.h"
 
 #include "idguard/core/json_writer.h"
+#include "idguard/core/risk_event_types.h"
 
 namespace idguard {
 namespace {
@@ -59,24 +60,8 @@ void AppendSignInJson(std::string& out, const SignIn& s) {
   // legacy enum has; newer types appear only in riskEventTypes_v2.
   w.Key("riskEventTypes");
   w.BeginArray();
-  static constexpr std::string_view kLegacy[] = {"unlikelyTravel",
-                                                 "anonymizedIPAddress",
-                                                 "maliciousIPAddress",
-                                                 "unfamiliarFeatures",
-                                                 "malwareInfectedIPAddress",
-                                                 "suspiciousIPAddress",
-                                                 "leakedCredentials",
-                                                 "investigationsThreatIntelligence",
-                                                 "generic",
-                                                 "adminConfirmedUserCompromised",
-                                                 "mcasImpossibleTravel",
-                                                 "mcasSuspiciousInboxManipulationRules",
-                                                 "investigationsThreatIntelligenceSigninLinked",
-                                                 "maliciousIPAddressValidCredentialsBlockedIP"};
   for (const auto& type : s.riskEventTypes_v2) {
-    for (auto legacy : kLegacy) {
-      if (legacy == type) w.String(type);
-    }
+    if (IsLegacyRiskEventType(type)) w.String(type);
   }
   w.EndArray();
   w.MemberStrings("riskEventTypes_v2", s.riskEventTypes_v2);

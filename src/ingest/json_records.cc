@@ -185,6 +185,12 @@ InputFormat DetectInputFormat(std::string_view document, bool& is_csv) {
   if (is_csv) return InputFormat::loganalytics;
   // Look at the member names in the first few kilobytes of the first record.
   const std::string_view head = document.substr(pos, 8192);
+  // Okta System Log events, raw or as a Sentinel Okta_CL export (which also has TimeGenerated).
+  if (head.find("\"eventType\"") != std::string_view::npos &&
+      (head.find("\"uuid") != std::string_view::npos) &&
+      (head.find("\"published") != std::string_view::npos)) {
+    return InputFormat::okta;
+  }
   if (head.find("\"category\"") != std::string_view::npos &&
       head.find("\"properties\"") != std::string_view::npos) {
     return InputFormat::diagnostic;

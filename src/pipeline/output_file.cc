@@ -3,7 +3,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "idguard/core/json_writer.h"
+
 namespace idguard {
+namespace {
+
+constexpr std::size_t kMaxRejectedRecordBytes = std::size_t{16} * 1024;
+
+}  // namespace
 
 Result<OutputFile> OutputFile::Open(const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
@@ -23,6 +30,19 @@ Status OutputFile::Close() {
   file_ = nullptr;
   if (failed || close_failed) return Status::IoError("error writing " + path_);
   return Status::Ok();
+}
+
+void WriteReject(OutputFile& rejects, const std::string& file, std::uint64_t line,
+                 const std::string& reason, std::string_view record) {
+  std::string json;
+  JsonWriter w(json);
+  w.BeginObject();
+  w.Member("file", file);
+  w.Member("line", static_cast<std::int64_t>(line));
+  w.Member("reason", reason);
+  w.Member("record", record.substr(0, kMaxRejectedRecordBytes));
+  w.EndObject();
+  rejects.WriteLine(json);
 }
 
 }  // namespace idguard

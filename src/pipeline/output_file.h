@@ -2,6 +2,7 @@
 // Close, so the hot path does not check every line. Move-only; not synchronised.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -31,5 +32,10 @@ class OutputFile {
   std::string path_;
   std::FILE* file_ = nullptr;
 };
+
+// Writes one line of a rejects file: where the record was, why it was refused and (a bounded
+// prefix of) the record itself.
+void WriteReject(OutputFile& rejects, const std::string& file, std::uint64_t line,
+                 const std::string& reason, std::string_view record);
 
 }  // namespace idguard

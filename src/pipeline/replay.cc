@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <ostream>
 #include <thread>
@@ -21,6 +22,8 @@
 #include "idguard/ingest/graph_signin_parser.h"
 #include "idguard/ingest/json_records.h"
 #include "idguard/ingest/loganalytics_parser.h"
+#include "idguard/ingest/okta_event_parser.h"
+#include "pipeline/detection_import.h"
 #include "pipeline/feed_check.h"
 #include "pipeline/output_file.h"
 #include "pipeline/sign_in_emitter.h"
@@ -33,7 +36,6 @@ namespace fs = std::filesystem;
 using WallClock = std::chrono::steady_clock;  // progress and elapsed time only
 
 constexpr std::string_view kOrganizationStateKey = "organizationProfile";
-constexpr std::size_t kMaxRejectedRecordBytes = std::size_t{16} * 1024;
 // Pass 2 hands sign-ins to the emitter thread in chunks; a few chunks in flight keep both threads
 // busy without holding many sign-ins in memory.
 constexpr std::size_t kChunkSignIns = 1024;
@@ -66,6 +68,8 @@ std::unique_ptr<RecordParser> MakeParser(InputFormat format, bool is_csv) {
       return MakeLogAnalyticsJsonParser();
     case InputFormat::diagnostic:
       return MakeDiagnosticRecordParser();
+    case InputFormat::okta:
+      return MakeOktaEventParser();
   }
   return MakeGraphSignInParser();
 }
@@ -202,20 +206,6 @@ class ProgressBar {
   WallClock::time_point last_ = start_;
 };
 
-// Writes a rejected record: where, why and (a bounded prefix of) what.
-void WriteReject(OutputFile& rejects, const std::string& file, std::uint64_t line,
-                 const std::string& reason, std::string_view record) {
-  std::string json;
-  JsonWriter w(json);
-  w.BeginObject();
-  w.Member("file", file);
-  w.Member("line", static_cast<std::int64_t>(line));
-  w.Member("reason", reason);
-  w.Member("record", record.substr(0, kMaxRejectedRecordBytes));
-  w.EndObject();
-  rejects.WriteLine(json);
-}
-
 struct RecordError {
   std::size_t record;
   std::string reason;
@@ -224,6 +214,7 @@ struct RecordError {
 struct ValidatedRecords {
   std::vector<IndexEntry> entries;
   std::vector<RecordError> errors;  // in record order
+  std::uint64_t otherEvents = 0;    // valid records that hold no sign-in
 };
 
 // Pass 1 for one file: parses records [first, end) to validate them and read their times. Large
@@ -243,6 +234,10 @@ Result<ValidatedRecords> ValidateRecords(InputFile& input, std::size_t first,
         released = span.offset;
       }
       auto parsed = parser.Parse(document.substr(span.offset, span.length));
+      if (!parsed.ok() && parsed.status().code() == StatusCode::kNotFound) {
+        ++out.otherEvents;
+        continue;
+      }
       if (!parsed.ok()) {
         out.errors.push_back({r, parsed.status().message()});
         if (!skip_invalid) return;
@@ -271,6 +266,7 @@ Result<ValidatedRecords> ValidateRecords(InputFile& input, std::size_t first,
     worker.join();
     if (skip_invalid || head.errors.empty()) {
       head.entries.insert(head.entries.end(), tail.entries.begin(), tail.entries.end());
+      head.otherEvents += tail.otherEvents;
       head.errors.insert(head.errors.end(), std::make_move_iterator(tail.errors.begin()),
                          std::make_move_iterator(tail.errors.end()));
     }
@@ -367,9 +363,15 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       WriteReject(*rejects, path, span.line, error.reason,
                   document.substr(span.offset, span.length));
     }
+    summary.otherEvents += checked->otherEvents;
     index.insert(index.end(), checked->entries.begin(), checked->entries.end());
     inputs.push_back(std::move(input));
   }
+  auto imported =
+      LoadImportedDetections(options.detectionInputs, rejects ? &*rejects : nullptr, log);
+  if (!imported.ok()) return imported.status();
+  summary.importedDetections = imported->detections.size();
+  summary.rejected += imported->rejected;
   if (rejects) {
     if (Status s = rejects->Close(); !s.ok()) return s;
   }
@@ -498,6 +500,24 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   };
   chunk.signIns.reserve(kChunkSignIns);
 
+  // Imported detections count from the moment they were detected: each joins the user's risk
+  // just before the first sign-in after it.
+  std::size_t next_import = 0;
+  auto apply_imports_until = [&](EventTime until) {
+    auto& detections = imported->detections;
+    for (; next_import < detections.size(); ++next_import) {
+      RiskDetection& detection = detections[next_import];
+      if (detection.detectedDateTime > until) break;
+      if (detection.activity != ActivityType::servicePrincipal) {
+        if (auto item = engine.userRisk().AddDetections({detection}, detection.detectedDateTime)) {
+          outcome.history.push_back(std::move(*item));
+        }
+      }
+      latest = std::max(latest, detection.detectedDateTime);
+      outcome.detections.push_back(std::move(detection));
+    }
+  };
+
   std::uint64_t done = 0;
   for (const IndexEntry& entry : index) {
     InputFile& input = inputs[entry.file];
@@ -513,6 +533,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       ++summary.duplicates;
       continue;
     }
+    if (next_import < imported->detections.size()) apply_imports_until(sign_in.createdDateTime);
     enricher.Enrich(sign_in);
     engine.Process(sign_in, outcome);
     latest = std::max(latest, sign_in.createdDateTime);
@@ -539,6 +560,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     if ((done & 0xFFFF) == 0) input.file.DropBefore(span.offset);
   }
   progress.Finish();
+  apply_imports_until(std::numeric_limits<EventTime>::max());
 
   // Leaked credentials are matched once every sign-in is in: a leak found during the period raises
   // the user's risk from its discovery on, and the run ends with the directory as it is now.

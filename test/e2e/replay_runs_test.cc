@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 
 #include "e2e/e2e_support.h"
 
@@ -303,6 +304,94 @@ TEST_F(ReplayRunsTest, LeakedCredentialsMatchOnlyTheCurrentPassword) {
   EXPECT_NE(bad.output.find(feed + ":1: one of passwordHashSha1 or passwordHashNtlm is required"),
             std::string::npos)
       << bad.output;
+}
+
+TEST_F(ReplayRunsTest, ImportedDetectionsCountTowardUserRiskFromTheirDetectionTime) {
+  TempDir dir("imported");
+  const auto users = ReadLines(*tenant_ / "t/users.ndjson");
+  ASSERT_GE(users.size(), 4u);
+  const auto sign_ins = ReadLines(*tenant_ / "t/signIns.ndjson");
+  ASSERT_FALSE(sign_ins.empty());
+  const std::string when = Field(sign_ins[sign_ins.size() / 2], "createdDateTime");
+  const std::string confirmed = Field(users[2], "id");
+  const std::string future = Field(users[3], "id");
+  const std::string dismissed = Field(users[0], "id");
+  const std::string detections = dir / "detections.ndjson";
+  // Legacy riskType 9 (adminConfirmedUserCompromised), an unknown future type, a dismissed
+  // detection, and a service-principal detection in the diagnostic-settings shape.
+  std::ofstream(detections)
+      << R"({"id":"imp-1","riskType":9,"userId":")" << confirmed << R"(","detectedDateTime":")"
+      << when << R"("})"
+      << "\n"
+      << R"({"id":"imp-2","riskEventType":"futureThing","riskLevel":"medium","userId":")" << future
+      << R"(","detectedDateTime":")" << when << R"("})"
+      << "\n"
+      << R"({"id":"imp-3","riskEventType":"dismissedThing","riskLevel":"high",)"
+      << R"("riskState":"dismissed","userId":")" << dismissed << R"(","detectedDateTime":")" << when
+      << R"("})"
+      << "\n"
+      << R"({"time":")" << when << R"(","category":"ServicePrincipalRiskEvents","properties":)"
+      << R"({"id":"imp-4","riskEventType":"suspiciousSignins","riskLevel":"high",)"
+      << R"("servicePrincipalId":"sp-1"}})"
+      << "\n"
+      << R"({"id":"imp-1","riskType":9,"userId":")" << confirmed << R"(","detectedDateTime":")"
+      << when << R"("})"
+      << "\n";
+  auto run = RunIdguard("replay" + Inputs() + " --detections " + detections + " --db " +
+                        (dir / "db") + " --out " + (dir / "a"));
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  EXPECT_NE(run.output.find("imported detections: 4 of 5 records (0 rejected, 1 duplicates)"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("type dismissedThing is not in idguard's catalog"), std::string::npos);
+  EXPECT_NE(run.output.find("type futureThing is not in idguard's catalog"), std::string::npos);
+
+  std::map<std::string, std::string> imported;  // id → line
+  for (const std::string& line : ReadLines(dir.path() / "a" / "riskDetections.ndjson")) {
+    const std::string id = Field(line, "id");
+    if (id.rfind("imp-", 0) == 0) imported[id] = line;
+  }
+  ASSERT_EQ(imported.size(), 4u);
+  EXPECT_EQ(Field(imported["imp-1"], "riskEventType"), "adminConfirmedUserCompromised");
+  EXPECT_EQ(Field(imported["imp-1"], "riskLevel"), "high");
+  EXPECT_EQ(Field(imported["imp-1"], "detectedDateTime"), when);
+  EXPECT_EQ(Field(imported["imp-3"], "riskState"), "dismissed");
+  EXPECT_EQ(Field(imported["imp-4"], "activity"), "servicePrincipal");
+  EXPECT_EQ(CountRows(dir / "db", "detections WHERE id LIKE 'imp-%'"), 4);
+
+  std::map<std::string, std::string> level;
+  for (const std::string& line : ReadLines(dir.path() / "a" / "riskyUsers.ndjson")) {
+    level[Field(line, "id")] = Field(line, "riskLevel");
+  }
+  EXPECT_EQ(level[confirmed], "high");
+  EXPECT_FALSE(level.count("sp-1")) << "a service principal became a risky user";
+  bool future_counted = false;
+  for (const std::string& line : ReadLines(dir.path() / "a" / "riskyUserHistory.ndjson")) {
+    EXPECT_EQ(line.find("dismissedThing"), std::string::npos) << "a dismissed detection counted";
+    if (line.find("futureThing") != std::string::npos) {
+      future_counted = true;
+      EXPECT_EQ(Field(line, "riskLastUpdatedDateTime"), when) << line;
+    }
+  }
+  EXPECT_TRUE(future_counted) << "the unknown type did not reach the user's risk history";
+
+  // A malformed record stops the run naming file and line, or is set aside with --skip-invalid.
+  std::ofstream(detections, std::ios::app)
+      << R"({"id":"imp-9","riskEventType":"generic","riskLevel":"severe","userId":"u",)"
+      << R"("detectedDateTime":")" << when << R"("})"
+      << "\n";
+  auto bad = RunIdguard("replay" + Inputs() + " --detections " + detections + " --no-store --out " +
+                        (dir / "b"));
+  EXPECT_NE(bad.exitCode, 0);
+  EXPECT_NE(bad.output.find(detections + ":6: field riskLevel: unknown value 'severe'"),
+            std::string::npos)
+      << bad.output;
+  auto skipped = RunIdguard("replay" + Inputs() + " --detections " + detections +
+                            " --skip-invalid --no-store --out " + (dir / "c"));
+  ASSERT_EQ(skipped.exitCode, 0) << skipped.output;
+  const auto rejects = ReadLines(dir.path() / "c" / "rejects.ndjson");
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(Field(rejects[0], "reason"), "field riskLevel: unknown value 'severe'");
 }
 
 }  // namespace

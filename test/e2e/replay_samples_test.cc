@@ -104,6 +104,37 @@ TEST(ReplaySamplesTest, DiagnosticSettingsRecordsAllKindsAndNonSignInCategories)
   EXPECT_NE(result.output.find("sign-ins processed:  10"), std::string::npos) << result.output;
 }
 
+TEST(ReplaySamplesTest, OktaSystemLogSampleBecomesSignInsAndSkipsOtherEvents) {
+  const std::string input = SharedDataset("okta-sentinel-playground/Okta_CL.json");
+  SKIP_UNLESS_EXISTS(input);
+  if (!HaveGeoData()) GTEST_SKIP() << "GeoIP/ASN data not installed (run scripts/setup)";
+  TempDir dir("okta");
+  auto result = RunIdguard("replay --input " + input + " --no-store --out " + (dir / "out") +
+                           DataDirArgument());
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+  // 593 events: 89 sign-in events, of which the export repeats most rows (26 distinct ids), and
+  // 504 directory, policy and session events that are not sign-ins.
+  EXPECT_NE(result.output.find("other events:        504 (not sign-ins; skipped)"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("duplicates skipped:  63"), std::string::npos) << result.output;
+  const auto sign_ins = ReadLines(dir.path() / "out" / "signIns.ndjson");
+  ASSERT_EQ(sign_ins.size(), 26u);
+  simdjson::dom::parser parser;
+  int wrong_password = 0;
+  for (const auto& line : sign_ins) {
+    simdjson::dom::element signin;
+    ASSERT_EQ(parser.parse(line).get(signin), simdjson::SUCCESS) << line;
+    std::string_view upn;
+    ASSERT_EQ(signin["userPrincipalName"].get_string().get(upn), simdjson::SUCCESS);
+    EXPECT_NE(upn.find('@'), std::string_view::npos) << line;
+    std::int64_t code = -1;
+    ASSERT_EQ(signin["status"]["errorCode"].get_int64().get(code), simdjson::SUCCESS);
+    if (code == 50126) ++wrong_password;
+  }
+  EXPECT_EQ(wrong_password, 4);  // user55 three times from 65.65.65.65, user88 once
+}
+
 TEST(ReplaySamplesTest, MalformedRecordStopsWithFileLineAndReason) {
   TempDir dir("malformed");
   {

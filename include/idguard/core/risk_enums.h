@@ -61,6 +61,7 @@ std::optional<RiskLevel> ParseRiskLevel(std::string_view text);
 std::optional<RiskState> ParseRiskState(std::string_view text);
 std::optional<RiskDetail> ParseRiskDetail(std::string_view text);
 std::optional<DetectionTimingType> ParseDetectionTimingType(std::string_view text);
+std::optional<ActivityType> ParseActivityType(std::string_view text);
 
 // Severity order for comparisons: none/hidden < low < medium < high.
 int Severity(RiskLevel level);

@@ -16,8 +16,9 @@ Status SplitJsonRecords(std::string_view document, std::vector<RecordSpan>& reco
                         const ScanProgress& progress = {});
 
 // Guesses the format of a file from its first record: a Log Analytics CSV header or PascalCase
-// JSON keys → loganalytics; a top-level "category" with "properties" → diagnostic; otherwise
-// graph. `is_csv` is set when the document is CSV rather than JSON.
+// JSON keys → loganalytics; a top-level "category" with "properties" → diagnostic; `eventType`,
+// `uuid` and `published` → okta; otherwise graph. `is_csv` is set when the document is CSV rather
+// than JSON.
 InputFormat DetectInputFormat(std::string_view document, bool& is_csv);
 
 }  // namespace idguard

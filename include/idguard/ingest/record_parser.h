@@ -29,13 +29,15 @@ struct RecordSpan {
 using ScanProgress = std::function<void(std::uint64_t offset)>;
 inline constexpr std::uint64_t kScanProgressInterval = std::uint64_t{32} << 20;
 
-enum class InputFormat { graph, loganalytics, diagnostic };
+enum class InputFormat { graph, loganalytics, diagnostic, okta };
 std::string_view ToString(InputFormat format);
 
 class RecordParser {
  public:
   virtual ~RecordParser() = default;
   // Parses one record. `record` must stay valid during the call; the SignIn owns its strings.
+  // A NotFound status means the record is valid but holds no sign-in (an Okta event of another
+  // kind): the caller counts it and moves on. Any other error is a malformed record.
   virtual Result<SignIn> Parse(std::string_view record) = 0;
 };
 

@@ -26,6 +26,8 @@ namespace idguard {
 
 struct ReplayOptions {
   std::vector<std::string> inputs;
+  // Risk detections made elsewhere (Graph riskDetection objects, diagnostic UserRiskEvents).
+  std::vector<std::string> detectionInputs;
   std::optional<InputFormat> format;                       // Default: detected per file
   std::string directoryPath;                               // users.ndjson, optional
   std::string namedLocationsPath;                          // Graph namedLocation JSON, optional
@@ -47,15 +49,17 @@ struct ReplayOptions {
 struct ReplaySummary {
   std::uint64_t records = 0;
   std::uint64_t rejected = 0;
-  std::uint64_t duplicates = 0;  // same id seen before (in this run or in the store)
-  std::uint64_t relearned = 0;   // stored sign-ins learned again after an interrupted run
+  std::uint64_t otherEvents = 0;  // valid records that are not sign-ins (Okta's other events)
+  std::uint64_t duplicates = 0;   // same id seen before (in this run or in the store)
+  std::uint64_t relearned = 0;    // stored sign-ins learned again after an interrupted run
   std::uint64_t processed = 0;
   std::uint64_t interactive = 0;
   std::uint64_t nonInteractive = 0;
   std::uint64_t servicePrincipal = 0;
   std::uint64_t failed = 0;
   std::uint64_t riskySignIns = 0;
-  std::uint64_t detections = 0;
+  std::uint64_t detections = 0;          // idguard's and imported ones
+  std::uint64_t importedDetections = 0;  // accepted from --detections files
   std::uint64_t historyItems = 0;
   std::uint64_t riskyUsersAtRisk = 0;
   std::uint64_t riskyUsersTotal = 0;

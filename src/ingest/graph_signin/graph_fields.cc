@@ -111,34 +111,6 @@ Status ForEachField(value v, std::string_view field, Visit&& visit) {
   return Status::Ok();
 }
 
-Status ReadLocation(value v, SignInLocation& location) {
-  return ForEachField(v, "location", [&](std::string_view key, value member) -> Status {
-    if (key == "city") return ReadString(member, "location.city", location.city);
-    if (key == "state") return ReadString(member, "location.state", location.state);
-    if (key == "countryOrRegion") {
-      return ReadString(member, "location.countryOrRegion", location.countryOrRegion);
-    }
-    if (key == "geoCoordinates") {
-      return ForEachField(
-          member, "location.geoCoordinates",
-          [&](std::string_view coordinate, value number) -> Status {
-            auto& geo = location.geoCoordinates;
-            if (coordinate == "latitude") {
-              return ReadDouble(number, "location.geoCoordinates.latitude", geo.latitude);
-            }
-            if (coordinate == "longitude") {
-              return ReadDouble(number, "location.geoCoordinates.longitude", geo.longitude);
-            }
-            if (coordinate == "altitude") {
-              return ReadDouble(number, "location.geoCoordinates.altitude", geo.altitude);
-            }
-            return Status::Ok();
-          });
-    }
-    return Status::Ok();
-  });
-}
-
 Status ReadDevice(value v, DeviceDetail& device) {
   return ForEachField(v, "deviceDetail", [&](std::string_view key, value member) -> Status {
     if (key == "deviceId") return ReadString(member, "deviceDetail.deviceId", device.deviceId);
@@ -365,6 +337,34 @@ Status ReadString(value v, std::string_view field, std::string& out) {
     return Status::Ok();
   }
   return FieldError(field, "expected a string");
+}
+
+Status ReadLocation(value v, SignInLocation& location) {
+  return ForEachField(v, "location", [&](std::string_view key, value member) -> Status {
+    if (key == "city") return ReadString(member, "location.city", location.city);
+    if (key == "state") return ReadString(member, "location.state", location.state);
+    if (key == "countryOrRegion") {
+      return ReadString(member, "location.countryOrRegion", location.countryOrRegion);
+    }
+    if (key == "geoCoordinates") {
+      return ForEachField(
+          member, "location.geoCoordinates",
+          [&](std::string_view coordinate, value number) -> Status {
+            auto& geo = location.geoCoordinates;
+            if (coordinate == "latitude") {
+              return ReadDouble(number, "location.geoCoordinates.latitude", geo.latitude);
+            }
+            if (coordinate == "longitude") {
+              return ReadDouble(number, "location.geoCoordinates.longitude", geo.longitude);
+            }
+            if (coordinate == "altitude") {
+              return ReadDouble(number, "location.geoCoordinates.altitude", geo.altitude);
+            }
+            return Status::Ok();
+          });
+    }
+    return Status::Ok();
+  });
 }
 
 Status ReadSignInObject(object signin_object, SignIn& sign_in) {

@@ -21,4 +21,7 @@ Status CheckRequired(const SignIn& sign_in, bool has_created_date_time);
 // Reads a string member that may be null (→ empty).
 Status ReadString(simdjson::ondemand::value value, std::string_view field, std::string& out);
 
+// Reads a Graph signInLocation object (city, state, countryOrRegion, geoCoordinates).
+Status ReadLocation(simdjson::ondemand::value value, SignInLocation& location);
+
 }  // namespace idguard::graph_fields

@@ -34,6 +34,8 @@ std::string_view ToString(InputFormat format) {
       return "loganalytics";
     case InputFormat::diagnostic:
       return "diagnostic";
+    case InputFormat::okta:
+      return "okta";
   }
   return "graph";
 }
