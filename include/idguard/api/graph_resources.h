@@ -1,0 +1,13 @@
+// The filterable properties of the Graph resources idguard serves, mapped to the store's columns
+// (schema in src/store/sqlite/sqlite_schema.cc). Used by the list calls for $filter and $orderby.
+#pragma once
+
+#include "idguard/api/odata_filter.h"
+
+namespace idguard::odata {
+
+const ResourceSpec& RiskyUserResource();      // /identityProtection/riskyUsers
+const ResourceSpec& RiskDetectionResource();  // /identityProtection/riskDetections
+const ResourceSpec& SignInResource();         // /auditLogs/signIns
+
+}  // namespace idguard::odata
