@@ -83,8 +83,7 @@ class FilterParser {
   }
 
   Status Advance() {
-    previous_end_ = current_.end;
-    std::size_t pos = previous_end_;
+    std::size_t pos = current_.end;
     while (pos < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos])) != 0) ++pos;
     Token token;
     token.start = pos;
@@ -157,25 +156,27 @@ class FilterParser {
   }
 
   Result<std::unique_ptr<FilterNode>> ParseOr(int depth) {
-    auto left = ParseAnd(depth);
-    if (!left.ok()) return left;
+    auto first = ParseAnd(depth);
+    if (!first.ok()) return first;
+    std::unique_ptr<FilterNode> left = std::move(*first);
     while (AtWord("or")) {
       if (Status s = Advance(); !s.ok()) return s;
       auto right = ParseAnd(depth);
       if (!right.ok()) return right;
-      left = Combine(FilterNode::Kind::logicalOr, std::move(*left), std::move(*right));
+      left = Combine(FilterNode::Kind::logicalOr, std::move(left), std::move(*right));
     }
     return left;
   }
 
   Result<std::unique_ptr<FilterNode>> ParseAnd(int depth) {
-    auto left = ParseUnary(depth);
-    if (!left.ok()) return left;
+    auto first = ParseUnary(depth);
+    if (!first.ok()) return first;
+    std::unique_ptr<FilterNode> left = std::move(*first);
     while (AtWord("and")) {
       if (Status s = Advance(); !s.ok()) return s;
       auto right = ParseUnary(depth);
       if (!right.ok()) return right;
-      left = Combine(FilterNode::Kind::logicalAnd, std::move(*left), std::move(*right));
+      left = Combine(FilterNode::Kind::logicalAnd, std::move(left), std::move(*right));
     }
     return left;
   }
@@ -302,13 +303,14 @@ class FilterParser {
   }
 
   Result<std::unique_ptr<FilterNode>> ParseLambdaOr(const std::string& variable, int depth) {
-    auto left = ParseLambdaTerm(variable, depth);
-    if (!left.ok()) return left;
+    auto first = ParseLambdaTerm(variable, depth);
+    if (!first.ok()) return first;
+    std::unique_ptr<FilterNode> left = std::move(*first);
     while (AtWord("or")) {
       if (Status s = Advance(); !s.ok()) return s;
       auto right = ParseLambdaTerm(variable, depth);
       if (!right.ok()) return right;
-      left = Combine(FilterNode::Kind::logicalOr, std::move(*left), std::move(*right));
+      left = Combine(FilterNode::Kind::logicalOr, std::move(left), std::move(*right));
     }
     if (AtWord("and")) {
       return Error(current_, "only 'or' can join conditions inside any (one element is compared)");
@@ -451,7 +453,6 @@ class FilterParser {
   std::string_view text_;
   const ResourceSpec& resource_;
   Token current_;
-  std::size_t previous_end_ = 0;
 };
 
 }  // namespace
