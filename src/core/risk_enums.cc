@@ -76,7 +76,29 @@ constexpr std::array<std::pair<ActivityType, std::string_view>, 3> kActivities{{
     {ActivityType::servicePrincipal, "servicePrincipal"},
 }};
 
+// Every member name of an enum plus unknownFutureValue, which Graph also accepts in filters.
+template <typename Enum, std::size_t N>
+constexpr std::array<std::string_view, N + 1> MemberNames(
+    const std::array<std::pair<Enum, std::string_view>, N>& table) {
+  std::array<std::string_view, N + 1> names{};
+  for (std::size_t i = 0; i < N; ++i) names[i] = table[i].second;
+  names[N] = "unknownFutureValue";
+  return names;
+}
+
+constexpr auto kRiskLevelNames = MemberNames(kRiskLevels);
+constexpr auto kRiskStateNames = MemberNames(kRiskStates);
+constexpr auto kRiskDetailNames = MemberNames(kRiskDetails);
+constexpr auto kTimingNames = MemberNames(kTimings);
+constexpr auto kActivityNames = MemberNames(kActivities);
+
 }  // namespace
+
+std::span<const std::string_view> RiskLevelMembers() { return kRiskLevelNames; }
+std::span<const std::string_view> RiskStateMembers() { return kRiskStateNames; }
+std::span<const std::string_view> RiskDetailMembers() { return kRiskDetailNames; }
+std::span<const std::string_view> DetectionTimingTypeMembers() { return kTimingNames; }
+std::span<const std::string_view> ActivityTypeMembers() { return kActivityNames; }
 
 std::string_view ToString(RiskLevel value) { return Lookup(kRiskLevels, value); }
 std::string_view ToString(RiskState value) { return Lookup(kRiskStates, value); }

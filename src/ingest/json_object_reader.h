@@ -1,6 +1,7 @@
-// JsonObjectReader: opens one JSON record as a simdjson On-Demand object. It owns the parser,
-// the padded copy of the record and the document, so the object it hands out stays valid until
-// the next Open. Shared by the JSON record parsers; one per parser, so one per thread.
+// JsonObjectReader: opens one JSON record as a simdjson On-Demand object (or JSON text embedded in
+// a field as an array). It owns the parser, the padded copy of the text and the document, so what
+// it hands out stays valid until the next Open. Shared by the JSON record parsers; one per use,
+// so one per thread.
 #pragma once
 
 #include <simdjson.h>
@@ -24,6 +25,13 @@ class JsonObjectReader {
       return Status::InvalidInput("expected a JSON object (" + std::string(what) + ")");
     }
     return Status::Ok();
+  }
+
+  // Opens JSON text that a field carries as a string (Graph's additionalInfo, Sentinel's
+  // flattened columns) as an array; false when it is not one. The caller names the field.
+  bool OpenArray(std::string_view text, simdjson::ondemand::array& array) {
+    return parser_.iterate(scratch_.Copy(text)).get(document_) == simdjson::SUCCESS &&
+           document_.get_array().get(array) == simdjson::SUCCESS;
   }
 
  private:

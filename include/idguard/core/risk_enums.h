@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace idguard {
@@ -62,6 +63,13 @@ std::optional<RiskState> ParseRiskState(std::string_view text);
 std::optional<RiskDetail> ParseRiskDetail(std::string_view text);
 std::optional<DetectionTimingType> ParseDetectionTimingType(std::string_view text);
 std::optional<ActivityType> ParseActivityType(std::string_view text);
+
+// The member names of each enum as Graph accepts them in queries, unknownFutureValue included.
+std::span<const std::string_view> RiskLevelMembers();
+std::span<const std::string_view> RiskStateMembers();
+std::span<const std::string_view> RiskDetailMembers();
+std::span<const std::string_view> DetectionTimingTypeMembers();
+std::span<const std::string_view> ActivityTypeMembers();
 
 // Severity order for comparisons: none/hidden < low < medium < high.
 int Severity(RiskLevel level);

@@ -2,39 +2,10 @@
 
 #include <array>
 
+#include "idguard/core/risk_enums.h"
+
 namespace idguard::odata {
 namespace {
-
-// Enum members as Graph lists them (risk_enums.h), unknownFutureValue included: Graph accepts it
-// in filters.
-constexpr std::array<std::string_view, 6> kRiskLevels{"low",    "medium", "high",
-                                                      "hidden", "none",   "unknownFutureValue"};
-constexpr std::array<std::string_view, 7> kRiskStates{
-    "none",   "confirmedSafe",        "remediated",        "dismissed",
-    "atRisk", "confirmedCompromised", "unknownFutureValue"};
-constexpr std::array<std::string_view, 19> kRiskDetails{"none",
-                                                        "adminGeneratedTemporaryPassword",
-                                                        "userPerformedSecuredPasswordChange",
-                                                        "userPerformedSecuredPasswordReset",
-                                                        "adminConfirmedSigninSafe",
-                                                        "aiConfirmedSigninSafe",
-                                                        "userPassedMFADrivenByRiskBasedPolicy",
-                                                        "adminDismissedAllRiskForUser",
-                                                        "adminConfirmedSigninCompromised",
-                                                        "hidden",
-                                                        "adminConfirmedUserCompromised",
-                                                        "unknownFutureValue",
-                                                        "m365DAdminDismissedDetection",
-                                                        "adminConfirmedServicePrincipalCompromised",
-                                                        "adminDismissedAllRiskForServicePrincipal",
-                                                        "userChangedPasswordOnPremises",
-                                                        "adminDismissedRiskForSignIn",
-                                                        "adminConfirmedAccountSafe",
-                                                        "microsoftRevokedSessions"};
-constexpr std::array<std::string_view, 5> kTimings{"notDefined", "realtime", "nearRealtime",
-                                                   "offline", "unknownFutureValue"};
-constexpr std::array<std::string_view, 4> kActivities{"signin", "user", "servicePrincipal",
-                                                      "unknownFutureValue"};
 
 constexpr std::string_view kRiskLevelType = "microsoft.graph.riskLevel";
 constexpr std::string_view kRiskStateType = "microsoft.graph.riskState";
@@ -46,9 +17,8 @@ constexpr std::uint8_t kTime = kEquality | kOrdering;
 FieldSpec Text(std::string_view name, std::string_view column, std::uint8_t ops = kText) {
   return {name, FieldType::string, ops, column, {}, {}};
 }
-template <std::size_t N>
 FieldSpec Enum(std::string_view name, std::string_view column, std::string_view type,
-               const std::array<std::string_view, N>& members) {
+               std::span<const std::string_view> members) {
   return {name, FieldType::enumeration, kEquality, column, type, members};
 }
 FieldSpec Time(std::string_view name, std::string_view column) {
@@ -62,9 +32,9 @@ const ResourceSpec& RiskyUserResource() {
       Text("id", "id", kEquality),
       Text("userPrincipalName", "user_principal_name"),
       Text("userDisplayName", "user_display_name"),
-      Enum("riskLevel", "risk_level", kRiskLevelType, kRiskLevels),
-      Enum("riskState", "risk_state", kRiskStateType, kRiskStates),
-      Enum("riskDetail", "risk_detail", kRiskDetailType, kRiskDetails),
+      Enum("riskLevel", "risk_level", kRiskLevelType, RiskLevelMembers()),
+      Enum("riskState", "risk_state", kRiskStateType, RiskStateMembers()),
+      Enum("riskDetail", "risk_detail", kRiskDetailType, RiskDetailMembers()),
       Time("riskLastUpdatedDateTime", "last_updated_us"),
   };
   static const ResourceSpec resource{"riskyUser", fields};
@@ -75,12 +45,13 @@ const ResourceSpec& RiskDetectionResource() {
   static const std::array fields{
       Text("id", "id", kEquality),
       Text("riskEventType", "risk_event_type"),
-      Enum("riskLevel", "risk_level", kRiskLevelType, kRiskLevels),
-      Enum("riskState", "risk_state", kRiskStateType, kRiskStates),
-      Enum("riskDetail", "risk_detail", kRiskDetailType, kRiskDetails),
-      Enum("detectionTimingType", "timing", "microsoft.graph.riskDetectionTimingType", kTimings),
+      Enum("riskLevel", "risk_level", kRiskLevelType, RiskLevelMembers()),
+      Enum("riskState", "risk_state", kRiskStateType, RiskStateMembers()),
+      Enum("riskDetail", "risk_detail", kRiskDetailType, RiskDetailMembers()),
+      Enum("detectionTimingType", "timing", "microsoft.graph.riskDetectionTimingType",
+           DetectionTimingTypeMembers()),
       Enum("activity", "json_extract(json, '$.activity')", "microsoft.graph.activityType",
-           kActivities),
+           ActivityTypeMembers()),
       Text("userId", "user_id", kEquality),
       Text("userPrincipalName", "json_extract(json, '$.userPrincipalName')"),
       Text("userDisplayName", "json_extract(json, '$.userDisplayName')"),
@@ -105,10 +76,10 @@ const ResourceSpec& SignInResource() {
       Text("appDisplayName", "app_display_name"),
       Text("ipAddress", "ip_address"),
       Text("location/countryOrRegion", "country"),
-      Enum("riskLevelDuringSignIn", "risk_level_during", kRiskLevelType, kRiskLevels),
-      Enum("riskLevelAggregated", "risk_level_aggregated", kRiskLevelType, kRiskLevels),
-      Enum("riskState", "risk_state", kRiskStateType, kRiskStates),
-      Enum("riskDetail", "risk_detail", kRiskDetailType, kRiskDetails),
+      Enum("riskLevelDuringSignIn", "risk_level_during", kRiskLevelType, RiskLevelMembers()),
+      Enum("riskLevelAggregated", "risk_level_aggregated", kRiskLevelType, RiskLevelMembers()),
+      Enum("riskState", "risk_state", kRiskStateType, RiskStateMembers()),
+      Enum("riskDetail", "risk_detail", kRiskDetailType, RiskDetailMembers()),
       FieldSpec{"isInteractive", FieldType::boolean, kEquality, "is_interactive", {}, {}},
       FieldSpec{"status/errorCode", FieldType::integer, kEquality, "error_code", {}, {}},
       FieldSpec{"riskEventTypes_v2", FieldType::stringList, kAny, "risk_event_types", {}, {}},

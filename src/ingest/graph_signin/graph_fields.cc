@@ -11,10 +11,6 @@ using simdjson::ondemand::json_type;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
-Status FieldError(std::string_view field, std::string_view why) {
-  return Status::InvalidInput("field " + std::string(field) + ": " + std::string(why));
-}
-
 bool IsNull(value& v) {
   json_type type;
   return v.type().get(type) == simdjson::SUCCESS && type == json_type::null;
@@ -325,6 +321,10 @@ std::optional<Field> FindField(std::string_view key) {
 }
 
 }  // namespace
+
+Status FieldError(std::string_view field, std::string_view why) {
+  return Status::InvalidInput("field " + std::string(field) + ": " + std::string(why));
+}
 
 Status ReadString(value v, std::string_view field, std::string& out) {
   std::string_view text;

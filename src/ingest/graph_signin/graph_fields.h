@@ -18,6 +18,9 @@ Status ReadSignInObject(simdjson::ondemand::object object, SignIn& sign_in);
 // Checks the fields every sign-in needs: id, createdDateTime, and a user or service principal.
 Status CheckRequired(const SignIn& sign_in, bool has_created_date_time);
 
+// "field <field>: <why>", the shape every record parser's field errors take.
+Status FieldError(std::string_view field, std::string_view why);
+
 // Reads a string member that may be null (→ empty).
 Status ReadString(simdjson::ondemand::value value, std::string_view field, std::string& out);
 

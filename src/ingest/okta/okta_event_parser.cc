@@ -6,7 +6,6 @@
 #include <string>
 
 #include "ingest/json_object_reader.h"
-#include "ingest/padded_scratch.h"
 
 namespace idguard {
 namespace {
@@ -288,11 +287,8 @@ class OktaEventParser final : public RecordParser {
   // has an array; the flattened table keeps the array as JSON text.
   Status ReadTargetApplication(const std::string& target_json, SignIn& sign_in) {
     if (IsNullText(target_json)) return Status::Ok();
-    simdjson::ondemand::document document;
     simdjson::ondemand::array targets;
-    if (target_parser_.iterate(target_scratch_.Copy(target_json)).get(document) !=
-            simdjson::SUCCESS ||
-        document.get_array().get(targets) != simdjson::SUCCESS) {
+    if (!target_reader_.OpenArray(target_json, targets)) {
       return Status::InvalidInput("field target: expected an array of targets");
     }
     for (auto element : targets) {
@@ -326,8 +322,7 @@ class OktaEventParser final : public RecordParser {
   }
 
   JsonObjectReader reader_;
-  simdjson::ondemand::parser target_parser_;
-  PaddedScratch target_scratch_;
+  JsonObjectReader target_reader_;  // the flattened table's `target` JSON text
 };
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include "idguard/core/risk_event_types.h"
 #include "ingest/graph_signin/graph_fields.h"
 #include "ingest/json_object_reader.h"
-#include "ingest/padded_scratch.h"
 
 namespace idguard {
 namespace {
@@ -17,9 +16,7 @@ using simdjson::ondemand::json_type;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
-Status FieldError(std::string_view field, std::string_view why) {
-  return Status::InvalidInput("field " + std::string(field) + ": " + std::string(why));
-}
+using graph_fields::FieldError;
 
 // The diagnostic-settings categories whose records hold one detection in `properties`.
 bool IsDetectionCategory(std::string_view category) {
@@ -77,7 +74,6 @@ struct DetectionFields {
   std::optional<EventTime> lastUpdatedTime;
   std::string additionalInfoText;
   bool servicePrincipal = false;
-  bool hasSource = false;
 };
 
 class Parser final : public RiskDetectionParser {
@@ -86,6 +82,7 @@ class Parser final : public RiskDetectionParser {
     object top;
     if (Status s = reader_.Open(record, "a riskDetection", top); !s.ok()) return s;
     DetectionFields fields;
+    fields.detection.source.clear();  // not idguard's own: "imported" unless the record names one
     std::optional<EventTime> record_time;
 
     // A diagnostic-settings record names its category; a Graph object has none.
@@ -181,10 +178,7 @@ class Parser final : public RiskDetectionParser {
     if (key == "userDisplayName") return ReadString(v, key, d.userDisplayName);
     if (key == "userPrincipalName") return ReadString(v, key, d.userPrincipalName);
     if (key == "location") return graph_fields::ReadLocation(v, d.location);
-    if (key == "source") {
-      f.hasSource = true;
-      return ReadString(v, key, d.source);
-    }
+    if (key == "source") return ReadString(v, key, d.source);
     if (key == "servicePrincipalId") {
       f.servicePrincipal = true;
       return ReadString(v, key, d.userId);
@@ -213,12 +207,8 @@ class Parser final : public RiskDetectionParser {
 
   Status ParseAdditionalInfo(std::string_view text, std::vector<InfoItem>& items) {
     constexpr std::string_view kExpected = "expected a JSON array of {\"Key\", \"Value\"} objects";
-    simdjson::ondemand::document document;
     simdjson::ondemand::array array;
-    if (info_parser_.iterate(info_scratch_.Copy(text)).get(document) != simdjson::SUCCESS ||
-        document.get_array().get(array) != simdjson::SUCCESS) {
-      return FieldError("additionalInfo", kExpected);
-    }
+    if (!info_reader_.OpenArray(text, array)) return FieldError("additionalInfo", kExpected);
     for (auto element : array) {
       object pair;
       if (element.get_object().get(pair) != simdjson::SUCCESS) {
@@ -293,7 +283,7 @@ class Parser final : public RiskDetectionParser {
     } else {
       d.activity = d.requestId.empty() ? ActivityType::user : ActivityType::signin;
     }
-    if (!f.hasSource || d.source.empty()) d.source = "imported";
+    if (d.source.empty()) d.source = "imported";
     if (!f.additionalInfoText.empty()) {
       if (Status s = ParseAdditionalInfo(f.additionalInfoText, d.additionalInfo); !s.ok()) {
         return s;
@@ -304,8 +294,7 @@ class Parser final : public RiskDetectionParser {
   }
 
   JsonObjectReader reader_;
-  simdjson::ondemand::parser info_parser_;
-  PaddedScratch info_scratch_;
+  JsonObjectReader info_reader_;  // additionalInfo's embedded JSON
 };
 
 }  // namespace
