@@ -11,6 +11,8 @@ namespace idguard::cli {
 void RegisterReplayCommand(CLI::App& app);
 void RegisterSimulateCommand(CLI::App& app);
 void RegisterScoreCommand(CLI::App& app);
+void RegisterServeCommand(CLI::App& app);
+void RegisterTokenCommand(CLI::App& app);
 
 // Where bundled data (GeoIP, ASN) lives: $IDGUARD_DATA_DIR, else ./data, else the data folder
 // next to the build tree the binary sits in, else /usr/share/idguard.

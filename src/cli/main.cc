@@ -13,6 +13,8 @@ int main(int argc, char** argv) try {
   idguard::cli::RegisterReplayCommand(app);
   idguard::cli::RegisterSimulateCommand(app);
   idguard::cli::RegisterScoreCommand(app);
+  idguard::cli::RegisterServeCommand(app);
+  idguard::cli::RegisterTokenCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 } catch (const std::exception& error) {

@@ -1,6 +1,7 @@
 #include "idguard/core/time.h"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 
 namespace idguard {
@@ -209,6 +210,12 @@ std::string FormatTimestamp(EventTime time) {
   std::string out;
   AppendTimestamp(out, time);
   return out;
+}
+
+EventTime SystemClock::Now() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace idguard

@@ -24,6 +24,7 @@
 #include "idguard/ingest/loganalytics_parser.h"
 #include "idguard/ingest/okta_event_parser.h"
 #include "pipeline/detection_import.h"
+#include "pipeline/engine_state.h"
 #include "pipeline/feed_check.h"
 #include "pipeline/output_file.h"
 #include "pipeline/sign_in_emitter.h"
@@ -35,7 +36,6 @@ namespace {
 namespace fs = std::filesystem;
 using WallClock = std::chrono::steady_clock;  // progress and elapsed time only
 
-constexpr std::string_view kOrganizationStateKey = "organizationProfile";
 // Pass 2 hands sign-ins to the emitter thread in chunks; a few chunks in flight keep both threads
 // busy without holding many sign-ins in memory.
 constexpr std::size_t kChunkSignIns = 1024;
@@ -58,126 +58,6 @@ struct IndexEntry {
   std::uint32_t file;
   std::uint32_t record;
 };
-
-std::unique_ptr<RecordParser> MakeParser(InputFormat format, bool is_csv) {
-  if (is_csv) return MakeLogAnalyticsCsvParser();
-  switch (format) {
-    case InputFormat::graph:
-      return MakeGraphSignInParser();
-    case InputFormat::loganalytics:
-      return MakeLogAnalyticsJsonParser();
-    case InputFormat::diagnostic:
-      return MakeDiagnosticRecordParser();
-    case InputFormat::okta:
-      return MakeOktaEventParser();
-  }
-  return MakeGraphSignInParser();
-}
-
-// The optional enrichment data, owned for the duration of the replay.
-struct EnrichmentData {
-  std::unique_ptr<GeoIpDatabase> geoip;
-  std::unique_ptr<AsnDatabase> asn;
-  std::unique_ptr<UserAgentParser> userAgents;
-  std::optional<NamedLocations> namedLocations;
-  std::optional<Directory> directory;
-  EnrichmentSources Sources() const {
-    EnrichmentSources sources;
-    sources.geoip = geoip.get();
-    sources.asn = asn.get();
-    sources.userAgents = userAgents.get();
-    sources.namedLocations = namedLocations ? &*namedLocations : nullptr;
-    sources.directory = directory ? &*directory : nullptr;
-    return sources;
-  }
-};
-
-Result<EnrichmentData> LoadEnrichment(const ReplayOptions& options, std::ostream& log) {
-  EnrichmentData data;
-  if (!options.geoipFiles.empty()) {
-    auto geoip = GeoIpDatabase::Open(options.geoipFiles);
-    if (!geoip.ok()) return geoip.status();
-    data.geoip = std::move(geoip.value());
-  } else {
-    log << "warning: no GeoIP database found; sign-ins keep only the locations they carry "
-           "(run scripts/setup or pass --geoip)\n";
-  }
-  if (!options.asnFiles.empty()) {
-    auto asn = AsnDatabase::Load(options.asnFiles);
-    if (!asn.ok()) return asn.status();
-    data.asn = std::move(asn.value());
-  } else {
-    log << "warning: no ASN data found; network features use only the ASN a sign-in carries\n";
-  }
-  if (!options.userAgentRegexes.empty() && fs::exists(options.userAgentRegexes)) {
-    auto parser = UserAgentParser::Load(options.userAgentRegexes);
-    if (!parser.ok()) return parser.status();
-    data.userAgents = std::move(parser.value());
-  } else {
-    log << "warning: uap-core regexes not found; browsers and OSes come from deviceDetail only\n";
-  }
-  if (!options.namedLocationsPath.empty()) {
-    auto locations = NamedLocations::LoadFile(options.namedLocationsPath);
-    if (!locations.ok()) return locations.status();
-    data.namedLocations = std::move(locations.value());
-  }
-  if (!options.directoryPath.empty()) {
-    auto directory = Directory::LoadFile(options.directoryPath);
-    if (!directory.ok()) return directory.status();
-    data.directory = std::move(directory.value());
-  }
-  return data;
-}
-
-// Restores engine state a previous run left in the store; returns the ids already stored and
-// counts the stored sign-ins learned again because they came after the last profile checkpoint.
-Status RestoreState(RiskStore& store, RiskEngine& engine, FingerprintSet& seen,
-                    std::uint64_t& relearned) {
-  if (Status s = store.ForEachSignInId([&](std::string_view id) { seen.Insert(id); }); !s.ok()) {
-    return s;
-  }
-  Status profile_error;
-  Status s = store.ForEachProfile([&](std::string_view user, std::string_view blob) {
-    if (Status restored = engine.RestoreProfile(std::string(user), blob);
-        !restored.ok() && profile_error.ok()) {
-      profile_error = restored;
-    }
-  });
-  if (!s.ok()) return s;
-  if (!profile_error.ok()) return profile_error;
-  auto organization = store.GetState(kOrganizationStateKey);
-  if (!organization.ok()) return organization.status();
-  if (!organization.value().empty()) {
-    if (Status restored = engine.RestoreOrganization(organization.value()); !restored.ok()) {
-      return restored;
-    }
-  }
-  if (Status s = engine.RestoreDetectorStates(
-          [&store](std::string_view key) { return store.GetState(key); });
-      !s.ok()) {
-    return s;
-  }
-  if (Status s = store.ForEachSignInSinceProfileCheckpoint([&](SignIn&& sign_in) {
-        engine.Relearn(sign_in);
-        ++relearned;
-        return Status::Ok();
-      });
-      !s.ok()) {
-    return s;
-  }
-  std::vector<RiskyUser> users;
-  if (Status loaded = store.ForEachRiskyUser([&](const RiskyUser& u) { users.push_back(u); });
-      !loaded.ok()) {
-    return loaded;
-  }
-  for (const auto& user : users) {
-    auto history = store.CountHistory(user.id);
-    if (!history.ok()) return history.status();
-    engine.userRisk().RestoreUser(user, history.value());
-  }
-  return store.ForEachActiveDetection(
-      [&](const RiskDetection& detection) { engine.userRisk().RestoreDetection(detection); });
-}
 
 class ProgressBar {
  public:
@@ -252,7 +132,7 @@ Result<ValidatedRecords> ValidateRecords(InputFile& input, std::size_t first,
   if (end - first < kParallelThreshold) {
     check_range(*input.parser, first, end, head);
   } else {
-    std::unique_ptr<RecordParser> second = MakeParser(input.format, input.isCsv);
+    std::unique_ptr<RecordParser> second = MakeRecordParser(input.format, input.isCsv);
     if (input.isCsv) {
       const RecordSpan& header = input.records.front();
       Status s = static_cast<LogAnalyticsCsvParser*>(second.get())
@@ -287,7 +167,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   LeakedCredentialFeed leaks;
   if (Status s = LoadFeeds(options.feeds, ip_feeds, leaks, log); !s.ok()) return s;
 
-  auto enrichment = LoadEnrichment(options, log);
+  auto enrichment = LoadEnrichment(EnrichmentPaths::From(options), log);
   if (!enrichment.ok()) return enrichment.status();
   if (!leaks.entries().empty() && !enrichment->directory) {
     return Status::InvalidInput(
@@ -317,7 +197,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     const std::string_view document = input.file.data();
     const InputFormat detected = DetectInputFormat(document, input.isCsv);
     input.format = options.format.value_or(detected);
-    input.parser = MakeParser(input.format, input.isCsv);
+    input.parser = MakeRecordParser(input.format, input.isCsv);
     const MappedFile& mapped_file = input.file;
     const ScanProgress release = [&mapped_file](std::uint64_t offset) {
       mapped_file.DropBefore(offset);
@@ -467,16 +347,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   auto checkpoint = [&](bool last) {
     StoreBatch& part = chunk.batchPart;
     if (last || ++batches_since_profiles >= options.profileCheckpointBatches) {
-      for (const auto& subject : engine.TakeDirtyProfiles()) {
-        if (const UserProfile* profile = engine.FindProfile(subject)) {
-          part.profiles.push_back({subject, profile->Serialize()});
-        }
-      }
-      part.state.push_back({std::string(kOrganizationStateKey), engine.organization().Serialize()});
-      for (auto& [key, blob] : engine.SaveDetectorStates()) {
-        part.state.push_back({std::move(key), std::move(blob)});
-      }
-      part.profileCheckpoint = true;
+      AppendProfileCheckpoint(engine, part);
       batches_since_profiles = 0;
     }
     std::vector<std::string> users(changed_users.begin(), changed_users.end());

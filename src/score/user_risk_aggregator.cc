@@ -94,16 +94,19 @@ std::optional<RiskyUserHistoryItem> UserRiskAggregator::Rescore(
     UserState& state, EventTime now, std::vector<std::string> new_types) {
   const RiskLevel level = AggregateUserRisk(state.active, now, options_);
   RiskyUser& user = state.user;
+  // An admin's confirmed compromise stands while the user stays high.
+  const bool confirmed =
+      user.riskState == RiskState::confirmedCompromised && level == RiskLevel::high;
   const RiskState new_state =
       level == RiskLevel::none
           ? (user.riskState == RiskState::atRisk ? RiskState::dismissed : user.riskState)
-          : RiskState::atRisk;
+          : (confirmed ? RiskState::confirmedCompromised : RiskState::atRisk);
   if (level == user.riskLevel && new_state == user.riskState && new_types.empty()) {
     return std::nullopt;
   }
   user.riskLevel = level;
   user.riskState = new_state;
-  user.riskDetail = RiskDetail::none;
+  if (!confirmed) user.riskDetail = RiskDetail::none;
   user.riskLastUpdatedDateTime = now;
   RiskyUserHistoryItem item;
   item.id = HistoryId(user.id, ++state.historyCount);
@@ -128,6 +131,87 @@ std::vector<RiskyUserHistoryItem> UserRiskAggregator::AgeOut(EventTime now) {
     if (auto item = Rescore(state, now, {})) items.push_back(std::move(*item));
   }
   return items;
+}
+
+void UserRiskAggregator::AddActive(const RiskDetection& detection) {
+  if (detection.userId.empty()) return;
+  auto [it, inserted] = users_.try_emplace(detection.userId);
+  UserState& state = it->second;
+  if (inserted) state.user.id = detection.userId;
+  auto existing = std::find_if(state.active.begin(), state.active.end(),
+                               [&](const ActiveDetection& a) { return a.id == detection.id; });
+  const ActiveDetection active{detection.id, detection.riskEventType, detection.riskLevel,
+                               detection.detectedDateTime};
+  if (existing != state.active.end()) {
+    *existing = active;
+  } else {
+    state.active.push_back(active);
+  }
+}
+
+std::size_t UserRiskAggregator::RemoveActive(const std::string& user_id,
+                                             const std::vector<std::string>& ids) {
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return 0;
+  auto& active = it->second.active;
+  const std::size_t before = active.size();
+  std::erase_if(active, [&](const ActiveDetection& a) {
+    return std::find(ids.begin(), ids.end(), a.id) != ids.end();
+  });
+  return before - active.size();
+}
+
+void UserRiskAggregator::ClearActive(const std::string& user_id) {
+  auto it = users_.find(user_id);
+  if (it != users_.end()) it->second.active.clear();
+}
+
+RiskyUserHistoryItem UserRiskAggregator::SetUserRisk(const RiskyUser& identity, RiskLevel level,
+                                                     RiskState state, RiskDetail detail,
+                                                     std::vector<std::string> types,
+                                                     const std::string& actor, EventTime now) {
+  auto [it, inserted] = users_.try_emplace(identity.id);
+  UserState& user_state = it->second;
+  RiskyUser& user = user_state.user;
+  if (inserted) user.id = identity.id;
+  if (user.userPrincipalName.empty()) user.userPrincipalName = identity.userPrincipalName;
+  if (user.userDisplayName.empty()) user.userDisplayName = identity.userDisplayName;
+  user.riskLevel = level;
+  user.riskState = state;
+  user.riskDetail = detail;
+  user.riskLastUpdatedDateTime = now;
+  RiskyUserHistoryItem item;
+  item.id = HistoryId(user.id, ++user_state.historyCount);
+  item.user = user;
+  item.activityDetail = detail;
+  item.activityRiskEventTypes = std::move(types);
+  item.initiatedBy = actor;
+  return item;
+}
+
+RiskyUserHistoryItem UserRiskAggregator::RescoreAfterAdmin(const std::string& user_id,
+                                                           RiskState state_without_risk,
+                                                           RiskDetail detail,
+                                                           const std::string& actor,
+                                                           EventTime now) {
+  RiskyUser identity;
+  identity.id = user_id;
+  auto it = users_.find(user_id);
+  const RiskLevel level =
+      it == users_.end() ? RiskLevel::none : AggregateUserRisk(it->second.active, now, options_);
+  if (level == RiskLevel::none) {
+    return SetUserRisk(identity, RiskLevel::none, state_without_risk, detail, {}, actor, now);
+  }
+  // Risk from other detections remains: the user stays at risk, as the engine would score them.
+  return SetUserRisk(identity, level, RiskState::atRisk, RiskDetail::none, {}, actor, now);
+}
+
+std::vector<std::string> UserRiskAggregator::ActiveIds(const std::string& user_id) const {
+  std::vector<std::string> ids;
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return ids;
+  for (const ActiveDetection& active : it->second.active) ids.push_back(active.id);
+  return ids;
 }
 
 void UserRiskAggregator::RestoreUser(const RiskyUser& user, std::int64_t history_count) {

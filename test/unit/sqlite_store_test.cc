@@ -128,7 +128,73 @@ TEST_F(SqliteStoreTest, NewFileIsWalWithSchemaVersionAndAllIndices) {
   ASSERT_TRUE(tables.ok());
   EXPECT_EQ(std::set<std::string>(tables->begin(), tables->end()),
             (std::set<std::string>{"signins", "signin_documents", "detections", "risky_users",
-                                   "risky_user_history", "profiles", "engine_state"}));
+                                   "risky_user_history", "profiles", "engine_state", "api_tokens",
+                                   "audit_log"}));
+}
+
+TEST_F(SqliteStoreTest, AuditLogIsAppendOnlyAndTokensAreStoredAsHashes) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  AuditEntry entry;
+  entry.id = "audit-1";
+  entry.time = kNow;
+  entry.category = "IdentityProtection";
+  entry.activity = "riskyUsers/dismiss";
+  entry.actor = "soc";
+  entry.result = "success";
+  entry.requestId = "r1";
+  entry.targets = "u1,u2";
+  entry.json = "{}";
+  batch.audit.push_back(entry);
+  StoredApiToken token;
+  token.token = {"t1", "soc", "security-operator", kNow, false};
+  token.tokenSha256 = std::string(64, 'a');
+  batch.apiTokens.push_back(token);
+  ASSERT_TRUE(store->Write(batch).ok());
+  // The same audit id twice is refused and rolls the whole batch back.
+  StoreBatch again;
+  again.audit.push_back(entry);
+  EXPECT_FALSE(store->Write(again).ok());
+
+  Inspector inspector(factory_.file());
+  EXPECT_EQ(inspector.One("SELECT targets FROM audit_log WHERE id = 'audit-1'"), "u1,u2");
+  EXPECT_FALSE(inspector.Column("UPDATE audit_log SET actor = 'x' RETURNING id").ok());
+  EXPECT_FALSE(inspector.Column("DELETE FROM audit_log RETURNING id").ok());
+  EXPECT_EQ(inspector.One("SELECT count(*) FROM audit_log"), "1");
+  EXPECT_EQ(inspector.One("SELECT token_sha256 FROM api_tokens"), std::string(64, 'a'));
+
+  StoreBatch revoke;
+  revoke.revokedApiTokenIds = {"t1"};
+  ASSERT_TRUE(store->Write(revoke).ok());
+  EXPECT_EQ(inspector.One("SELECT revoked FROM api_tokens WHERE id = 't1'"), "1");
+  StoreBatch unknown;
+  unknown.revokedApiTokenIds = {"t2"};
+  EXPECT_EQ(store->Write(unknown).code(), StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, SignInUpdatesReplaceRiskColumnsAndDocument) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  batch.signIns.push_back(StoredSignIn::From(MakeFullSignIn("s1", kNow, "u1")));
+  ASSERT_TRUE(store->Write(batch).ok());
+  SignIn changed = MakeFullSignIn("s1", kNow, "u1");
+  changed.riskState = RiskState::dismissed;
+  changed.riskDetail = RiskDetail::adminDismissedRiskForSignIn;
+  StoreBatch update;
+  update.signInUpdates.push_back(StoredSignIn::From(std::move(changed)));
+  ASSERT_TRUE(store->Write(update).ok());
+  Inspector inspector(factory_.file());
+  EXPECT_EQ(inspector.One("SELECT risk_state || ' ' || risk_detail FROM signins"),
+            "dismissed adminDismissedRiskForSignIn");
+  auto stored = store->GetSignIn("s1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->riskDetail, RiskDetail::adminDismissedRiskForSignIn);
+  // An update of a sign-in that is not stored fails the batch.
+  StoreBatch missing;
+  missing.signInUpdates.push_back(StoredSignIn::From(MakeFullSignIn("s9", kNow, "u1")));
+  EXPECT_EQ(store->Write(missing).code(), StatusCode::kNotFound);
 }
 
 TEST_F(SqliteStoreTest, BulkLoadKeepsEveryIndexAndEndsInWal) {

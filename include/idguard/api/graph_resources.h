@@ -6,8 +6,10 @@
 
 namespace idguard::odata {
 
-const ResourceSpec& RiskyUserResource();      // /identityProtection/riskyUsers
-const ResourceSpec& RiskDetectionResource();  // /identityProtection/riskDetections
-const ResourceSpec& SignInResource();         // /auditLogs/signIns
+const ResourceSpec& RiskyUserResource();         // /identityProtection/riskyUsers
+const ResourceSpec& RiskDetectionResource();     // /identityProtection/riskDetections
+const ResourceSpec& SignInResource();            // /auditLogs/signIns
+const ResourceSpec& RiskyUserHistoryResource();  // /identityProtection/riskyUsers/{id}/history
+const ResourceSpec& DirectoryAuditResource();    // /auditLogs/directoryAudits
 
 }  // namespace idguard::odata

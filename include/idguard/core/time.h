@@ -44,6 +44,12 @@ class Clock {
   virtual EventTime Now() const = 0;
 };
 
+// The machine's clock, for servers answering live requests.
+class SystemClock final : public Clock {
+ public:
+  EventTime Now() const override;
+};
+
 class FixedClock final : public Clock {
  public:
   explicit FixedClock(EventTime now) : now_(now) {}

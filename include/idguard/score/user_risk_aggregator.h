@@ -53,6 +53,29 @@ class UserRiskAggregator {
   // history items of users whose risk changed, ordered by user id.
   std::vector<RiskyUserHistoryItem> AgeOut(EventTime now);
 
+  // Admin actions (confirm compromised, dismiss, confirm safe) change a user's record directly.
+  // The primitives below are composed by the caller; each returns the history item recording the
+  // change, with `actor` as initiatedBy, even when the level stays the same.
+
+  // Adds active detections without re-scoring (the caller sets the record next).
+  void AddActive(const RiskDetection& detection);
+  // Forgets the active detections with these ids (closed by an admin); returns how many.
+  std::size_t RemoveActive(const std::string& user_id, const std::vector<std::string>& ids);
+  // Forgets every active detection of the user.
+  void ClearActive(const std::string& user_id);
+  // Sets the user's record as an admin decided it. Creates the user when unknown (with the names
+  // given, which may be empty).
+  RiskyUserHistoryItem SetUserRisk(const RiskyUser& identity, RiskLevel level, RiskState state,
+                                   RiskDetail detail, std::vector<std::string> types,
+                                   const std::string& actor, EventTime now);
+  // Re-scores after RemoveActive. When risk remains the user stays atRisk at the new level; when
+  // none remains the user takes `state_without_risk` and `detail`.
+  RiskyUserHistoryItem RescoreAfterAdmin(const std::string& user_id, RiskState state_without_risk,
+                                         RiskDetail detail, const std::string& actor,
+                                         EventTime now);
+  // The ids of the user's active detections.
+  std::vector<std::string> ActiveIds(const std::string& user_id) const;
+
   // Restoring state saved by an earlier run.
   void RestoreUser(const RiskyUser& user, std::int64_t history_count);
   void RestoreDetection(const RiskDetection& detection);

@@ -74,8 +74,42 @@ struct StateBlob {
   std::string value;
 };
 
+// One record of the audit log: an administrative action, who did it, to what, and its effect.
+// `json` is the Graph directoryAudit document the API serves.
+struct AuditEntry {
+  std::string id;
+  EventTime time = 0;
+  std::string category;  // e.g. "IdentityProtection", "UserManagement", "ApiTokens"
+  std::string activity;  // e.g. "confirmCompromised"
+  std::string actor;     // the token's name and id, or "cli:<name>"
+  std::string result;    // "success" or "failure"
+  std::string requestId;
+  std::string targets;  // target ids joined by commas (for filtering)
+  std::string json;
+};
+
+// An API token as stored: its SHA-256 only, never the token.
+struct ApiTokenRecord {
+  std::string id;
+  std::string name;
+  std::string role;
+  std::int64_t createdMicros = 0;
+  bool revoked = false;
+};
+
+struct StoredApiToken {
+  ApiTokenRecord token;
+  std::string tokenSha256;
+};
+
 struct StoreBatch {
   std::vector<StoredSignIn> signIns;
+  // Sign-ins already stored whose risk an admin changed: their risk columns and document are
+  // replaced (found by id and createdDateTime). Unknown ids are an error.
+  std::vector<StoredSignIn> signInUpdates;
+  std::vector<AuditEntry> audit;
+  std::vector<StoredApiToken> apiTokens;
+  std::vector<std::string> revokedApiTokenIds;  // unknown ids are an error
   std::vector<StoredDetection> detections;
   std::vector<StoredRiskyUser> riskyUsers;
   std::vector<StoredHistoryItem> history;
@@ -87,8 +121,9 @@ struct StoreBatch {
   // checkpoint (ForEachSignInSinceProfileCheckpoint).
   bool profileCheckpoint = false;
   bool empty() const {
-    return signIns.empty() && detections.empty() && riskyUsers.empty() && history.empty() &&
-           profiles.empty() && state.empty();
+    return signIns.empty() && signInUpdates.empty() && audit.empty() && apiTokens.empty() &&
+           revokedApiTokenIds.empty() && detections.empty() && riskyUsers.empty() &&
+           history.empty() && profiles.empty() && state.empty();
   }
 };
 
@@ -138,6 +173,15 @@ class RiskStore {
 
   // The stored sign-in with this id, or nullopt when there is none.
   virtual Result<std::optional<SignIn>> GetSignIn(std::string_view id) = 0;
+
+  // What admin actions change: a user's detections, one sign-in's detections, and a user's risky
+  // sign-ins (riskState atRisk or confirmedCompromised), as stored.
+  virtual Status ForEachDetectionJsonOfUser(
+      std::string_view userId, const std::function<Status(std::string_view json)>& visit) = 0;
+  virtual Status ForEachDetectionJsonOfSignIn(
+      std::string_view requestId, const std::function<Status(std::string_view json)>& visit) = 0;
+  virtual Status ForEachRiskySignInOfUser(std::string_view userId,
+                                          const std::function<Status(SignIn&& signIn)>& visit) = 0;
 
   // Counts for summaries and tests.
   virtual Result<std::int64_t> CountSignIns() = 0;

@@ -88,4 +88,34 @@ const ResourceSpec& SignInResource() {
   return resource;
 }
 
+const ResourceSpec& RiskyUserHistoryResource() {
+  static const std::array fields{
+      Text("id", "id", kEquality),
+      Text("userId", "user_id", kEquality),
+      Time("riskLastUpdatedDateTime", "time_us"),
+      Text("initiatedBy", "json_extract(json, '$.initiatedBy')", kEquality),
+      Enum("riskLevel", "json_extract(json, '$.riskLevel')", kRiskLevelType, RiskLevelMembers()),
+      Enum("riskState", "json_extract(json, '$.riskState')", kRiskStateType, RiskStateMembers()),
+      Enum("riskDetail", "json_extract(json, '$.riskDetail')", kRiskDetailType,
+           RiskDetailMembers()),
+  };
+  static const ResourceSpec resource{"riskyUserHistoryItem", fields};
+  return resource;
+}
+
+const ResourceSpec& DirectoryAuditResource() {
+  static const std::array fields{
+      Text("id", "id", kEquality),
+      Time("activityDateTime", "time_us"),
+      Text("category", "category", kEquality),
+      Text("activityDisplayName", "activity"),
+      Text("result", "result", kEquality),
+      Text("correlationId", "request_id", kEquality),
+      Text("initiatedBy/app/displayName", "actor"),
+      FieldSpec{"targetResources/id", FieldType::stringList, kAny, "targets", {}, {}},
+  };
+  static const ResourceSpec resource{"directoryAudit", fields};
+  return resource;
+}
+
 }  // namespace idguard::odata

@@ -138,8 +138,42 @@ INSERT INTO engine_state (key, value)
 SELECT 'store.profileCheckpointRowid', coalesce(max(rowid), 0) FROM signins;
 )sql";
 
+// Version 3: what the API server keeps. API tokens are stored as the SHA-256 of the token (the
+// token itself is shown once, when created). The audit log is append-only: nothing in idguard
+// updates or deletes its rows, and the triggers refuse it for anyone else writing to the file.
+constexpr const char* kMigrateV3 = R"sql(
+CREATE TABLE api_tokens (
+  id TEXT NOT NULL PRIMARY KEY CONSTRAINT token_id_present CHECK (id <> ''),
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  token_sha256 TEXT NOT NULL CONSTRAINT token_hash_unique UNIQUE,
+  created_us INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE audit_log (
+  id TEXT NOT NULL PRIMARY KEY CONSTRAINT audit_id_present CHECK (id <> ''),
+  time_us INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  activity TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  result TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  targets TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX audit_log_time ON audit_log (time_us);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE INDEX risky_users_level_updated ON risky_users (risk_level, last_updated_us);
+CREATE INDEX detections_user_request ON detections (request_id);
+)sql";
+
 // Migration i takes the schema from version i to version i + 1.
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1, kMigrateV2};
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1, kMigrateV2, kMigrateV3};
 
 struct IndexDefinition {
   const char* name;

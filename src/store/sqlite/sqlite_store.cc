@@ -56,6 +56,27 @@ VALUES (?1, ?2, ?2 / 86400000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
 ON CONFLICT (created_day, id) DO NOTHING
 )sql";
 
+constexpr const char* kUpdateSignInRisk = R"sql(
+UPDATE signins SET risk_level_aggregated = ?3, risk_state = ?4, risk_detail = ?5,
+  risk_event_types = ?6
+WHERE created_day = ?1 / 86400000000 AND id = ?2
+RETURNING rowid
+)sql";
+
+constexpr const char* kUpdateSignInDocument = R"sql(
+UPDATE signin_documents SET document = ?2 WHERE signin_rowid = ?1
+)sql";
+
+constexpr const char* kInsertAudit = R"sql(
+INSERT INTO audit_log (id, time_us, category, activity, actor, result, request_id, targets, json)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+)sql";
+
+constexpr const char* kInsertApiToken = R"sql(
+INSERT INTO api_tokens (id, name, role, token_sha256, created_us, revoked)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+)sql";
+
 constexpr const char* kUpsertDetection = R"sql(
 INSERT INTO detections (id, risk_event_type, risk_level, risk_state, risk_detail, timing, user_id,
   request_id, ip_address, activity_us, detected_us, last_updated_us, json)
@@ -114,6 +135,13 @@ SELECT signin_rowid, document FROM signin_documents
 WHERE signin_rowid > coalesce((SELECT value FROM engine_state WHERE key = ?1), 0)
 ORDER BY signin_rowid
 )sql";
+
+// A user's risky sign-ins: one seek per stored day in the (created_day, user_id) index.
+const std::string kSelectRiskySignInsOfUser =
+    std::string(sqlite::kStoredDays) +
+    "SELECT d.document FROM signins s JOIN signin_documents d ON d.signin_rowid = s.rowid "
+    "WHERE s.created_day IN (SELECT day FROM stored_days) AND s.user_id = ?1 "
+    "AND s.risk_state IN ('atRisk', 'confirmedCompromised') ORDER BY s.created_us";
 
 // By id alone: one seek per stored day in the (created_day, id) index.
 const std::string kSelectSignIn =
@@ -177,6 +205,13 @@ class SqliteRiskStore final : public RiskStore {
   Result<std::string> GetState(std::string_view key) override;
   Result<std::optional<SignIn>> GetSignIn(std::string_view id) override;
   Result<std::int64_t> CountHistory(std::string_view userId) override;
+  Status ForEachDetectionJsonOfUser(
+      std::string_view userId, const std::function<Status(std::string_view json)>& visit) override;
+  Status ForEachDetectionJsonOfSignIn(
+      std::string_view requestId,
+      const std::function<Status(std::string_view json)>& visit) override;
+  Status ForEachRiskySignInOfUser(std::string_view userId,
+                                  const std::function<Status(SignIn&& signIn)>& visit) override;
   Result<std::int64_t> CountSignIns() override;
   Result<std::int64_t> CountDetections() override;
   Result<std::int64_t> CountRiskyUsers() override;
@@ -187,6 +222,9 @@ class SqliteRiskStore final : public RiskStore {
   Status WriteDetection(const StoredDetection& row);
   Status WriteRiskyUser(const StoredRiskyUser& row);
   Status WriteHistory(const StoredHistoryItem& row);
+  Status UpdateSignIn(const StoredSignIn& row);
+  Status WriteAudit(const AuditEntry& row);
+  Status WriteApiToken(const StoredApiToken& row);
   Status WriteBlob(SqliteStatement& statement, const StateBlob& row);
   Status Commit();
   void RollBack();
@@ -205,6 +243,9 @@ class SqliteRiskStore final : public RiskStore {
   SqliteStatement begin_, commit_, rollback_;
   SqliteStatement insertSignIn_, insertSignInDocument_, upsertDetection_, upsertRiskyUser_,
       insertHistory_;
+  SqliteStatement updateSignInRisk_, updateSignInDocument_, insertAudit_, insertApiToken_,
+      revokeApiToken_;
+  SqliteStatement selectDetectionsOfUser_, selectDetectionsOfSignIn_, selectRiskySignInsOfUser_;
   SqliteStatement upsertProfile_, upsertState_, markProfileCheckpoint_, lowerProfileCheckpoint_,
       selectSignInsSinceProfileCheckpoint_;
   SqliteStatement deleteSignIns_, deleteDetections_, deleteHistory_;
@@ -223,6 +264,16 @@ Status SqliteRiskStore::Prepare() {
       {&upsertDetection_, kUpsertDetection},
       {&upsertRiskyUser_, kUpsertRiskyUser},
       {&insertHistory_, kInsertHistory},
+      {&updateSignInRisk_, kUpdateSignInRisk},
+      {&updateSignInDocument_, kUpdateSignInDocument},
+      {&insertAudit_, kInsertAudit},
+      {&insertApiToken_, kInsertApiToken},
+      {&revokeApiToken_, "UPDATE api_tokens SET revoked = 1 WHERE id = ?1 RETURNING id"},
+      {&selectDetectionsOfUser_,
+       "SELECT json FROM detections WHERE user_id = ?1 ORDER BY detected_us, id"},
+      {&selectDetectionsOfSignIn_,
+       "SELECT json FROM detections WHERE request_id = ?1 ORDER BY detected_us, id"},
+      {&selectRiskySignInsOfUser_, kSelectRiskySignInsOfUser.c_str()},
       {&upsertProfile_, kUpsertProfile},
       {&upsertState_, kUpsertState},
       {&markProfileCheckpoint_, kMarkProfileCheckpoint},
@@ -281,6 +332,27 @@ Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
     if (Status s = WriteHistory(row); !s.ok()) {
       return s.WithContext("history item '" + row.item.id + "'");
     }
+  }
+  for (const StoredSignIn& row : batch.signInUpdates) {
+    if (Status s = UpdateSignIn(row); !s.ok()) {
+      return s.WithContext("updating sign-in '" + row.signIn.id + "'");
+    }
+  }
+  for (const AuditEntry& row : batch.audit) {
+    if (Status s = WriteAudit(row); !s.ok()) return s.WithContext("audit record '" + row.id + "'");
+  }
+  for (const StoredApiToken& row : batch.apiTokens) {
+    if (Status s = WriteApiToken(row); !s.ok()) {
+      return s.WithContext("API token '" + row.token.name + "'");
+    }
+  }
+  for (const std::string& id : batch.revokedApiTokenIds) {
+    revokeApiToken_.BindText(1, id);
+    auto found = revokeApiToken_.Step();
+    const bool known = found.ok() && *found;
+    revokeApiToken_.Reset();
+    if (!found.ok()) return found.status();
+    if (!known) return Status::NotFound("no API token has the id '" + id + "'");
   }
   for (const StateBlob& row : batch.profiles) {
     if (Status s = WriteBlob(upsertProfile_, row); !s.ok()) {
@@ -367,6 +439,52 @@ Status SqliteRiskStore::WriteHistory(const StoredHistoryItem& row) {
   st.BindText(2, row.item.user.id);
   st.BindInt(3, row.item.user.riskLastUpdatedDateTime);
   st.BindText(4, row.graphJson);
+  return st.Run();
+}
+
+Status SqliteRiskStore::UpdateSignIn(const StoredSignIn& row) {
+  SqliteStatement& st = updateSignInRisk_;
+  const SignInRow& s = row.signIn;
+  eventTypes_ = JoinComma(s.riskEventTypes_v2);
+  st.BindInt(1, s.createdDateTime);
+  st.BindText(2, s.id);
+  st.BindText(3, ToString(s.riskLevelAggregated));
+  st.BindText(4, ToString(s.riskState));
+  st.BindText(5, ToString(s.riskDetail));
+  st.BindText(6, eventTypes_);
+  auto found = st.Step();
+  const std::int64_t rowid = found.ok() && *found ? st.ColumnInt(0) : 0;
+  st.Reset();
+  if (!found.ok()) return found.status();
+  if (rowid == 0) return Status::NotFound("no stored sign-in has this id and createdDateTime");
+  updateSignInDocument_.BindInt(1, rowid);
+  sqlite3_bind_blob64(updateSignInDocument_.get(), 2, row.document.data(), row.document.size(),
+                      SQLITE_STATIC);
+  return updateSignInDocument_.Run();
+}
+
+Status SqliteRiskStore::WriteAudit(const AuditEntry& row) {
+  SqliteStatement& st = insertAudit_;
+  st.BindText(1, row.id);
+  st.BindInt(2, row.time);
+  st.BindText(3, row.category);
+  st.BindText(4, row.activity);
+  st.BindText(5, row.actor);
+  st.BindText(6, row.result);
+  st.BindText(7, row.requestId);
+  st.BindText(8, row.targets);
+  st.BindText(9, row.json);
+  return st.Run();
+}
+
+Status SqliteRiskStore::WriteApiToken(const StoredApiToken& row) {
+  SqliteStatement& st = insertApiToken_;
+  st.BindText(1, row.token.id);
+  st.BindText(2, row.token.name);
+  st.BindText(3, row.token.role);
+  st.BindText(4, row.tokenSha256);
+  st.BindInt(5, row.token.createdMicros);
+  st.BindInt(6, row.token.revoked ? 1 : 0);
   return st.Run();
 }
 
@@ -566,6 +684,31 @@ Result<std::optional<SignIn>> SqliteRiskStore::GetSignIn(std::string_view id) {
   });
   if (!status.ok()) return WithPath(status);
   return found;
+}
+
+Status SqliteRiskStore::ForEachDetectionJsonOfUser(
+    std::string_view userId, const std::function<Status(std::string_view json)>& visit) {
+  SqliteStatement& st = selectDetectionsOfUser_;
+  st.BindText(1, userId);
+  return Scan(st, [&] { return visit(st.ColumnText(0)); });
+}
+
+Status SqliteRiskStore::ForEachDetectionJsonOfSignIn(
+    std::string_view requestId, const std::function<Status(std::string_view json)>& visit) {
+  SqliteStatement& st = selectDetectionsOfSignIn_;
+  st.BindText(1, requestId);
+  return Scan(st, [&] { return visit(st.ColumnText(0)); });
+}
+
+Status SqliteRiskStore::ForEachRiskySignInOfUser(
+    std::string_view userId, const std::function<Status(SignIn&& signIn)>& visit) {
+  SqliteStatement& st = selectRiskySignInsOfUser_;
+  st.BindText(1, userId);
+  return Scan(st, [&]() -> Status {
+    auto decoded = DecodeSignInDocument(st.ColumnBlob(0));
+    if (!decoded.ok()) return decoded.status();
+    return visit(std::move(decoded).value());
+  });
 }
 
 Result<std::int64_t> SqliteRiskStore::CountWith(SqliteStatement& statement) {

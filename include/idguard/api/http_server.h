@@ -1,0 +1,48 @@
+// HttpServer: the HTTP/1.1 listener of `idguard serve` (Boost.Beast over Asio).
+//
+// Keep-alive, optional TLS (OpenSSL, a PEM certificate chain and key), limits on header and body
+// size (413 beyond the body limit) and on how long a client may take to send a request, TCP_NODELAY
+// on every connection, a structured access log line per request (never the Authorization header),
+// and graceful shutdown: on SIGTERM or SIGINT it stops accepting, lets requests in flight finish
+// (up to the drain timeout) and returns. Handlers run on the server's threads and may block
+// briefly (store reads); each connection is one coroutine.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+#include "idguard/api/http_message.h"
+#include "idguard/core/status.h"
+
+namespace idguard::api {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";  // Default: loopback only
+  std::uint16_t port = 8080;          // Default: 8080; 0 picks a free port
+  unsigned threads = 0;               // Default: 0 = one per hardware thread
+  std::string tlsCertificateFile;     // PEM chain; TLS is on when this and the key are set
+  std::string tlsKeyFile;
+  std::size_t headerLimit = 16 * 1024;       // Default: 16 KiB of request headers
+  std::size_t bodyLimit = 32 * 1024 * 1024;  // Default: 32 MiB request body
+  std::chrono::seconds requestTimeout{30};   // Default: 30 s to send one request
+  std::chrono::seconds idleTimeout{60};      // Default: 60 s idle keep-alive
+  std::chrono::seconds drainTimeout{10};     // Default: 10 s for requests in flight
+};
+
+// Called once per answered request with one JSON line (no newline), for the access log.
+using AccessLogSink = std::function<void(std::string_view line)>;
+// Called once the listener is bound, with the port it listens on (useful with port 0).
+using ListeningCallback = std::function<void(std::uint16_t port)>;
+
+// Serves until SIGTERM or SIGINT, or until RequestHttpServerStop(); then drains and returns.
+Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handler,
+                     const AccessLogSink& access_log, const ListeningCallback& on_listening);
+
+// Asks a running server to shut down as on SIGTERM (from any thread).
+void RequestHttpServerStop();
+
+}  // namespace idguard::api

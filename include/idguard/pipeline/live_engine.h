@@ -1,0 +1,124 @@
+// LiveEngine: the engine as `idguard serve` runs it — one store writer and one RiskEngine restored
+// from the store, shared by every request that changes risk: sign-ins posted to /v1/signins and
+// the admin actions (confirm compromised, dismiss, confirm safe on users and sign-ins).
+//
+// Every call is one store transaction holding all it changed (sign-ins, detections, risky users,
+// history items with the actor, and the audit record), committed before the call returns. Calls
+// are serialised by a mutex: the engine is single-threaded by design, and the store has one
+// writer. When a write fails, the in-memory state may be ahead of the store, so it is rebuilt
+// from the store before the next call.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "idguard/core/status.h"
+#include "idguard/core/time.h"
+#include "idguard/ingest/record_parser.h"
+#include "idguard/store/risk_store.h"
+
+namespace idguard {
+
+struct LiveEngineOptions {
+  std::string dbPath = "idguard.db";
+  std::vector<std::string> geoipFiles;
+  std::vector<std::string> asnFiles;
+  std::string userAgentRegexes;
+  std::string namedLocationsPath;
+  std::string directoryPath;
+  std::size_t maxRecordsPerIngest = 100'000;  // Default: 100,000 records per POST
+};
+
+// Who asked for a change, as history and the audit log record it.
+struct Actor {
+  std::string name;     // the API token's name
+  std::string tokenId;  // the API token's id
+  std::string role;
+  std::string requestId;
+};
+
+struct IngestRejection {
+  std::size_t index = 0;  // 0-based position of the record in the body
+  std::uint64_t line = 0;
+  std::string reason;
+};
+
+struct IngestResult {
+  std::uint64_t received = 0;
+  std::uint64_t accepted = 0;
+  std::uint64_t duplicates = 0;   // ids already stored: accepted before, nothing changed
+  std::uint64_t otherEvents = 0;  // valid records that hold no sign-in
+  std::uint64_t detections = 0;
+  std::vector<IngestRejection> rejected;
+};
+
+enum class RiskAction : std::uint8_t { confirmCompromised, dismiss, confirmSafe };
+std::string_view ToString(RiskAction action);
+
+struct ActionResult {
+  std::vector<std::string> changed;
+  std::vector<std::string> unknown;  // ids with nothing to act on (never at risk, not stored)
+};
+
+class LiveEngine {
+ public:
+  static Result<std::unique_ptr<LiveEngine>> Open(const LiveEngineOptions& options,
+                                                  std::ostream& log);
+  ~LiveEngine();
+
+  // Ingests a body of sign-in records (NDJSON, JSON array or Graph page; Graph signIn, Log
+  // Analytics, diagnostic-settings or Okta shape, detected from the first record unless given).
+  // Valid records are processed in createdDateTime order; malformed ones are listed with the
+  // reason and never stop the others. Too many records is an InvalidInput error.
+  Result<IngestResult> Ingest(std::string_view body, std::optional<InputFormat> format,
+                              const Actor& actor);
+
+  // The riskyUsers actions; ids are user object ids.
+  Result<ActionResult> ActOnUsers(RiskAction action, const std::vector<std::string>& user_ids,
+                                  const Actor& actor);
+  // The signIns actions; ids are sign-in ids (Graph's requestIds).
+  Result<ActionResult> ActOnSignIns(RiskAction action, const std::vector<std::string>& sign_in_ids,
+                                    const Actor& actor);
+
+  // Appends an audit record on its own (token management and other non-risk actions).
+  Status Audit(AuditEntry entry);
+
+  // Requests waiting for the engine, for the metrics endpoint.
+  std::int64_t QueueDepth() const { return waiting_.load(); }
+
+ private:
+  struct State;
+  LiveEngine(LiveEngineOptions options, std::unique_ptr<State> state);
+  Status EnsureRestored();
+
+  LiveEngineOptions options_;
+  std::unique_ptr<State> state_;
+  std::mutex mutex_;
+  std::atomic<std::int64_t> waiting_{0};
+};
+
+// A Graph directoryAudit record. `targets` are (id, type, display name) with the property
+// changes (name, old value, new value) made to each.
+struct AuditChange {
+  std::string property;
+  std::string oldValue;
+  std::string newValue;
+};
+struct AuditTarget {
+  std::string id;
+  std::string type;  // "User", "SignIn", "ApiToken"
+  std::string displayName;
+  std::vector<AuditChange> changes;
+};
+AuditEntry MakeAuditEntry(EventTime time, std::string_view category, std::string_view activity,
+                          const Actor& actor, std::string_view result,
+                          std::string_view result_reason, const std::vector<AuditTarget>& targets);
+
+}  // namespace idguard

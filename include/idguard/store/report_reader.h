@@ -1,0 +1,78 @@
+// ReportReader: the read side of the store that the API serves reports from.
+//
+// A reader owns its own read-only connection, so each server thread reads in parallel with the
+// single writer (SQLite WAL: readers see the last committed batch and never block it). Listing is
+// keyset paging: rows come in (order column, rowid) order and a page continues after the last
+// row's key, so paging to the end reads each row once and pages stay right while new rows arrive.
+// Conditions come from the OData compiler (or fixed text in the API layer) with every value bound
+// as a parameter; table and column names come only from idguard's own resource descriptions.
+// Not thread-safe: one reader per thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "idguard/core/status.h"
+#include "idguard/store/risk_store.h"
+
+namespace idguard {
+
+using SqlValue = std::variant<std::int64_t, double, std::string>;
+
+// Which stored collection a listing reads and what it returns per row.
+enum class ReportTable : std::uint8_t {
+  riskyUsers,  // risky_users.json
+  detections,  // detections.json
+  history,     // risky_user_history.json
+  signIns,     // the sign-in's compact document (sign_in_document.h)
+  auditLog,    // audit_log.json
+};
+
+// Where a page starts: after the row with this order value and rowid.
+struct KeysetPosition {
+  SqlValue orderValue;
+  std::int64_t rowid = 0;
+};
+
+struct ListRequest {
+  ReportTable table = ReportTable::riskyUsers;
+  std::string condition;  // SQL with `?` placeholders; empty: every row
+  std::vector<SqlValue> parameters;
+  std::string orderColumn;  // a column of the table, from idguard's own resource description
+  bool descending = true;
+  std::size_t limit = 20;
+  std::optional<KeysetPosition> after;
+};
+
+struct ListedRow {
+  std::string payload;  // Graph JSON, or the compact document for sign-ins
+  KeysetPosition position;
+};
+
+class ReportReader {
+ public:
+  virtual ~ReportReader() = default;
+
+  virtual Result<std::vector<ListedRow>> List(const ListRequest& request) = 0;
+  // How many rows match `condition` (the same text and parameters a ListRequest carries).
+  virtual Result<std::int64_t> Count(ReportTable table, const std::string& condition,
+                                     const std::vector<SqlValue>& parameters) = 0;
+  // The payload of the row with this id (for history: the item id), or nullopt.
+  virtual Result<std::optional<std::string>> Get(ReportTable table, std::string_view id) = 0;
+  // The token whose SHA-256 (hex) is `token_sha256`, or nullopt.
+  virtual Result<std::optional<ApiTokenRecord>> FindToken(std::string_view token_sha256) = 0;
+  // Every API token, oldest first (for `idguard token list`).
+  virtual Result<std::vector<ApiTokenRecord>> ListTokens() = 0;
+  // Detections by riskEventType, for the metrics endpoint.
+  virtual Result<std::vector<std::pair<std::string, std::int64_t>>> CountDetectionsByType() = 0;
+};
+
+// Opens a read-only connection to an existing store (created by replay, serve or token create).
+Result<std::unique_ptr<ReportReader>> OpenSqliteReportReader(const std::string& path);
+
+}  // namespace idguard

@@ -1,0 +1,689 @@
+#include "idguard/api/api_service.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
+#include "api/graph_collections.h"
+#include "api/graph_error.h"
+#include "api/metrics.h"
+#include "api/openapi.h"
+#include "api/query_string.h"
+#include "api/request_body.h"
+#include "api/router.h"
+#include "idguard/core/digest.h"
+#include "idguard/core/json_writer.h"
+#include "idguard/store/report_reader.h"
+
+namespace idguard::api {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Graph takes at most 60 ids per risk action call.
+constexpr std::size_t kMaxActionIds = 60;
+
+// Read-only store connections, one per request at a time; grows to the number of threads that
+// read at once.
+class ReaderPool {
+ public:
+  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
+
+  class Lease {
+   public:
+    Lease(ReaderPool& pool, std::unique_ptr<ReportReader> reader)
+        : pool_(pool), reader_(std::move(reader)) {}
+    ~Lease() {
+      if (reader_) pool_.Return(std::move(reader_));
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ReportReader& operator*() { return *reader_; }
+
+   private:
+    ReaderPool& pool_;
+    std::unique_ptr<ReportReader> reader_;
+  };
+
+  Result<std::unique_ptr<Lease>> Borrow() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto reader = std::move(idle_.back());
+        idle_.pop_back();
+        return std::make_unique<Lease>(*this, std::move(reader));
+      }
+    }
+    auto opened = OpenSqliteReportReader(path_);
+    if (!opened.ok()) return opened.status();
+    return std::make_unique<Lease>(*this, std::move(opened).value());
+  }
+
+ private:
+  void Return(std::unique_ptr<ReportReader> reader) {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(reader));
+  }
+  std::string path_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<ReportReader>> idle_;
+};
+
+std::string Base64Url(const unsigned char* data, std::size_t size) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    buffer = (buffer << 8) | data[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kAlphabet[(buffer >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(buffer << (6 - bits)) & 63];
+  return out;
+}
+
+bool IsSafeHost(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+           c == '[' || c == ']';
+  });
+}
+
+HttpResponse NoContent() {
+  HttpResponse response;
+  response.status = 204;
+  response.contentType = "application/json";
+  return response;
+}
+
+HttpResponse JsonResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+}  // namespace
+
+class ApiService::Impl {
+ public:
+  Impl(const ApiOptions& options, std::unique_ptr<LiveEngine> engine)
+      : options_(options), engine_(std::move(engine)), readers_(options.dbPath) {
+    AddRoutes();
+    std::vector<std::string> names;
+    for (const Route& route : router_.routes()) names.push_back(route.method + " " + route.pattern);
+    metrics_ = std::make_unique<ApiMetrics>(std::move(names));
+  }
+
+  HttpResponse Handle(HttpRequest& request);
+  const Router& router() const { return router_; }
+
+ private:
+  void AddRoutes();
+  void AddRiskyUserRoutes();
+  void AddSignInRoutes();
+  void AddAuditRoutes();
+  void AddOwnRoutes();
+  std::string BaseUrl(const HttpRequest& request) const;
+  // Looks the bearer token up (cached briefly); nullopt with `error` set when it is not valid.
+  std::optional<Principal> Authenticate(const HttpRequest& request, HttpResponse& error);
+  bool AllowFailedAuth(const std::string& address);
+  bool AllowRequest(const std::string& token_id);
+  // Runs `body` with a leased reader, or answers 503 when the store cannot be read.
+  template <typename Body>
+  HttpResponse WithReader(const HttpRequest& request, Body body);
+  HttpResponse RiskAction(RouteContext& context, bool users, idguard::RiskAction action);
+
+  ApiOptions options_;
+  std::unique_ptr<LiveEngine> engine_;
+  ReaderPool readers_;
+  Router router_;
+  std::unique_ptr<ApiMetrics> metrics_;
+
+  struct CachedToken {
+    std::optional<ApiTokenRecord> record;
+    SteadyClock::time_point expires;
+  };
+  std::mutex tokens_mutex_;
+  std::unordered_map<std::string, CachedToken> tokens_;
+
+  struct Window {
+    SteadyClock::time_point start;
+    unsigned count = 0;
+  };
+  std::mutex limits_mutex_;
+  std::unordered_map<std::string, Window> failed_auth_;
+  struct Bucket {
+    double tokens = 0;
+    SteadyClock::time_point updated;
+  };
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
+std::string ApiService::Impl::BaseUrl(const HttpRequest& request) const {
+  const std::string_view host = request.Header("host");
+  if (!IsSafeHost(host)) return options_.publicBaseUrl;
+  return std::string(options_.tls ? "https://" : "http://") + std::string(host);
+}
+
+bool ApiService::Impl::AllowFailedAuth(const std::string& address) {
+  std::lock_guard lock(limits_mutex_);
+  const auto now = SteadyClock::now();
+  if (failed_auth_.size() > 100'000) failed_auth_.clear();  // bounded under address spraying
+  Window& window = failed_auth_[address];
+  if (now - window.start > std::chrono::minutes(1)) window = {now, 0};
+  return window.count < options_.failedAuthPerMinute;
+}
+
+bool ApiService::Impl::AllowRequest(const std::string& token_id) {
+  if (options_.rateLimitPerSecond == 0) return true;
+  std::lock_guard lock(limits_mutex_);
+  const auto now = SteadyClock::now();
+  const double capacity = 2.0 * options_.rateLimitPerSecond;
+  auto [it, inserted] = buckets_.try_emplace(token_id, Bucket{capacity, now});
+  Bucket& bucket = it->second;
+  const double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
+  bucket.tokens = std::min(capacity, bucket.tokens + elapsed * options_.rateLimitPerSecond);
+  bucket.updated = now;
+  if (bucket.tokens < 1.0) return false;
+  bucket.tokens -= 1.0;
+  return true;
+}
+
+std::optional<Principal> ApiService::Impl::Authenticate(const HttpRequest& request,
+                                                        HttpResponse& error) {
+  const std::string_view header = request.Header("authorization");
+  auto refuse = [&](std::string_view message) -> std::optional<Principal> {
+    {
+      std::lock_guard lock(limits_mutex_);
+      ++failed_auth_[request.remoteAddress].count;
+    }
+    error = GraphError(request, 401, "InvalidAuthenticationToken", message);
+    return std::nullopt;
+  };
+  if (!AllowFailedAuth(request.remoteAddress)) {
+    error = GraphError(request, 429, "TooManyRequests",
+                       "too many requests with invalid tokens from this address; retry later");
+    error.headers.emplace_back("Retry-After", "60");
+    return std::nullopt;
+  }
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.empty()) return refuse("Access token is empty.");
+  if (header.size() <= kBearer.size() ||
+      !std::equal(kBearer.begin(), kBearer.end(), header.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      })) {
+    return refuse("Authorization must be 'Bearer <token>'.");
+  }
+  const std::string hash = Sha256Hex(header.substr(kBearer.size()));
+  std::optional<ApiTokenRecord> record;
+  bool cached = false;
+  {
+    std::lock_guard lock(tokens_mutex_);
+    auto it = tokens_.find(hash);
+    if (it != tokens_.end() && it->second.expires > SteadyClock::now()) {
+      record = it->second.record;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    auto lease = readers_.Borrow();
+    if (!lease.ok()) {
+      error = GraphErrorFromStatus(request, lease.status());
+      return std::nullopt;
+    }
+    auto found = (***lease).FindToken(hash);
+    if (!found.ok()) {
+      error = GraphErrorFromStatus(request, found.status());
+      return std::nullopt;
+    }
+    record = *found;
+    std::lock_guard lock(tokens_mutex_);
+    if (tokens_.size() > 10'000) tokens_.clear();
+    tokens_[hash] = {record, SteadyClock::now() + options_.tokenCacheTtl};
+  }
+  if (!record || record->revoked) return refuse("The access token is not valid.");
+  auto role = ParseRole(record->role);
+  if (!role) return refuse("The access token has an unknown role.");
+  return Principal{record->id, record->name, *role};
+}
+
+template <typename Body>
+HttpResponse ApiService::Impl::WithReader(const HttpRequest& request, Body body) {
+  auto lease = readers_.Borrow();
+  if (!lease.ok()) return GraphErrorFromStatus(request, lease.status());
+  return body(***lease);
+}
+
+HttpResponse ApiService::Impl::Handle(HttpRequest& request) {
+  const auto started = SteadyClock::now();
+  std::size_t route_index = router_.routes().size();
+  HttpResponse response = [&]() -> HttpResponse {
+    auto segments = SplitPath(request.path);
+    if (!segments) return GraphError(request, 400, "BadRequest", "malformed path encoding");
+    std::string bad_part;
+    auto query = ParseQuery(request.query, bad_part);
+    if (!query) {
+      return GraphError(request, 400, "BadRequest",
+                        "malformed query option encoding in '" + bad_part + "'");
+    }
+    Router::Match match = router_.Find(request.method, *segments);
+    if (match.route == nullptr) {
+      if (match.pathExists) {
+        return GraphError(request, 405, "MethodNotAllowed",
+                          "the method " + request.method + " is not allowed on this path");
+      }
+      return GraphError(request, 404, "ResourceNotFound", "no resource at '" + request.path + "'");
+    }
+    route_index = static_cast<std::size_t>(match.route - router_.routes().data());
+    Principal principal;
+    if (match.route->permission != Permission::none) {
+      HttpResponse error;
+      auto authenticated = Authenticate(request, error);
+      if (!authenticated) return error;
+      principal = std::move(*authenticated);
+      if (!RoleAllows(principal.role, match.route->permission)) {
+        return GraphError(request, 403, "Authorization_RequestDenied",
+                          "the role " + std::string(RoleName(principal.role)) + " does not allow " +
+                              std::string(PermissionName(match.route->permission)));
+      }
+      if (!AllowRequest(principal.tokenId)) {
+        HttpResponse limited = GraphError(request, 429, "TooManyRequests",
+                                          "the token's request rate limit is reached");
+        limited.headers.emplace_back("Retry-After", "1");
+        return limited;
+      }
+    }
+    RouteContext context{request, principal, std::move(match.parameters), std::move(*query)};
+    return match.route->handler(context);
+  }();
+  if (route_index < router_.routes().size()) {
+    const Route& route = router_.routes()[route_index];
+    response.route = route.method + " " + route.pattern;
+  } else if (response.route.empty()) {
+    response.route = "unmatched";
+  }
+  metrics_->Observe(
+      route_index, response.status,
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started).count());
+  return response;
+}
+
+HttpResponse ApiService::Impl::RiskAction(RouteContext& context, bool users,
+                                          idguard::RiskAction action) {
+  const char* member = users ? "userIds" : "requestIds";
+  auto ids = ReadIdList(context.request.body, member, kMaxActionIds);
+  if (!ids.ok()) return GraphErrorFromStatus(context.request, ids.status());
+  const Actor actor{context.principal.ActorId(), context.principal.tokenId,
+                    std::string(RoleName(context.principal.role)), context.request.requestId};
+  auto result =
+      users ? engine_->ActOnUsers(action, *ids, actor) : engine_->ActOnSignIns(action, *ids, actor);
+  if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
+  return NoContent();
+}
+
+void ApiService::Impl::AddRoutes() {
+  router_.Add({"GET",
+               "/healthz",
+               Permission::none,
+               "Liveness: the process answers.",
+               "Operations",
+               {},
+               "",
+               200,
+               "application/json",
+               [](RouteContext&) { return JsonResponse(200, R"({"status":"ok"})"); }});
+  router_.Add({"GET",
+               "/readyz",
+               Permission::none,
+               "Readiness: the store can be read and the engine is loaded.",
+               "Operations",
+               {},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   auto count = reader.Count(ReportTable::riskyUsers, "", {});
+                   if (!count.ok()) return GraphErrorFromStatus(context.request, count.status());
+                   return JsonResponse(200, R"({"status":"ready"})");
+                 });
+               }});
+  router_.Add(
+      {"GET",
+       "/openapi.json",
+       Permission::none,
+       "This API's OpenAPI 3 document.",
+       "Operations",
+       {},
+       "",
+       200,
+       "application/json",
+       [this](RouteContext&) { return JsonResponse(200, BuildOpenApi(router_.routes())); }});
+  router_.Add({"GET",
+               "/metrics",
+               Permission::readMetrics,
+               "Prometheus metrics: requests, latencies, ingest counts, detections by type, "
+               "writer queue depth.",
+               "Operations",
+               {},
+               "",
+               200,
+               "text/plain; version=0.0.4",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   std::string extra =
+                       "# HELP idguard_detections Stored risk detections by riskEventType.\n"
+                       "# TYPE idguard_detections gauge\n";
+                   auto counts = reader.CountDetectionsByType();
+                   if (!counts.ok()) return GraphErrorFromStatus(context.request, counts.status());
+                   for (const auto& [type, count] : *counts) {
+                     extra += "idguard_detections{riskEventType=\"" + type + "\"} " +
+                              std::to_string(count) + "\n";
+                   }
+                   metrics_->writerQueueDepth().store(engine_->QueueDepth());
+                   HttpResponse response;
+                   response.contentType = "text/plain; version=0.0.4";
+                   response.body = metrics_->Render(extra);
+                   return response;
+                 });
+               }});
+  AddRiskyUserRoutes();
+  AddSignInRoutes();
+  AddAuditRoutes();
+  AddOwnRoutes();
+}
+
+void ApiService::Impl::AddRiskyUserRoutes() {
+  const std::vector<std::string> list_options = {"$filter",  "$select", "$top",
+                                                 "$orderby", "$count",  "$skiptoken"};
+  const std::string base = "/v1.0/identityProtection";
+  router_.Add({"GET", base + "/riskyUsers", Permission::readReports, "List risky users.",
+               "riskyUsers", list_options, "", 200, "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return ListCollection(context, reader, RiskyUsersCollection(), {},
+                                         BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET",
+               base + "/riskyUsers/{id}",
+               Permission::readReports,
+               "Get a risky user.",
+               "riskyUsers",
+               {"$select"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return GetMember(context, reader, RiskyUsersCollection(), context.parameters[0],
+                                    BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET", base + "/riskyUsers/{id}/history", Permission::readReports,
+               "List a risky user's history: every change of its risk and who made it.",
+               "riskyUsers", list_options, "", 200, "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   Scope scope{"user_id = ?", {SqlValue(context.parameters[0])}};
+                   return ListCollection(context, reader, RiskyUserHistoryCollection(), scope,
+                                         BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET",
+               base + "/riskyUsers/{id}/history/{itemId}",
+               Permission::readReports,
+               "Get one item of a risky user's history.",
+               "riskyUsers",
+               {"$select"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 // Item ids start with the user id, so an item of another user is not found.
+                 const std::string& user = context.parameters[0];
+                 const std::string& item = context.parameters[1];
+                 if (item.rfind(user + "_", 0) != 0) {
+                   return GraphError(context.request, 404, "ResourceNotFound",
+                                     "riskyUserHistoryItem '" + item + "' was not found");
+                 }
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return GetMember(context, reader, RiskyUserHistoryCollection(), item,
+                                    BaseUrl(context.request));
+                 });
+               }});
+  const std::pair<const char*, idguard::RiskAction> actions[] = {
+      {"confirmCompromised", idguard::RiskAction::confirmCompromised},
+      {"dismiss", idguard::RiskAction::dismiss},
+      {"confirmSafe", idguard::RiskAction::confirmSafe},
+  };
+  for (const auto& [name, action] : actions) {
+    const idguard::RiskAction chosen = action;
+    router_.Add(
+        {"POST",
+         base + "/riskyUsers/" + name,
+         Permission::riskActions,
+         std::string("Risky users: ") + name + " (at most 60 userIds).",
+         "riskyUsers",
+         {},
+         "userIds",
+         204,
+         "application/json",
+         [this, chosen](RouteContext& context) { return RiskAction(context, true, chosen); }});
+  }
+  router_.Add({"GET", base + "/riskDetections", Permission::readReports, "List risk detections.",
+               "riskDetections", list_options, "", 200, "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return ListCollection(context, reader, RiskDetectionsCollection(), {},
+                                         BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET",
+               base + "/riskDetections/{id}",
+               Permission::readReports,
+               "Get a risk detection.",
+               "riskDetections",
+               {"$select"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return GetMember(context, reader, RiskDetectionsCollection(),
+                                    context.parameters[0], BaseUrl(context.request));
+                 });
+               }});
+}
+
+void ApiService::Impl::AddSignInRoutes() {
+  const std::string base = "/v1.0/auditLogs/signIns";
+  router_.Add({"GET",
+               base,
+               Permission::readReports,
+               "List sign-ins, newest first.",
+               "signIns",
+               {"$filter", "$select", "$top", "$orderby", "$count", "$skiptoken"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return ListCollection(context, reader, SignInsCollection(), {},
+                                         BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET",
+               base + "/{id}",
+               Permission::readReports,
+               "Get a sign-in.",
+               "signIns",
+               {"$select"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return GetMember(context, reader, SignInsCollection(), context.parameters[0],
+                                    BaseUrl(context.request));
+                 });
+               }});
+  const std::pair<const char*, idguard::RiskAction> actions[] = {
+      {"confirmCompromised", idguard::RiskAction::confirmCompromised},
+      {"confirmSafe", idguard::RiskAction::confirmSafe},
+      {"dismiss", idguard::RiskAction::dismiss},
+  };
+  for (const auto& [name, action] : actions) {
+    const idguard::RiskAction chosen = action;
+    router_.Add(
+        {"POST",
+         base + "/" + name,
+         Permission::riskActions,
+         std::string("Sign-ins: ") + name + " (at most 60 requestIds).",
+         "signIns",
+         {},
+         "requestIds",
+         204,
+         "application/json",
+         [this, chosen](RouteContext& context) { return RiskAction(context, false, chosen); }});
+  }
+}
+
+void ApiService::Impl::AddAuditRoutes() {
+  const std::string base = "/v1.0/auditLogs/directoryAudits";
+  router_.Add({"GET",
+               base,
+               Permission::readReports,
+               "List the audit log of administrative actions, newest first.",
+               "directoryAudits",
+               {"$filter", "$select", "$top", "$orderby", "$count", "$skiptoken"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return ListCollection(context, reader, DirectoryAuditsCollection(), {},
+                                         BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET",
+               base + "/{id}",
+               Permission::readReports,
+               "Get one audit record.",
+               "directoryAudits",
+               {"$select"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return GetMember(context, reader, DirectoryAuditsCollection(),
+                                    context.parameters[0], BaseUrl(context.request));
+                 });
+               }});
+}
+
+void ApiService::Impl::AddOwnRoutes() {
+  router_.Add({"POST",
+               "/v1/signins",
+               Permission::ingest,
+               "Ingest a batch of sign-ins (NDJSON, JSON array or Graph page; Graph signIn, Log "
+               "Analytics, diagnostic-settings or Okta shape). Stored before the response; "
+               "idempotent by id.",
+               "ingest",
+               {"format"},
+               "signInRecords",
+               202,
+               "application/json",
+               [this](RouteContext& context) {
+                 std::optional<InputFormat> format;
+                 if (context.HasQuery("format")) {
+                   const std::string_view name = context.Query("format");
+                   for (InputFormat candidate : {InputFormat::graph, InputFormat::loganalytics,
+                                                 InputFormat::diagnostic, InputFormat::okta}) {
+                     if (ToString(candidate) == name) format = candidate;
+                   }
+                   if (!format) {
+                     return GraphError(context.request, 400, "BadRequest",
+                                       "unknown format '" + std::string(name) +
+                                           "': expected graph, loganalytics, diagnostic or okta");
+                   }
+                 }
+                 const Actor actor{context.principal.ActorId(), context.principal.tokenId,
+                                   std::string(RoleName(context.principal.role)),
+                                   context.request.requestId};
+                 auto result = engine_->Ingest(context.request.body, format, actor);
+                 if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
+                 metrics_->AddIngested(result->accepted, result->rejected.size());
+                 HttpResponse response;
+                 response.status = 202;
+                 JsonWriter json(response.body);
+                 json.BeginObject();
+                 json.Member("received", static_cast<std::int64_t>(result->received));
+                 json.Member("accepted", static_cast<std::int64_t>(result->accepted));
+                 json.Member("duplicates", static_cast<std::int64_t>(result->duplicates));
+                 json.Member("otherEvents", static_cast<std::int64_t>(result->otherEvents));
+                 json.Member("detections", static_cast<std::int64_t>(result->detections));
+                 json.Member("rejectedCount", static_cast<std::int64_t>(result->rejected.size()));
+                 json.Key("rejected");
+                 json.BeginArray();
+                 for (const IngestRejection& rejection : result->rejected) {
+                   json.BeginObject();
+                   json.Member("index", static_cast<std::int64_t>(rejection.index));
+                   json.Member("line", static_cast<std::int64_t>(rejection.line));
+                   json.Member("reason", rejection.reason);
+                   json.EndObject();
+                 }
+                 json.EndArray();
+                 json.EndObject();
+                 return response;
+               }});
+}
+
+ApiService::ApiService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ApiService::~ApiService() = default;
+
+Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiOptions& options,
+                                                       std::unique_ptr<LiveEngine> engine) {
+  // Fails early, with the reason, when the store cannot be read.
+  auto reader = OpenSqliteReportReader(options.dbPath);
+  if (!reader.ok()) return reader.status();
+  return std::unique_ptr<ApiService>(
+      new ApiService(std::make_unique<Impl>(options, std::move(engine))));
+}
+
+HttpResponse ApiService::Handle(HttpRequest& request) { return impl_->Handle(request); }
+
+std::vector<RouteDescription> ApiService::Routes() const {
+  std::vector<RouteDescription> routes;
+  for (const Route& route : impl_->router().routes()) {
+    routes.push_back({route.method, route.pattern, route.permission, route.successStatus});
+  }
+  return routes;
+}
+
+std::string ApiService::OpenApiDocument() const { return BuildOpenApi(impl_->router().routes()); }
+
+Result<NewApiToken> GenerateApiToken() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    return Status::Internal("the system random number generator failed");
+  }
+  NewApiToken token;
+  token.token = "idg_" + Base64Url(bytes, sizeof bytes);
+  token.sha256 = Sha256Hex(token.token);
+  return token;
+}
+
+}  // namespace idguard::api

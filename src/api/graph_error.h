@@ -1,0 +1,21 @@
+// Error responses in the Microsoft Graph shape:
+//   {"error": {"code": "...", "message": "...", "innerError": {"date", "request-id",
+//   "client-request-id"}}}
+// with the status codes Graph uses (400 bad request or query, 401 no or bad token, 403 role
+// lacks the permission, 404, 405, 413, 429, 500, 503).
+#pragma once
+
+#include <string_view>
+
+#include "idguard/api/http_message.h"
+#include "idguard/core/status.h"
+
+namespace idguard::api {
+
+HttpResponse GraphError(const HttpRequest& request, int status, std::string_view code,
+                        std::string_view message);
+
+// 400 for invalid input, 404 for not found, 503 for unavailable, 500 otherwise.
+HttpResponse GraphErrorFromStatus(const HttpRequest& request, const Status& status);
+
+}  // namespace idguard::api

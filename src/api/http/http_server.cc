@@ -1,0 +1,367 @@
+// The only translation unit that includes Boost.Beast: every connection is a C++20 coroutine on
+// one io_context run by N threads.
+#include "idguard/api/http_server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "idguard/core/json_writer.h"
+#include "idguard/core/time.h"
+
+namespace idguard::api {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using net::awaitable;
+using net::use_awaitable;
+constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+
+// The running server's context, for RequestHttpServerStop from other threads.
+std::mutex g_running_mutex;
+std::function<void()> g_stop_running;
+
+struct ServerState {
+  const HttpServerOptions& options;
+  const HttpHandler& handler;
+  const AccessLogSink& accessLog;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> nextRequestId{0};
+  std::atomic<int> connections{0};
+};
+
+std::string MakeRequestId(ServerState& state) {
+  // Unique within this process; a client's own client-request-id takes precedence.
+  char buffer[40];
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  std::snprintf(buffer, sizeof buffer, "%012llx-%08llx",
+                static_cast<unsigned long long>(
+                    std::chrono::duration_cast<std::chrono::microseconds>(now).count()),
+                static_cast<unsigned long long>(state.nextRequestId.fetch_add(1)));
+  return buffer;
+}
+
+HttpRequest ToRequest(http::request<http::string_body>&& message, const std::string& remote,
+                      ServerState& state) {
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  const std::string_view target = message.target();
+  const auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  request.remoteAddress = remote;
+  request.headers.reserve(8);
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  const std::string_view client_id = request.Header("client-request-id");
+  request.requestId =
+      client_id.empty() || client_id.size() > 64 ? MakeRequestId(state) : std::string(client_id);
+  request.body = std::move(message.body());
+  return request;
+}
+
+void FillHeaders(http::fields& fields, const HttpResponse& response, const HttpRequest& request) {
+  fields.set(http::field::server, "idguard");
+  fields.set(http::field::content_type, response.contentType);
+  fields.set("request-id", request.requestId);
+  fields.set("client-request-id", request.requestId);
+  for (const auto& [name, value] : response.headers) fields.set(name, value);
+}
+
+template <typename Stream>
+awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& response,
+                                           const HttpRequest& request, unsigned version,
+                                           bool keep_alive, std::size_t& bytes) {
+  if (!response.stream) {
+    http::response<http::string_body> message{static_cast<http::status>(response.status), version};
+    FillHeaders(message, response, request);
+    message.keep_alive(keep_alive);
+    bytes = response.body.size();
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+    auto [ec, written] = co_await http::async_write(stream, message, kNoThrow);
+    co_return ec;
+  }
+  http::response<http::empty_body> message{static_cast<http::status>(response.status), version};
+  FillHeaders(message, response, request);
+  message.keep_alive(keep_alive);
+  message.chunked(true);
+  http::response_serializer<http::empty_body> serializer{message};
+  if (auto [ec, written] = co_await http::async_write_header(stream, serializer, kNoThrow); ec) {
+    co_return ec;
+  }
+  std::string piece;
+  for (;;) {
+    piece.clear();
+    Result<bool> more = response.stream(piece);
+    if (!more.ok()) {
+      // The status is already on the wire: ending the connection without the last chunk is how
+      // the client learns the body is incomplete.
+      co_return beast::error_code(net::error::connection_aborted);
+    }
+    if (!piece.empty()) {
+      bytes += piece.size();
+      auto [ec, written] =
+          co_await net::async_write(stream, http::make_chunk(net::buffer(piece)), kNoThrow);
+      if (ec) co_return ec;
+    }
+    if (!*more) break;
+  }
+  auto [ec, written] = co_await net::async_write(stream, http::make_chunk_last(), kNoThrow);
+  co_return ec;
+}
+
+void LogAccess(ServerState& state, const HttpRequest& request, const HttpResponse& response,
+               std::size_t bytes, std::chrono::steady_clock::time_point started) {
+  if (!state.accessLog) return;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  std::string line;
+  JsonWriter json(line);
+  json.BeginObject();
+  json.MemberTimestamp("time", SystemClock().Now());
+  json.Member("requestId", request.requestId);
+  json.Member("remote", request.remoteAddress);
+  json.Member("method", request.method);
+  json.Member("path", request.path);
+  json.Member("route", response.route);
+  json.Member("status", response.status);
+  json.Member("bytes", static_cast<std::int64_t>(bytes));
+  json.Member("micros", static_cast<std::int64_t>(micros));
+  json.EndObject();
+  state.accessLog(line);
+}
+
+// An error response for requests the transport refuses before any handler sees them.
+HttpResponse TransportError(int status, std::string_view code, std::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.route = "(transport)";
+  JsonWriter json(response.body);
+  json.BeginObject();
+  json.Key("error");
+  json.BeginObject();
+  json.Member("code", code);
+  json.Member("message", message);
+  json.EndObject();
+  json.EndObject();
+  return response;
+}
+
+template <typename Stream>
+awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string remote) {
+  const HttpServerOptions& options = state.options;
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.headerLimit));
+    parser.body_limit(options.bodyLimit);
+    // The first byte may take up to the idle timeout; the whole request then the request timeout.
+    beast::get_lowest_layer(stream).expires_after(options.idleTimeout);
+    auto [header_ec, header_bytes] =
+        co_await http::async_read_header(stream, buffer, parser, kNoThrow);
+    const auto started = std::chrono::steady_clock::now();
+    beast::error_code ec = header_ec;
+    if (!ec && !parser.is_done()) {
+      beast::get_lowest_layer(stream).expires_after(options.requestTimeout);
+      auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+      ec = body_ec;
+    }
+    if (ec) {
+      std::optional<HttpResponse> refusal;
+      if (ec == http::error::body_limit) {
+        refusal = TransportError(413, "RequestEntityTooLarge",
+                                 "the request body is larger than the server accepts (" +
+                                     std::to_string(options.bodyLimit) + " bytes)");
+      } else if (ec == http::error::header_limit) {
+        refusal = TransportError(431, "RequestHeaderFieldsTooLarge",
+                                 "the request headers are larger than the server accepts");
+      } else if (ec.category() == beast::error_code(http::error::body_limit).category() &&
+                 ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        refusal = TransportError(400, "BadRequest", "malformed HTTP request: " + ec.message());
+      }
+      if (refusal) {
+        HttpRequest request;
+        request.remoteAddress = remote;
+        request.requestId = MakeRequestId(state);
+        std::size_t bytes = 0;
+        beast::get_lowest_layer(stream).expires_after(options.requestTimeout);
+        co_await WriteResponse(stream, *refusal, request, 11, false, bytes);
+        LogAccess(state, request, *refusal, bytes, started);
+      }
+      break;
+    }
+    const bool keep_alive = parser.get().keep_alive();
+    const unsigned version = parser.get().version();
+    HttpRequest request = ToRequest(parser.release(), remote, state);
+    HttpResponse response = state.handler(request);
+    const bool keep = keep_alive && !state.stopping.load();
+    std::size_t bytes = 0;
+    // A streamed download may take long; its time limit is per piece written, not overall.
+    beast::get_lowest_layer(stream).expires_never();
+    beast::error_code write_ec =
+        co_await WriteResponse(stream, response, request, version, keep, bytes);
+    LogAccess(state, request, response, bytes, started);
+    if (write_ec || !keep) break;
+  }
+}
+
+awaitable<void> ServePlain(tcp::socket socket, ServerState& state) {
+  state.connections.fetch_add(1);
+  std::string remote;
+  beast::error_code ignored;
+  if (auto endpoint = socket.remote_endpoint(ignored); !ignored) {
+    remote = endpoint.address().to_string();
+  }
+  beast::tcp_stream stream(std::move(socket));
+  co_await ServeConnection(stream, state, remote);
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  state.connections.fetch_sub(1);
+}
+
+awaitable<void> ServeTls(tcp::socket socket, ServerState& state, ssl::context& context) {
+  state.connections.fetch_add(1);
+  std::string remote;
+  beast::error_code ignored;
+  if (auto endpoint = socket.remote_endpoint(ignored); !ignored) {
+    remote = endpoint.address().to_string();
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), context);
+  beast::get_lowest_layer(stream).expires_after(state.options.requestTimeout);
+  auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::server, kNoThrow);
+  if (!handshake_ec) {
+    co_await ServeConnection(stream, state, remote);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(kNoThrow);
+  }
+  state.connections.fetch_sub(1);
+}
+
+awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state, ssl::context* tls) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+    if (ec) {
+      if (ec == net::error::operation_aborted || state.stopping.load()) co_return;
+      continue;  // e.g. EMFILE: keep serving the connections we have
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = acceptor.get_executor();
+    if (tls != nullptr) {
+      net::co_spawn(executor, ServeTls(std::move(socket), state, *tls), net::detached);
+    } else {
+      net::co_spawn(executor, ServePlain(std::move(socket), state), net::detached);
+    }
+  }
+}
+
+}  // namespace
+
+Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handler,
+                     const AccessLogSink& access_log, const ListeningCallback& on_listening) {
+  const unsigned threads =
+      options.threads > 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+  net::io_context io(static_cast<int>(threads));
+  ServerState state{options, handler, access_log};
+
+  std::unique_ptr<ssl::context> tls;
+  if (!options.tlsCertificateFile.empty() || !options.tlsKeyFile.empty()) {
+    if (options.tlsCertificateFile.empty() || options.tlsKeyFile.empty()) {
+      return Status::InvalidInput("TLS needs both a certificate file and a key file");
+    }
+    tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    beast::error_code ec;
+    tls->use_certificate_chain_file(options.tlsCertificateFile, ec);
+    if (ec) {
+      return Status::InvalidInput("TLS certificate " + options.tlsCertificateFile + ": " +
+                                  ec.message());
+    }
+    tls->use_private_key_file(options.tlsKeyFile, ssl::context::pem, ec);
+    if (ec) return Status::InvalidInput("TLS key " + options.tlsKeyFile + ": " + ec.message());
+  }
+
+  beast::error_code ec;
+  const auto address = net::ip::make_address(options.address, ec);
+  if (ec) return Status::InvalidInput("listen address '" + options.address + "': " + ec.message());
+  tcp::acceptor acceptor(io);
+  const tcp::endpoint endpoint(address, options.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Unavailable("cannot listen on " + options.address + ":" +
+                               std::to_string(options.port) + ": " + ec.message());
+  }
+
+  // Shutdown: stop accepting, let connections finish their request (they close instead of
+  // keeping alive), and stop the loop when they are gone or the drain timeout passes.
+  net::steady_timer drain(io);
+  auto begin_stop = [&] {
+    if (state.stopping.exchange(true)) return;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    drain.expires_after(options.drainTimeout);
+    drain.async_wait([&](beast::error_code) { io.stop(); });
+    net::co_spawn(
+        io,
+        [&]() -> awaitable<void> {
+          net::steady_timer poll(io);
+          while (state.connections.load() > 0) {
+            poll.expires_after(std::chrono::milliseconds(20));
+            co_await poll.async_wait(kNoThrow);
+          }
+          io.stop();
+        },
+        net::detached);
+  };
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](beast::error_code error, int) {
+    if (!error) begin_stop();
+  });
+  {
+    std::lock_guard lock(g_running_mutex);
+    g_stop_running = [&] { net::post(io, begin_stop); };
+  }
+
+  net::co_spawn(io, Accept(acceptor, state, tls.get()), net::detached);
+  if (on_listening) on_listening(acceptor.local_endpoint().port());
+
+  std::vector<std::thread> workers;
+  workers.reserve(threads - 1);
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& worker : workers) worker.join();
+  {
+    std::lock_guard lock(g_running_mutex);
+    g_stop_running = nullptr;
+  }
+  return Status::Ok();
+}
+
+void RequestHttpServerStop() {
+  std::lock_guard lock(g_running_mutex);
+  if (g_stop_running) g_stop_running();
+}
+
+}  // namespace idguard::api

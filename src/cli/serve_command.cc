@@ -1,0 +1,192 @@
+// `idguard serve`: the API server over the store — Graph-compatible reports and actions,
+// ingest, health, metrics and the OpenAPI document.
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "cli/commands.h"
+#include "idguard/api/api_service.h"
+#include "idguard/api/http_server.h"
+#include "idguard/pipeline/live_engine.h"
+
+namespace idguard::cli {
+namespace {
+
+struct ServeArguments {
+  std::string configPath;
+  std::string dbPath = "idguard.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string tlsCertificate;
+  std::string tlsKey;
+  unsigned threads = 0;
+  std::size_t maxBodyBytes = 32 * 1024 * 1024;
+  unsigned rateLimit = 0;
+  std::string dataDir;
+  std::vector<std::string> geoip;
+  std::vector<std::string> asn;
+  std::string userAgentRegexes = DefaultUserAgentRegexes();
+  std::string directoryPath;
+  std::string namedLocationsPath;
+  std::string accessLogPath;  // empty: stderr
+  std::string portFile;
+  bool quiet = false;
+};
+
+[[noreturn]] void Fail(const Status& status) {
+  std::cerr << "error: " << status.message() << "\n";
+  throw CLI::RuntimeError(status.code() == StatusCode::kInvalidInput ? 2 : 1);
+}
+
+// Values from --config fill what the command line left at its default.
+void ApplyConfig(ServeArguments& args, const CLI::App& command) {
+  YAML::Node config;
+  try {
+    config = YAML::LoadFile(args.configPath);
+  } catch (const YAML::Exception& error) {
+    Fail(Status::InvalidInput(args.configPath + ": " + error.what()));
+  }
+  auto take = [&](const char* key, const char* option, auto& target) {
+    if (!config[key] || command.count(option) > 0) return;
+    try {
+      target = config[key].as<std::remove_reference_t<decltype(target)>>();
+    } catch (const YAML::Exception& error) {
+      Fail(Status::InvalidInput(args.configPath + ": " + key + ": " + error.what()));
+    }
+  };
+  take("db", "--db", args.dbPath);
+  take("listen", "--listen", args.listen);
+  take("tlsCertificate", "--tls-cert", args.tlsCertificate);
+  take("tlsKey", "--tls-key", args.tlsKey);
+  take("threads", "--threads", args.threads);
+  take("maxBodyBytes", "--max-body-bytes", args.maxBodyBytes);
+  take("rateLimitPerSecond", "--rate-limit", args.rateLimit);
+  take("dataDir", "--data-dir", args.dataDir);
+  take("directory", "--directory", args.directoryPath);
+  take("namedLocations", "--named-locations", args.namedLocationsPath);
+  take("accessLog", "--access-log", args.accessLogPath);
+  for (const auto& entry : config) {
+    static const std::vector<std::string> known = {
+        "db",        "listen",         "tlsCertificate",     "tlsKey",
+        "threads",   "maxBodyBytes",   "rateLimitPerSecond", "dataDir",
+        "directory", "namedLocations", "accessLog"};
+    const auto key = entry.first.as<std::string>();
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      Fail(Status::InvalidInput(args.configPath + ": unknown setting '" + key + "'"));
+    }
+  }
+}
+
+void Serve(ServeArguments& args, const CLI::App& command) {
+  if (!args.configPath.empty()) ApplyConfig(args, command);
+  api::HttpServerOptions http;
+  const auto colon = args.listen.rfind(':');
+  if (colon == std::string::npos) {
+    Fail(Status::InvalidInput("--listen " + args.listen + ": expected ADDRESS:PORT"));
+  }
+  http.address = args.listen.substr(0, colon);
+  if (http.address.size() > 2 && http.address.front() == '[') {
+    http.address = http.address.substr(1, http.address.size() - 2);
+  }
+  try {
+    const int port = std::stoi(args.listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    http.port = static_cast<std::uint16_t>(port);
+  } catch (const std::exception&) {
+    Fail(Status::InvalidInput("--listen " + args.listen + ": the port is not a number 0-65535"));
+  }
+  http.threads = args.threads;
+  http.tlsCertificateFile = args.tlsCertificate;
+  http.tlsKeyFile = args.tlsKey;
+  http.bodyLimit = args.maxBodyBytes;
+
+  LiveEngineOptions engine_options;
+  engine_options.dbPath = args.dbPath;
+  const std::string data_dir = args.dataDir.empty() ? DefaultDataDir() : args.dataDir;
+  engine_options.geoipFiles = args.geoip.empty() ? DefaultGeoIpFiles(data_dir) : args.geoip;
+  engine_options.asnFiles = args.asn.empty() ? DefaultAsnFiles(data_dir) : args.asn;
+  engine_options.userAgentRegexes = args.userAgentRegexes;
+  engine_options.directoryPath = args.directoryPath;
+  engine_options.namedLocationsPath = args.namedLocationsPath;
+  auto engine = LiveEngine::Open(engine_options, std::cerr);
+  if (!engine.ok()) Fail(engine.status());
+
+  api::ApiOptions api_options;
+  api_options.dbPath = args.dbPath;
+  api_options.tls = !args.tlsCertificate.empty();
+  api_options.publicBaseUrl = std::string(api_options.tls ? "https://" : "http://") + args.listen;
+  api_options.rateLimitPerSecond = args.rateLimit;
+  auto service = api::ApiService::Create(api_options, std::move(engine).value());
+  if (!service.ok()) Fail(service.status());
+
+  std::ofstream access_file;
+  if (!args.accessLogPath.empty()) {
+    access_file.open(args.accessLogPath, std::ios::app);
+    if (!access_file) Fail(Status::IoError("cannot open access log " + args.accessLogPath));
+  }
+  std::mutex log_mutex;
+  std::ostream& access_out = args.accessLogPath.empty() ? std::cerr : access_file;
+  const bool quiet = args.quiet;
+  api::AccessLogSink access_log = [&](std::string_view line) {
+    if (quiet) return;
+    std::lock_guard lock(log_mutex);
+    access_out << line << '\n';
+    access_out.flush();
+  };
+  api::HttpHandler handler = [&service](api::HttpRequest& request) {
+    return (*service)->Handle(request);
+  };
+  Status served = api::RunHttpServer(http, handler, access_log, [&](std::uint16_t port) {
+    std::cerr << "idguard serve: listening on " << (api_options.tls ? "https" : "http") << "://"
+              << http.address << ":" << port << " (store " << args.dbPath << ")\n";
+    if (!args.portFile.empty()) {
+      std::ofstream port_out(args.portFile + ".tmp");
+      port_out << port << "\n";
+      port_out.close();
+      std::rename((args.portFile + ".tmp").c_str(), args.portFile.c_str());
+    }
+  });
+  if (!served.ok()) Fail(served);
+  std::cerr << "idguard serve: stopped\n";
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app) {
+  auto args = std::make_shared<ServeArguments>();
+  CLI::App* serve =
+      app.add_subcommand("serve", "Serve the Graph-compatible API over the store (docs/API.md)");
+  serve->add_option("--config", args->configPath, "YAML file with the settings below")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--db", args->dbPath, "SQLite database file")->capture_default_str();
+  serve->add_option("--listen", args->listen, "ADDRESS:PORT (port 0 picks a free one)")
+      ->capture_default_str();
+  serve->add_option("--tls-cert", args->tlsCertificate, "PEM certificate chain; enables TLS")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", args->tlsKey, "PEM private key")->check(CLI::ExistingFile);
+  serve->add_option("--threads", args->threads, "Server threads (default: one per core)");
+  serve->add_option("--max-body-bytes", args->maxBodyBytes, "Largest request body accepted")
+      ->capture_default_str();
+  serve->add_option("--rate-limit", args->rateLimit, "Requests per second per token (0: no limit)")
+      ->capture_default_str();
+  serve->add_option("--data-dir", args->dataDir, "Folder with geoip/ and asn/ data");
+  serve->add_option("--geoip", args->geoip, "GeoIP .mmdb file(s)");
+  serve->add_option("--asn", args->asn, "ASN CSV or .mmdb file(s)");
+  serve->add_option("--ua-regexes", args->userAgentRegexes, "uap-core regexes.yaml")
+      ->capture_default_str();
+  serve->add_option("--directory", args->directoryPath, "Directory snapshot (users.ndjson)")
+      ->check(CLI::ExistingFile);
+  serve
+      ->add_option("--named-locations", args->namedLocationsPath,
+                   "Named locations in the Graph namedLocation JSON shape")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--access-log", args->accessLogPath,
+                    "Append access log lines (JSON) here instead of stderr");
+  serve->add_option("--port-file", args->portFile, "Write the port listened on to this file");
+  serve->add_flag("--quiet", args->quiet, "No access log");
+  serve->callback([args, serve] { Serve(*args, *serve); });
+}
+
+}  // namespace idguard::cli

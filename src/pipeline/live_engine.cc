@@ -1,0 +1,515 @@
+#include "idguard/pipeline/live_engine.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "idguard/core/digest.h"
+#include "idguard/core/fingerprint_set.h"
+#include "idguard/core/json_writer.h"
+#include "idguard/detect/risk_engine.h"
+#include "idguard/export/graph_json.h"
+#include "idguard/ingest/json_records.h"
+#include "idguard/ingest/risk_detection_parser.h"
+#include "idguard/store/sign_in_document.h"
+#include "pipeline/engine_state.h"
+
+namespace idguard {
+
+struct LiveEngine::State {
+  std::unique_ptr<RiskStore> store;
+  EnrichmentData enrichment;
+  std::unique_ptr<Enricher> enricher;
+  std::unique_ptr<RiskEngine> engine;
+  FingerprintSet seen;
+  std::unique_ptr<RiskDetectionParser> detectionParser;
+  SystemClock clock;
+  bool restored = false;  // false: rebuild engine state from the store before the next call
+};
+
+namespace {
+
+std::string ShortHash(std::string_view text) { return Sha256Hex(text).substr(0, 32); }
+
+// A GUID-shaped id from a hash, so ids look like Graph's and are stable for the same inputs.
+std::string GuidFromHash(std::string_view text) {
+  const std::string hex = ShortHash(text);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+struct PendingChanges {
+  StoreBatch batch;
+  std::unordered_set<std::string> changedUsers;
+  std::vector<AuditTarget> targets;
+
+  void AddDetection(RiskDetection detection) {
+    std::string json;
+    AppendRiskDetectionJson(json, detection);
+    batch.detections.push_back({std::move(detection), std::move(json)});
+  }
+  void AddHistory(RiskyUserHistoryItem item) {
+    changedUsers.insert(item.user.id);
+    std::string json;
+    AppendRiskyUserHistoryItemJson(json, item);
+    batch.history.push_back({std::move(item), std::move(json)});
+  }
+  void AddSignIn(SignIn sign_in) {
+    batch.signInUpdates.push_back(StoredSignIn::From(std::move(sign_in)));
+  }
+  void CloseUsers(const UserRiskAggregator& users) {
+    std::vector<std::string> ids(changedUsers.begin(), changedUsers.end());
+    std::sort(ids.begin(), ids.end());
+    for (const auto& id : ids) {
+      if (const RiskyUser* user = users.Find(id)) {
+        std::string json;
+        AppendRiskyUserJson(json, *user);
+        batch.riskyUsers.push_back({*user, std::move(json)});
+      }
+    }
+  }
+};
+
+void AddRiskChanges(AuditTarget& target, const RiskyUser& before, const RiskyUser& after) {
+  auto add = [&](std::string_view property, std::string_view old_value,
+                 std::string_view new_value) {
+    if (old_value != new_value) {
+      target.changes.push_back(
+          {std::string(property), std::string(old_value), std::string(new_value)});
+    }
+  };
+  add("riskLevel", ToString(before.riskLevel), ToString(after.riskLevel));
+  add("riskState", ToString(before.riskState), ToString(after.riskState));
+  add("riskDetail", ToString(before.riskDetail), ToString(after.riskDetail));
+}
+
+}  // namespace
+
+std::string_view ToString(RiskAction action) {
+  switch (action) {
+    case RiskAction::confirmCompromised:
+      return "confirmCompromised";
+    case RiskAction::dismiss:
+      return "dismiss";
+    case RiskAction::confirmSafe:
+      return "confirmSafe";
+  }
+  return "unknown";
+}
+
+AuditEntry MakeAuditEntry(EventTime time, std::string_view category, std::string_view activity,
+                          const Actor& actor, std::string_view result,
+                          std::string_view result_reason, const std::vector<AuditTarget>& targets) {
+  AuditEntry entry;
+  entry.time = time;
+  entry.category = std::string(category);
+  entry.activity = std::string(activity);
+  entry.actor = actor.name;
+  entry.result = std::string(result);
+  entry.requestId = actor.requestId;
+  for (const AuditTarget& target : targets) {
+    if (!entry.targets.empty()) entry.targets += ',';
+    entry.targets += target.id;
+  }
+  entry.id = GuidFromHash(std::to_string(time) + "|" + actor.requestId + "|" +
+                          std::string(activity) + "|" + entry.targets);
+
+  JsonWriter json(entry.json);
+  json.BeginObject();
+  json.Member("id", entry.id);
+  json.Member("category", category);
+  json.Member("correlationId", actor.requestId);
+  json.Member("result", result);
+  json.Member("resultReason", result_reason);
+  json.Member("activityDisplayName", activity);
+  json.MemberTimestamp("activityDateTime", time);
+  json.Member("loggedByService", "idguard");
+  json.Member("operationType", "Update");
+  json.Key("initiatedBy");
+  json.BeginObject();
+  json.Key("app");
+  json.BeginObject();
+  json.MemberOrNull("appId", actor.tokenId);
+  json.Member("displayName", actor.name);
+  json.MemberOrNull("servicePrincipalId", actor.tokenId);
+  json.Member("servicePrincipalName", actor.role);
+  json.EndObject();
+  json.Key("user");
+  json.Null();
+  json.EndObject();
+  json.Key("targetResources");
+  json.BeginArray();
+  for (const AuditTarget& target : targets) {
+    json.BeginObject();
+    json.Member("id", target.id);
+    json.MemberOrNull("displayName", target.displayName);
+    json.Member("type", target.type);
+    json.Key("modifiedProperties");
+    json.BeginArray();
+    for (const AuditChange& change : target.changes) {
+      json.BeginObject();
+      json.Member("displayName", change.property);
+      // Graph writes old and new values as JSON text.
+      std::string old_value = "\"";
+      std::string new_value = "\"";
+      JsonWriter::AppendEscaped(old_value, change.oldValue);
+      JsonWriter::AppendEscaped(new_value, change.newValue);
+      old_value += '"';
+      new_value += '"';
+      json.Member("oldValue", old_value);
+      json.Member("newValue", new_value);
+      json.EndObject();
+    }
+    json.EndArray();
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("additionalDetails");
+  json.BeginArray();
+  json.BeginObject();
+  json.Member("key", "role");
+  json.Member("value", actor.role);
+  json.EndObject();
+  json.EndArray();
+  json.EndObject();
+  return entry;
+}
+
+LiveEngine::LiveEngine(LiveEngineOptions options, std::unique_ptr<State> state)
+    : options_(std::move(options)), state_(std::move(state)) {}
+
+LiveEngine::~LiveEngine() = default;
+
+Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& options,
+                                                     std::ostream& log) {
+  auto state = std::make_unique<State>();
+  auto store = OpenSqliteStore(options.dbPath);
+  if (!store.ok()) return store.status();
+  state->store = std::move(store).value();
+  EnrichmentPaths paths{options.geoipFiles, options.asnFiles, options.userAgentRegexes,
+                        options.namedLocationsPath, options.directoryPath};
+  auto enrichment = LoadEnrichment(paths, log);
+  if (!enrichment.ok()) return enrichment.status();
+  state->enrichment = std::move(enrichment).value();
+  state->enricher = std::make_unique<Enricher>(state->enrichment.Sources());
+  state->detectionParser = MakeRiskDetectionParser();
+  std::unique_ptr<LiveEngine> engine(new LiveEngine(options, std::move(state)));
+  if (Status s = engine->EnsureRestored(); !s.ok()) return s;
+  return engine;
+}
+
+Status LiveEngine::EnsureRestored() {
+  State& s = *state_;
+  if (s.restored) return Status::Ok();
+  s.engine = std::make_unique<RiskEngine>();
+  s.seen = FingerprintSet();
+  std::uint64_t relearned = 0;
+  if (Status restored = RestoreState(*s.store, *s.engine, s.seen, relearned); !restored.ok()) {
+    return restored.WithContext("restoring engine state from " + options_.dbPath);
+  }
+  s.restored = true;
+  return Status::Ok();
+}
+
+Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<InputFormat> format,
+                                        const Actor& actor) {
+  (void)actor;
+  IngestResult result;
+  std::vector<RecordSpan> records;
+  if (Status s = SplitJsonRecords(body, records); !s.ok()) return s;
+  result.received = records.size();
+  if (records.size() > options_.maxRecordsPerIngest) {
+    return Status::InvalidInput(
+        "the body holds " + std::to_string(records.size()) + " records; at most " +
+        std::to_string(options_.maxRecordsPerIngest) + " are accepted per request");
+  }
+  bool is_csv = false;
+  const InputFormat detected = format ? *format : DetectInputFormat(body, is_csv);
+  if (is_csv) return Status::InvalidInput("CSV bodies are not accepted; send JSON records");
+  auto parser = MakeRecordParser(detected, false);
+
+  // Parsing needs no engine state, so it happens before taking the lock.
+  std::vector<SignIn> sign_ins;
+  sign_ins.reserve(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const RecordSpan& span = records[i];
+    auto parsed = parser->Parse(body.substr(span.offset, span.length));
+    if (parsed.ok()) {
+      sign_ins.push_back(std::move(parsed).value());
+    } else if (parsed.status().code() == StatusCode::kNotFound) {
+      ++result.otherEvents;
+    } else {
+      result.rejected.push_back({i, span.line, parsed.status().message()});
+    }
+  }
+  std::stable_sort(sign_ins.begin(), sign_ins.end(), [](const SignIn& a, const SignIn& b) {
+    return a.createdDateTime < b.createdDateTime;
+  });
+
+  waiting_.fetch_add(1);
+  std::lock_guard lock(mutex_);
+  waiting_.fetch_sub(1);
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  State& s = *state_;
+  PendingChanges changes;
+  EngineOutcome outcome;
+  for (SignIn& sign_in : sign_ins) {
+    if (!s.seen.Insert(sign_in.id)) {
+      ++result.duplicates;
+      continue;
+    }
+    s.enricher->Enrich(sign_in);
+    s.engine->Process(sign_in, outcome);
+    for (RiskDetection& detection : outcome.detections) changes.AddDetection(std::move(detection));
+    for (RiskyUserHistoryItem& item : outcome.history) changes.AddHistory(std::move(item));
+    outcome.clear();
+    changes.batch.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
+    ++result.accepted;
+  }
+  result.detections = changes.batch.detections.size();
+  if (result.accepted == 0) return result;
+  changes.CloseUsers(s.engine->userRisk());
+  AppendProfileCheckpoint(*s.engine, changes.batch);
+  if (Status written = s.store->Write(changes.batch); !written.ok()) {
+    s.restored = false;  // the engine learned what the store does not hold
+    return written;
+  }
+  return result;
+}
+
+Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
+                                            const std::vector<std::string>& user_ids,
+                                            const Actor& actor) {
+  waiting_.fetch_add(1);
+  std::lock_guard lock(mutex_);
+  waiting_.fetch_sub(1);
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  State& s = *state_;
+  UserRiskAggregator& users = s.engine->userRisk();
+  const EventTime now = s.clock.Now();
+  PendingChanges changes;
+  ActionResult result;
+
+  for (const std::string& user_id : user_ids) {
+    const RiskyUser* known = users.Find(user_id);
+    RiskyUser before;
+    before.id = user_id;
+    if (known != nullptr) before = *known;
+    RiskyUser identity = before;
+    if (identity.userPrincipalName.empty() && s.enrichment.directory) {
+      if (const DirectoryUser* entry = s.enrichment.directory->FindById(user_id)) {
+        identity.userPrincipalName = entry->userPrincipalName;
+        identity.userDisplayName = entry->displayName;
+      }
+    }
+    if (action != RiskAction::confirmCompromised && known == nullptr) {
+      result.unknown.push_back(user_id);
+      continue;
+    }
+
+    if (action == RiskAction::confirmCompromised) {
+      RiskDetection detection;
+      detection.id =
+          ShortHash("adminConfirmedUserCompromised|" + user_id + "|" + std::to_string(now));
+      detection.riskEventType = "adminConfirmedUserCompromised";
+      detection.activity = ActivityType::user;
+      detection.activityDateTime = detection.detectedDateTime = detection.lastUpdatedDateTime = now;
+      detection.detectionTimingType = DetectionTimingType::offline;
+      detection.riskLevel = RiskLevel::high;
+      detection.riskState = RiskState::confirmedCompromised;
+      detection.riskDetail = RiskDetail::adminConfirmedUserCompromised;
+      detection.userId = user_id;
+      detection.userPrincipalName = identity.userPrincipalName;
+      detection.userDisplayName = identity.userDisplayName;
+      detection.additionalInfo.push_back({"confirmedBy", actor.name});
+      users.AddActive(detection);
+      changes.AddHistory(users.SetUserRisk(
+          identity, RiskLevel::high, RiskState::confirmedCompromised,
+          RiskDetail::adminConfirmedUserCompromised, {detection.riskEventType}, actor.name, now));
+      changes.AddDetection(std::move(detection));
+    } else {
+      // Dismiss and confirm safe close every open detection and risky sign-in of the user.
+      const bool dismiss = action == RiskAction::dismiss;
+      const RiskState closed = dismiss ? RiskState::dismissed : RiskState::confirmedSafe;
+      const RiskDetail detail = dismiss ? RiskDetail::adminDismissedAllRiskForUser
+                                        : RiskDetail::adminConfirmedAccountSafe;
+      Status scanned =
+          s.store->ForEachDetectionJsonOfUser(user_id, [&](std::string_view json) -> Status {
+            auto parsed = s.detectionParser->Parse(json);
+            if (!parsed.ok()) return parsed.status().WithContext("stored detection");
+            RiskDetection& detection = parsed->detection;
+            if (!detection.IsActive()) return Status::Ok();
+            detection.riskState = closed;
+            detection.riskDetail = detail;
+            detection.lastUpdatedDateTime = now;
+            changes.AddDetection(std::move(detection));
+            return Status::Ok();
+          });
+      if (!scanned.ok()) return scanned;
+      scanned = s.store->ForEachRiskySignInOfUser(user_id, [&](SignIn&& sign_in) -> Status {
+        sign_in.riskState = closed;
+        sign_in.riskDetail = detail;
+        if (!dismiss) sign_in.riskLevelAggregated = RiskLevel::none;
+        changes.AddSignIn(std::move(sign_in));
+        return Status::Ok();
+      });
+      if (!scanned.ok()) return scanned;
+      users.ClearActive(user_id);
+      changes.AddHistory(
+          users.SetUserRisk(identity, RiskLevel::none, closed, detail, {}, actor.name, now));
+    }
+    AuditTarget target{user_id, "User", identity.userPrincipalName, {}};
+    AddRiskChanges(target, before, *users.Find(user_id));
+    changes.targets.push_back(std::move(target));
+    result.changed.push_back(user_id);
+  }
+
+  changes.CloseUsers(users);
+  changes.batch.audit.push_back(MakeAuditEntry(
+      now, "IdentityProtection", std::string("riskyUsers/") + std::string(ToString(action)), actor,
+      "success", "", changes.targets));
+  if (Status written = s.store->Write(changes.batch); !written.ok()) {
+    s.restored = false;
+    return written;
+  }
+  return result;
+}
+
+Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
+                                              const std::vector<std::string>& sign_in_ids,
+                                              const Actor& actor) {
+  waiting_.fetch_add(1);
+  std::lock_guard lock(mutex_);
+  waiting_.fetch_sub(1);
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  State& s = *state_;
+  UserRiskAggregator& users = s.engine->userRisk();
+  const EventTime now = s.clock.Now();
+  PendingChanges changes;
+  ActionResult result;
+
+  for (const std::string& sign_in_id : sign_in_ids) {
+    auto stored = s.store->GetSignIn(sign_in_id);
+    if (!stored.ok()) return stored.status();
+    if (!*stored || (*stored)->userId.empty()) {
+      result.unknown.push_back(sign_in_id);
+      continue;
+    }
+    SignIn sign_in = std::move(**stored);
+    const std::string user_id = sign_in.userId;
+    RiskyUser before;
+    before.id = user_id;
+    if (const RiskyUser* known = users.Find(user_id)) before = *known;
+    RiskyUser identity = before;
+    if (identity.userPrincipalName.empty()) identity.userPrincipalName = sign_in.userPrincipalName;
+    if (identity.userDisplayName.empty()) identity.userDisplayName = sign_in.userDisplayName;
+
+    std::vector<RiskDetection> detections;
+    Status scanned =
+        s.store->ForEachDetectionJsonOfSignIn(sign_in_id, [&](std::string_view json) -> Status {
+          auto parsed = s.detectionParser->Parse(json);
+          if (!parsed.ok()) return parsed.status().WithContext("stored detection");
+          detections.push_back(std::move(parsed->detection));
+          return Status::Ok();
+        });
+    if (!scanned.ok()) return scanned;
+
+    const SignIn sign_in_before = sign_in;
+    if (action == RiskAction::confirmCompromised) {
+      const RiskDetail detail = RiskDetail::adminConfirmedSigninCompromised;
+      if (detections.empty()) {
+        // A sign-in idguard judged safe: the admin's finding becomes its detection.
+        RiskDetection detection;
+        detection.id = ShortHash("adminConfirmedUserCompromised|" + user_id + "|" + sign_in_id);
+        detection.riskEventType = "adminConfirmedUserCompromised";
+        detection.activity = ActivityType::signin;
+        detection.activityDateTime = sign_in.createdDateTime;
+        detection.detectedDateTime = detection.lastUpdatedDateTime = now;
+        detection.detectionTimingType = DetectionTimingType::offline;
+        detection.requestId = detection.correlationId = sign_in_id;
+        detection.ipAddress = sign_in.ipAddress;
+        detection.location = sign_in.location;
+        detection.userId = user_id;
+        detection.userPrincipalName = identity.userPrincipalName;
+        detection.userDisplayName = identity.userDisplayName;
+        detection.additionalInfo.push_back({"confirmedBy", actor.name});
+        detections.push_back(std::move(detection));
+        sign_in.riskEventTypes_v2.push_back("adminConfirmedUserCompromised");
+      }
+      std::vector<std::string> types;
+      for (RiskDetection& detection : detections) {
+        detection.riskLevel = RiskLevel::high;
+        detection.riskState = RiskState::confirmedCompromised;
+        detection.riskDetail = detail;
+        detection.lastUpdatedDateTime = now;
+        users.AddActive(detection);
+        types.push_back(detection.riskEventType);
+      }
+      sign_in.riskLevelAggregated = RiskLevel::high;
+      sign_in.riskState = RiskState::confirmedCompromised;
+      sign_in.riskDetail = detail;
+      changes.AddHistory(users.SetUserRisk(identity, RiskLevel::high,
+                                           RiskState::confirmedCompromised, detail,
+                                           std::move(types), actor.name, now));
+    } else {
+      const bool dismiss = action == RiskAction::dismiss;
+      const RiskState closed = dismiss ? RiskState::dismissed : RiskState::confirmedSafe;
+      const RiskDetail detail =
+          dismiss ? RiskDetail::adminDismissedRiskForSignIn : RiskDetail::adminConfirmedSigninSafe;
+      std::vector<std::string> ids;
+      for (RiskDetection& detection : detections) {
+        ids.push_back(detection.id);
+        detection.riskState = closed;
+        detection.riskDetail = detail;
+        detection.lastUpdatedDateTime = now;
+      }
+      sign_in.riskState = closed;
+      sign_in.riskDetail = detail;
+      if (!dismiss) sign_in.riskLevelAggregated = RiskLevel::none;
+      // The user's risk changes only when these detections counted towards it.
+      if (users.Find(user_id) != nullptr && users.RemoveActive(user_id, ids) > 0) {
+        changes.AddHistory(users.RescoreAfterAdmin(user_id, closed, detail, actor.name, now));
+      }
+    }
+    for (RiskDetection& detection : detections) changes.AddDetection(std::move(detection));
+
+    AuditTarget target{sign_in_id, "SignIn", sign_in.userPrincipalName, {}};
+    auto add = [&](std::string_view property, std::string_view old_value,
+                   std::string_view new_value) {
+      if (old_value != new_value) {
+        target.changes.push_back(
+            {std::string(property), std::string(old_value), std::string(new_value)});
+      }
+    };
+    add("riskLevelAggregated", ToString(sign_in_before.riskLevelAggregated),
+        ToString(sign_in.riskLevelAggregated));
+    add("riskState", ToString(sign_in_before.riskState), ToString(sign_in.riskState));
+    add("riskDetail", ToString(sign_in_before.riskDetail), ToString(sign_in.riskDetail));
+    changes.targets.push_back(std::move(target));
+    if (const RiskyUser* after = users.Find(user_id)) {
+      AuditTarget user_target{user_id, "User", after->userPrincipalName, {}};
+      AddRiskChanges(user_target, before, *after);
+      if (!user_target.changes.empty()) changes.targets.push_back(std::move(user_target));
+    }
+    changes.AddSignIn(std::move(sign_in));
+    result.changed.push_back(sign_in_id);
+  }
+
+  changes.CloseUsers(users);
+  changes.batch.audit.push_back(MakeAuditEntry(
+      now, "IdentityProtection", std::string("signIns/") + std::string(ToString(action)), actor,
+      "success", "", changes.targets));
+  if (Status written = s.store->Write(changes.batch); !written.ok()) {
+    s.restored = false;
+    return written;
+  }
+  return result;
+}
+
+Status LiveEngine::Audit(AuditEntry entry) {
+  std::lock_guard lock(mutex_);
+  StoreBatch batch;
+  batch.audit.push_back(std::move(entry));
+  return state_->store->Write(batch);
+}
+
+}  // namespace idguard

@@ -1,0 +1,251 @@
+// SqliteReportReader: ReportReader over a read-only connection to the store file.
+#include <sqlite3.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "idguard/store/report_reader.h"
+#include "store/sqlite/sqlite_schema.h"
+#include "store/sqlite/sqlite_statement.h"
+
+namespace idguard {
+namespace {
+
+using sqlite::SqliteDatabase;
+using sqlite::SqliteStatement;
+using sqlite::StatusFromSqlite;
+
+// A reader waits this long for a writer that holds the file exclusively (schema changes only).
+constexpr int kBusyTimeoutMs = 5000;
+// Statements are cached by their text; filters give each distinct shape its own text, so the
+// cache is bounded and simply cleared when full.
+constexpr std::size_t kMaxCachedStatements = 256;
+
+struct TableSource {
+  const char* from;     // FROM clause
+  const char* payload;  // what a row returns
+  const char* rowid;    // the keyset tie-breaker
+  const char* byId;     // full statement returning the payload of one id
+};
+
+TableSource SourceOf(ReportTable table) {
+  static const std::string sign_in_by_id =
+      std::string(sqlite::kStoredDays) +
+      "SELECT d.document FROM signins s JOIN signin_documents d ON d.signin_rowid = s.rowid "
+      "WHERE s.created_day IN (SELECT day FROM stored_days) AND s.id = ?1";
+  switch (table) {
+    case ReportTable::riskyUsers:
+      return {"risky_users", "json", "rowid", "SELECT json FROM risky_users WHERE id = ?1"};
+    case ReportTable::detections:
+      return {"detections", "json", "rowid", "SELECT json FROM detections WHERE id = ?1"};
+    case ReportTable::history:
+      return {"risky_user_history", "json", "rowid",
+              "SELECT json FROM risky_user_history WHERE id = ?1"};
+    case ReportTable::signIns:
+      return {"signins s JOIN signin_documents d ON d.signin_rowid = s.rowid", "d.document",
+              "s.rowid", sign_in_by_id.c_str()};
+    case ReportTable::auditLog:
+      return {"audit_log", "json", "rowid", "SELECT json FROM audit_log WHERE id = ?1"};
+  }
+  return {"risky_users", "json", "rowid", "SELECT json FROM risky_users WHERE id = ?1"};
+}
+
+void Bind(SqliteStatement& statement, int index, const SqlValue& value) {
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+    statement.BindInt(index, *integer);
+  } else if (const auto* number = std::get_if<double>(&value)) {
+    sqlite3_bind_double(statement.get(), index, *number);
+  } else {
+    statement.BindText(index, std::get<std::string>(value));
+  }
+}
+
+SqlValue ReadValue(const SqliteStatement& statement, int column) {
+  switch (sqlite3_column_type(statement.get(), column)) {
+    case SQLITE_INTEGER:
+      return statement.ColumnInt(column);
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(statement.get(), column);
+    default:
+      return std::string(statement.ColumnText(column));
+  }
+}
+
+class SqliteReportReader final : public ReportReader {
+ public:
+  SqliteReportReader(SqliteDatabase db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)) {}
+
+  Result<std::vector<ListedRow>> List(const ListRequest& request) override {
+    const TableSource source = SourceOf(request.table);
+    const char* direction = request.descending ? "DESC" : "ASC";
+    std::string sql = "SELECT ";
+    sql += source.payload;
+    sql += ", " + request.orderColumn + ", " + source.rowid + " FROM " + source.from;
+    std::string where = request.condition;
+    if (request.after) {
+      if (!where.empty()) where = "(" + where + ") AND ";
+      where += "(" + request.orderColumn + ", " + source.rowid + ") " +
+               (request.descending ? "<" : ">") + " (?, ?)";
+    }
+    if (!where.empty()) sql += " WHERE " + where;
+    sql += " ORDER BY " + request.orderColumn + " " + direction + ", " + source.rowid + " " +
+           direction + " LIMIT ?";
+
+    auto statement = Cached(sql);
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    int index = 1;
+    for (const SqlValue& value : request.parameters) Bind(st, index++, value);
+    if (request.after) {
+      Bind(st, index++, request.after->orderValue);
+      st.BindInt(index++, request.after->rowid);
+    }
+    st.BindInt(index, static_cast<std::int64_t>(request.limit));
+
+    std::vector<ListedRow> rows;
+    for (;;) {
+      auto more = st.Step();
+      if (!more.ok()) {
+        st.Reset();
+        return more.status().WithContext(path_);
+      }
+      if (!*more) break;
+      ListedRow row;
+      row.payload = std::string(st.ColumnBlob(0));
+      row.position.orderValue = ReadValue(st, 1);
+      row.position.rowid = st.ColumnInt(2);
+      rows.push_back(std::move(row));
+    }
+    st.Reset();
+    return rows;
+  }
+
+  Result<std::int64_t> Count(ReportTable table, const std::string& condition,
+                             const std::vector<SqlValue>& parameters) override {
+    std::string sql = std::string("SELECT count(*) FROM ") + SourceOf(table).from;
+    if (!condition.empty()) sql += " WHERE " + condition;
+    auto statement = Cached(sql);
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    int index = 1;
+    for (const SqlValue& value : parameters) Bind(st, index++, value);
+    auto row = st.Step();
+    const std::int64_t count = row.ok() && *row ? st.ColumnInt(0) : 0;
+    st.Reset();
+    if (!row.ok()) return row.status().WithContext(path_);
+    return count;
+  }
+
+  Result<std::optional<std::string>> Get(ReportTable table, std::string_view id) override {
+    auto statement = Cached(SourceOf(table).byId);
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    st.BindText(1, id);
+    auto row = st.Step();
+    std::optional<std::string> payload;
+    if (row.ok() && *row) payload = std::string(st.ColumnBlob(0));
+    st.Reset();
+    if (!row.ok()) return row.status().WithContext(path_);
+    return payload;
+  }
+
+  Result<std::optional<ApiTokenRecord>> FindToken(std::string_view token_sha256) override {
+    auto statement = Cached(
+        "SELECT id, name, role, created_us, revoked FROM api_tokens WHERE token_sha256 = ?1");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    st.BindText(1, token_sha256);
+    auto row = st.Step();
+    std::optional<ApiTokenRecord> token;
+    if (row.ok() && *row) {
+      token = ApiTokenRecord{std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
+                             std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0};
+    }
+    st.Reset();
+    if (!row.ok()) return row.status().WithContext(path_);
+    return token;
+  }
+
+  Result<std::vector<ApiTokenRecord>> ListTokens() override {
+    auto statement = Cached(
+        "SELECT id, name, role, created_us, revoked FROM api_tokens ORDER BY created_us, id");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    std::vector<ApiTokenRecord> tokens;
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) {
+        st.Reset();
+        return row.status().WithContext(path_);
+      }
+      if (!*row) break;
+      tokens.push_back({std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
+                        std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0});
+    }
+    st.Reset();
+    return tokens;
+  }
+
+  Result<std::vector<std::pair<std::string, std::int64_t>>> CountDetectionsByType() override {
+    auto statement = Cached(
+        "SELECT risk_event_type, count(*) FROM detections GROUP BY risk_event_type "
+        "ORDER BY risk_event_type");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    for (;;) {
+      auto row = st.Step();
+      if (!row.ok()) {
+        st.Reset();
+        return row.status().WithContext(path_);
+      }
+      if (!*row) break;
+      counts.emplace_back(std::string(st.ColumnText(0)), st.ColumnInt(1));
+    }
+    st.Reset();
+    return counts;
+  }
+
+ private:
+  Result<SqliteStatement*> Cached(const std::string& sql) {
+    auto found = statements_.find(sql);
+    if (found != statements_.end()) return &found->second;
+    if (statements_.size() >= kMaxCachedStatements) statements_.clear();
+    auto prepared = SqliteStatement::Prepare(db_.get(), sql);
+    if (!prepared.ok()) return prepared.status().WithContext(path_);
+    auto [it, inserted] = statements_.emplace(sql, std::move(prepared).value());
+    return &it->second;
+  }
+
+  // Declared first so it is destroyed last; statements finalize before the connection closes.
+  SqliteDatabase db_;
+  std::string path_;
+  std::unordered_map<std::string, SqliteStatement> statements_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ReportReader>> OpenSqliteReportReader(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  SqliteDatabase db(raw);
+  if (rc != SQLITE_OK) return StatusFromSqlite(raw, rc, "opening " + path + " for reading");
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  auto version = sqlite::CheckSchema(db);
+  if (!version.ok()) return version.status().WithContext(path);
+  if (*version != sqlite::kSchemaVersion) {
+    return Status::InvalidInput(path + ": the store has schema version " +
+                                std::to_string(*version) + "; open it once with this build's " +
+                                "replay, serve or token command to upgrade it");
+  }
+  return std::unique_ptr<ReportReader>(new SqliteReportReader(std::move(db), path));
+}
+
+}  // namespace idguard

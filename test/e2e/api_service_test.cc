@@ -1,0 +1,652 @@
+// The API as `idguard serve` answers it, called in-process on a real SQLite store: every route
+// with every role, the OpenAPI document against the route table, OData options and their errors,
+// keyset paging while new sign-ins arrive, and the effect of every risk action on users, sign-ins,
+// detections, history and the audit log (the tables in the Graph documentation).
+#include "idguard/api/api_service.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "e2e/e2e_support.h"
+#include "idguard/api/roles.h"
+#include "idguard/export/graph_json.h"
+#include "idguard/pipeline/live_engine.h"
+#include "idguard/store/risk_store.h"
+
+namespace idguard {
+namespace {
+
+using api::ApiService;
+using api::HttpRequest;
+using api::HttpResponse;
+using api::Permission;
+using api::Role;
+
+constexpr EventTime kDay = kMicrosPerDay;
+constexpr EventTime kStart = 1'790'000'000LL * kMicrosPerSecond;  // 2026-09-21
+
+SignIn MakeSignIn(const std::string& id, EventTime created, const std::string& user) {
+  SignIn s;
+  s.id = id;
+  s.createdDateTime = created;
+  s.userId = user;
+  s.userPrincipalName = user + "@contoso.example";
+  s.userDisplayName = "User " + user;
+  s.appId = "00000002-0000-0ff1-ce00-000000000000";
+  s.appDisplayName = "Office 365 Exchange Online";
+  s.ipAddress = "198.51.100.7";
+  s.location.countryOrRegion = "NL";
+  return s;
+}
+
+RiskDetection MakeDetection(const std::string& id, const SignIn* sign_in, const std::string& user,
+                            const std::string& type, RiskLevel level, EventTime detected) {
+  RiskDetection d;
+  d.id = id;
+  d.riskEventType = type;
+  d.riskLevel = level;
+  d.riskState = RiskState::atRisk;
+  d.userId = user;
+  d.userPrincipalName = user + "@contoso.example";
+  d.userDisplayName = "User " + user;
+  d.detectedDateTime = d.lastUpdatedDateTime = d.activityDateTime = detected;
+  if (sign_in != nullptr) {
+    d.requestId = d.correlationId = sign_in->id;
+    d.ipAddress = sign_in->ipAddress;
+    d.activity = ActivityType::signin;
+  } else {
+    d.activity = ActivityType::user;
+    d.detectionTimingType = DetectionTimingType::offline;
+  }
+  return d;
+}
+
+// simdjson DOM over a response body, kept alive with its parser.
+struct Json {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  explicit Json(const std::string& text) {
+    auto error = parser.parse(text).get(root);
+    EXPECT_EQ(error, simdjson::SUCCESS) << text;
+  }
+  std::string String(std::string_view pointer) {
+    std::string_view value;
+    if (root.at_pointer(pointer).get(value) != simdjson::SUCCESS) return "<absent>";
+    return std::string(value);
+  }
+  std::vector<std::string> Strings(std::string_view array_pointer, std::string_view member) {
+    std::vector<std::string> values;
+    simdjson::dom::array array;
+    if (root.at_pointer(array_pointer).get(array) != simdjson::SUCCESS) return values;
+    for (auto element : array) {
+      std::string_view value;
+      if (element[member].get(value) == simdjson::SUCCESS) values.emplace_back(value);
+    }
+    return values;
+  }
+};
+
+class ApiServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::make_unique<e2e::TempDir>(
+        "api-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    db_ = *dir_ / "store.db";
+    WriteFixture();
+    Start();
+  }
+
+  // u1: high (unfamiliarFeatures on s1, leakedCredentials on the user); u2: medium (s2);
+  // u3: low (s3); u4: never at risk (s4). 60 benign sign-ins of u5 follow, one per hour.
+  void WriteFixture() {
+    auto store = OpenSqliteStore(db_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    StoreBatch batch;
+    std::vector<SignIn> sign_ins;
+    const std::pair<const char*, RiskLevel> risky[] = {
+        {"u1", RiskLevel::high}, {"u2", RiskLevel::medium}, {"u3", RiskLevel::low}};
+    int n = 1;
+    for (const auto& [user, level] : risky) {
+      SignIn s = MakeSignIn("s" + std::to_string(n), kStart + n * kDay, user);
+      s.riskLevelAggregated = s.riskLevelDuringSignIn = level;
+      s.riskState = RiskState::atRisk;
+      const std::string type = level == RiskLevel::high ? "unfamiliarFeatures" : "newCountry";
+      s.riskEventTypes_v2 = {type};
+      RiskDetection d =
+          MakeDetection("d" + std::to_string(n), &s, user, type, level, s.createdDateTime);
+      std::string json;
+      AppendRiskDetectionJson(json, d);
+      batch.detections.push_back({d, json});
+      RiskyUser u;
+      u.id = user;
+      u.userPrincipalName = std::string(user) + "@contoso.example";
+      u.userDisplayName = "User " + std::string(user);
+      u.riskLevel = level;
+      u.riskState = RiskState::atRisk;
+      u.riskLastUpdatedDateTime = s.createdDateTime;
+      json.clear();
+      AppendRiskyUserJson(json, u);
+      batch.riskyUsers.push_back({u, json});
+      RiskyUserHistoryItem item;
+      item.id = std::string(user) + "_000001";
+      item.user = u;
+      item.activityRiskEventTypes = {type};
+      json.clear();
+      AppendRiskyUserHistoryItemJson(json, item);
+      batch.history.push_back({item, json});
+      sign_ins.push_back(std::move(s));
+      ++n;
+    }
+    RiskDetection leaked =
+        MakeDetection("d4", nullptr, "u1", "leakedCredentials", RiskLevel::high, kStart + 5 * kDay);
+    std::string json;
+    AppendRiskDetectionJson(json, leaked);
+    batch.detections.push_back({leaked, json});
+    sign_ins.push_back(MakeSignIn("s4", kStart + 4 * kDay, "u4"));
+    for (int hour = 0; hour < 60; ++hour) {
+      sign_ins.push_back(MakeSignIn("b" + std::to_string(100 + hour),
+                                    kStart + 10 * kDay + hour * kMicrosPerHour, "u5"));
+    }
+    for (SignIn& s : sign_ins) batch.signIns.push_back(StoredSignIn::From(std::move(s)));
+    // One token per role.
+    for (Role role : api::AllRoles()) {
+      auto token = api::GenerateApiToken();
+      ASSERT_TRUE(token.ok());
+      StoredApiToken stored;
+      stored.token.id = "token-" + std::string(api::RoleName(role));
+      stored.token.name = "test " + std::string(api::RoleName(role));
+      stored.token.role = std::string(api::RoleName(role));
+      stored.tokenSha256 = token->sha256;
+      batch.apiTokens.push_back(stored);
+      tokens_[role] = token->token;
+    }
+    Actor actor{"fixture", "", "security-administrator", "fixture-request"};
+    batch.audit.push_back(MakeAuditEntry(kStart, "IdentityProtection", "riskyUsers/dismiss", actor,
+                                         "success", "", {{"u9", "User", "", {}}}));
+    auditId_ = batch.audit.back().id;
+    ASSERT_TRUE((*store)->Write(batch).ok());
+  }
+
+  void Start() {
+    service_.reset();
+    LiveEngineOptions options;
+    options.dbPath = db_;
+    std::ostringstream log;
+    auto engine = LiveEngine::Open(options, log);
+    ASSERT_TRUE(engine.ok()) << engine.status().message();
+    api::ApiOptions api_options;
+    api_options.dbPath = db_;
+    auto service = ApiService::Create(api_options, std::move(engine).value());
+    ASSERT_TRUE(service.ok()) << service.status().message();
+    service_ = std::move(service).value();
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, std::optional<Role> role,
+                    const std::string& body = "") {
+    HttpRequest request;
+    request.method = method;
+    const auto question = target.find('?');
+    request.path = target.substr(0, question);
+    if (question != std::string::npos) request.query = target.substr(question + 1);
+    request.body = body;
+    request.remoteAddress = "127.0.0.1";
+    request.requestId = "test-request-" + std::to_string(++requests_);
+    request.headers.emplace_back("host", "idguard.test");
+    if (role) request.headers.emplace_back("authorization", "Bearer " + tokens_[*role]);
+    return service_->Handle(request);
+  }
+  HttpResponse Get(const std::string& target, Role role = Role::securityReader) {
+    return Call("GET", target, role);
+  }
+  HttpResponse Post(const std::string& target, const std::string& body,
+                    Role role = Role::securityOperator) {
+    return Call("POST", target, role, body);
+  }
+
+  // Follows @odata.nextLink to the end; returns the ids in order.
+  std::vector<std::string> PageAll(std::string target, int* pages = nullptr) {
+    std::vector<std::string> ids;
+    int count = 0;
+    while (!target.empty()) {
+      HttpResponse response = Get(target);
+      EXPECT_EQ(response.status, 200) << response.body;
+      if (response.status != 200) break;
+      Json json(response.body);
+      for (auto& id : json.Strings("/value", "id")) ids.push_back(id);
+      const std::string next = json.String("/@odata.nextLink");
+      target = next == "<absent>" ? "" : next.substr(std::string("http://idguard.test").size());
+      ++count;
+    }
+    if (pages != nullptr) *pages = count;
+    return ids;
+  }
+
+  // A route template with ids that exist: u1 and its first history item, d1, s1, an audit record.
+  std::string Fill(std::string pattern) const {
+    std::string id = "u1";
+    if (pattern.find("riskDetections") != std::string::npos) id = "d1";
+    if (pattern.find("signIns") != std::string::npos) id = "s1";
+    if (pattern.find("directoryAudits") != std::string::npos) id = auditId_;
+    const std::pair<std::string, std::string> values[] = {{"{itemId}", "u1_000001"}, {"{id}", id}};
+    for (const auto& [name, value] : values) {
+      for (auto at = pattern.find(name); at != std::string::npos; at = pattern.find(name)) {
+        pattern.replace(at, name.size(), value);
+      }
+    }
+    return pattern;
+  }
+
+  std::unique_ptr<e2e::TempDir> dir_;
+  std::string db_;
+  std::string auditId_;
+  std::map<Role, std::string> tokens_;
+  std::unique_ptr<ApiService> service_;
+  int requests_ = 0;
+};
+
+TEST_F(ApiServiceTest, EveryRouteRefusesMissingTokensAndRolesWithoutItsPermission) {
+  const auto routes = service_->Routes();
+  ASSERT_GT(routes.size(), 15U);
+  for (const auto& route : routes) {
+    const std::string target = Fill(route.pattern);
+    SCOPED_TRACE(route.method + " " + target);
+    // Bodies that are valid but name nothing: authorised calls must not fail for the body.
+    std::string body;
+    if (route.pattern.find("riskyUsers/") != std::string::npos && route.method == "POST") {
+      body = R"({"userIds":["nobody"]})";
+    } else if (route.method == "POST" && route.pattern.find("signIns/") != std::string::npos) {
+      body = R"({"requestIds":["none"]})";
+    }
+    HttpResponse anonymous = Call(route.method, target, std::nullopt, body);
+    if (route.permission == Permission::none) {
+      EXPECT_EQ(anonymous.status, 200) << anonymous.body;
+    } else {
+      EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+      Json error(anonymous.body);
+      EXPECT_EQ(error.String("/error/code"), "InvalidAuthenticationToken");
+    }
+    for (Role role : api::AllRoles()) {
+      SCOPED_TRACE(std::string(api::RoleName(role)));
+      HttpResponse response = Call(route.method, target, role, body);
+      if (api::RoleAllows(role, route.permission)) {
+        EXPECT_NE(response.status, 401);
+        EXPECT_NE(response.status, 403) << response.body;
+        EXPECT_LT(response.status, 500) << response.body;
+        EXPECT_NE(response.status, 404) << response.body;
+      } else {
+        EXPECT_EQ(response.status, 403) << response.body;
+        Json error(response.body);
+        EXPECT_EQ(error.String("/error/code"), "Authorization_RequestDenied");
+      }
+    }
+  }
+}
+
+TEST_F(ApiServiceTest, RolesFollowTheEntraRoles) {
+  using api::RoleAllows;
+  for (Role reader : {Role::globalReader, Role::securityReader}) {
+    EXPECT_TRUE(RoleAllows(reader, Permission::readReports));
+    EXPECT_FALSE(RoleAllows(reader, Permission::riskActions));
+    EXPECT_FALSE(RoleAllows(reader, Permission::ingest));
+  }
+  EXPECT_TRUE(RoleAllows(Role::securityOperator, Permission::riskActions));
+  EXPECT_FALSE(RoleAllows(Role::securityOperator, Permission::resetPassword));
+  EXPECT_TRUE(RoleAllows(Role::securityAdministrator, Permission::ingest));
+  EXPECT_TRUE(RoleAllows(Role::securityAdministrator, Permission::manageUsers));
+  EXPECT_FALSE(RoleAllows(Role::securityAdministrator, Permission::resetPassword));
+  EXPECT_TRUE(RoleAllows(Role::userAdministrator, Permission::resetPassword));
+  EXPECT_FALSE(RoleAllows(Role::userAdministrator, Permission::readReports));
+  EXPECT_TRUE(RoleAllows(Role::identityProvider, Permission::evaluate));
+  EXPECT_FALSE(RoleAllows(Role::identityProvider, Permission::readReports));
+  EXPECT_FALSE(RoleAllows(Role::identityProvider, Permission::ingest));
+}
+
+TEST_F(ApiServiceTest, OpenApiDocumentsExactlyTheRoutesTheServerAnswers) {
+  HttpResponse response = Call("GET", "/openapi.json", std::nullopt);
+  ASSERT_EQ(response.status, 200);
+  Json document(response.body);
+  EXPECT_EQ(document.String("/openapi"), "3.0.3");
+  std::set<std::string> documented;
+  simdjson::dom::object paths;
+  ASSERT_EQ(document.root["paths"].get(paths), simdjson::SUCCESS);
+  for (auto [path, operations] : paths) {
+    simdjson::dom::object methods;
+    ASSERT_EQ(operations.get(methods), simdjson::SUCCESS);
+    for (auto [method, operation] : methods) {
+      std::string upper(method);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert(upper + " " + std::string(path));
+      std::string_view permission;
+      ASSERT_EQ(operation["x-idguard-permission"].get(permission), simdjson::SUCCESS);
+    }
+  }
+  std::set<std::string> served;
+  for (const auto& route : service_->Routes()) served.insert(route.method + " " + route.pattern);
+  EXPECT_EQ(documented, served);
+  // Every documented operation exists on the server (the role matrix checks what it answers).
+  for (const auto& operation : documented) {
+    const auto space = operation.find(' ');
+    HttpResponse answer = Call(operation.substr(0, space), Fill(operation.substr(space + 1)),
+                               Role::securityAdministrator, R"({"userIds":["x"]})");
+    EXPECT_NE(answer.status, 405) << operation;
+  }
+}
+
+TEST_F(ApiServiceTest, UnknownPathsAndMethodsAnswerInTheGraphErrorShape) {
+  HttpResponse missing = Get("/v1.0/identityProtection/riskyPeople");
+  EXPECT_EQ(missing.status, 404);
+  Json error(missing.body);
+  EXPECT_EQ(error.String("/error/code"), "ResourceNotFound");
+  EXPECT_EQ(error.String("/error/innerError/request-id"), "test-request-1");
+  EXPECT_EQ(
+      Call("DELETE", "/v1.0/identityProtection/riskyUsers", Role::securityAdministrator).status,
+      405);
+  EXPECT_EQ(Get("/v1.0/identityProtection/riskyUsers/nobody").status, 404);
+  EXPECT_EQ(Get("/v1.0/identityProtection/riskyUsers/u2/history/u1_000001").status, 404);
+}
+
+TEST_F(ApiServiceTest, ListsFilterSelectOrderAndCount) {
+  HttpResponse high =
+      Get("/v1.0/identityProtection/riskyUsers?$filter=riskLevel%20eq%20microsoft.graph.riskLevel"
+          "'high'&$count=true");
+  ASSERT_EQ(high.status, 200) << high.body;
+  Json json(high.body);
+  EXPECT_EQ(json.Strings("/value", "id"), std::vector<std::string>{"u1"});
+  EXPECT_EQ(json.String("/@odata.context"),
+            "http://idguard.test/v1.0/$metadata#identityProtection/riskyUsers");
+  int64_t count = 0;
+  ASSERT_EQ(json.root["@odata.count"].get(count), simdjson::SUCCESS);
+  EXPECT_EQ(count, 1);
+
+  HttpResponse ordered =
+      Get("/v1.0/identityProtection/riskyUsers?$orderby=riskLastUpdatedDateTime%20asc&$select=id,"
+          "riskLevel");
+  ASSERT_EQ(ordered.status, 200) << ordered.body;
+  Json selected(ordered.body);
+  EXPECT_EQ(selected.Strings("/value", "id"), (std::vector<std::string>{"u1", "u2", "u3"}));
+  EXPECT_EQ(selected.String("/value/0/riskLevel"), "high");
+  EXPECT_EQ(selected.String("/value/0/userPrincipalName"), "<absent>");
+
+  HttpResponse detections =
+      Get("/v1.0/identityProtection/riskDetections?$filter=userId%20eq%20'u1'%20and%20"
+          "detectionTimingType%20eq%20'offline'");
+  ASSERT_EQ(detections.status, 200) << detections.body;
+  EXPECT_EQ(Json(detections.body).Strings("/value", "id"), std::vector<std::string>{"d4"});
+
+  HttpResponse sign_ins =
+      Get("/v1.0/auditLogs/signIns?$filter=riskEventTypes_v2/any(t:%20t%20eq%20'newCountry')");
+  ASSERT_EQ(sign_ins.status, 200) << sign_ins.body;
+  EXPECT_EQ(Json(sign_ins.body).Strings("/value", "id"), (std::vector<std::string>{"s3", "s2"}));
+
+  HttpResponse one = Get("/v1.0/auditLogs/signIns/s1?$select=id,riskLevelAggregated");
+  ASSERT_EQ(one.status, 200) << one.body;
+  Json member(one.body);
+  EXPECT_EQ(member.String("/riskLevelAggregated"), "high");
+  EXPECT_EQ(member.String("/@odata.context"),
+            "http://idguard.test/v1.0/$metadata#auditLogs/signIns/$entity");
+}
+
+TEST_F(ApiServiceTest, BadQueryOptionsAnswer400NamingWhatIsWrong) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"$expand=history", "'$expand' is not supported"},
+      {"$top=0", "invalid $top '0'"},
+      {"$top=501", "The limit of '500' for Top query has been exceeded"},
+      {"$top=ten", "invalid $top 'ten'"},
+      {"$filter=riskLevel%20eq%20'severe'",
+       "'severe' is not a member of microsoft.graph.riskLevel"},
+      {"$filter=shoeSize%20eq%201", "shoeSize"},
+      {"$orderby=riskLevel,id", "only one property"},
+      {"$orderby=shoeSize", "cannot order riskyUser by 'shoeSize'"},
+      {"$orderby=riskLevel%20sideways", "neither asc nor desc"},
+      {"$select=id,shoeSize", "'shoeSize' is not a property"},
+      {"$count=maybe", "invalid $count"},
+      {"$skiptoken=zz", "invalid $skiptoken"},
+      {"$filter=%ZZ", "malformed query option encoding"},
+  };
+  for (const auto& [query, message] : cases) {
+    SCOPED_TRACE(query);
+    HttpResponse response = Get("/v1.0/identityProtection/riskyUsers?" + query);
+    EXPECT_EQ(response.status, 400);
+    Json error(response.body);
+    EXPECT_EQ(error.String("/error/code"), "BadRequest");
+    EXPECT_NE(error.String("/error/message").find(message), std::string::npos)
+        << error.String("/error/message");
+  }
+  // A skiptoken belongs to its query: reusing it with another filter is refused.
+  HttpResponse first = Get("/v1.0/auditLogs/signIns?$top=5");
+  const std::string next = Json(first.body).String("/@odata.nextLink");
+  const std::string token = next.substr(next.find("$skiptoken=") + 11);
+  HttpResponse reused =
+      Get("/v1.0/auditLogs/signIns?$top=5&$filter=userId%20eq%20'u5'&$skiptoken=" + token);
+  EXPECT_EQ(reused.status, 400);
+  EXPECT_NE(Json(reused.body).String("/error/message").find("another $filter"), std::string::npos);
+}
+
+TEST_F(ApiServiceTest, KeysetPagingReadsEveryRowOnceEvenWhileNewSignInsArrive) {
+  int pages = 0;
+  const auto all = PageAll("/v1.0/auditLogs/signIns?$top=7", &pages);
+  EXPECT_EQ(all.size(), 64U);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), 64U);
+  EXPECT_EQ(pages, 10);            // 9 full pages and one of 1
+  EXPECT_EQ(all.front(), "b159");  // newest first
+  EXPECT_EQ(all.back(), "s1");
+
+  // Read two pages, then ingest sign-ins newer and older than the cursor, then read on.
+  HttpResponse first = Get("/v1.0/auditLogs/signIns?$top=10&$filter=userId%20eq%20'u5'");
+  Json page(first.body);
+  std::vector<std::string> seen = page.Strings("/value", "id");
+  std::string next = page.String("/@odata.nextLink").substr(19);
+  std::string arriving;
+  for (int i = 0; i < 3; ++i) {
+    const EventTime newer = kStart + 20 * kDay + i * kMicrosPerMinute;
+    arriving += R"({"id":"late)" + std::to_string(i) + R"(","createdDateTime":")" +
+                FormatTimestamp(newer) +
+                R"(","userId":"u5","userPrincipalName":"u5@contoso.example","appId":"a",)"
+                R"("ipAddress":"198.51.100.7","status":{"errorCode":0}})" +
+                "\n";
+  }
+  HttpResponse ingest = Post("/v1/signins", arriving, Role::securityAdministrator);
+  ASSERT_EQ(ingest.status, 202) << ingest.body;
+  while (!next.empty()) {
+    HttpResponse response = Get(next);
+    ASSERT_EQ(response.status, 200) << response.body;
+    Json more(response.body);
+    for (auto& id : more.Strings("/value", "id")) seen.push_back(id);
+    const std::string link = more.String("/@odata.nextLink");
+    next = link == "<absent>" ? "" : link.substr(19);
+  }
+  // The arrivals are newer than the first page, so this walk does not see them, and it sees
+  // every older row exactly once.
+  EXPECT_EQ(seen.size(), 60U);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 60U);
+  EXPECT_EQ(PageAll("/v1.0/auditLogs/signIns?$top=1000&$filter=userId%20eq%20'u5'").size(), 63U);
+}
+
+TEST_F(ApiServiceTest, IngestAcceptsValidRecordsListsRejectsAndIsIdempotent) {
+  const std::string body =
+      R"({"id":"n1","createdDateTime":"2026-10-05T10:00:00Z","userId":"u9","appId":"a","ipAddress":"198.51.100.9","status":{"errorCode":0}})"
+      "\n"
+      R"({"id":"n2","createdDateTime":"not a time","userId":"u9"})"
+      "\n"
+      R"({"id":"n3","createdDateTime":"2026-10-05T11:00:00Z","userId":"u9","appId":"a","ipAddress":"198.51.100.9","status":{"errorCode":50126}})"
+      "\n";
+  HttpResponse first = Post("/v1/signins", body, Role::securityAdministrator);
+  ASSERT_EQ(first.status, 202) << first.body;
+  Json result(first.body);
+  int64_t accepted = -1;
+  int64_t rejected = -1;
+  ASSERT_EQ(result.root["accepted"].get(accepted), simdjson::SUCCESS);
+  ASSERT_EQ(result.root["rejectedCount"].get(rejected), simdjson::SUCCESS);
+  EXPECT_EQ(accepted, 2);
+  EXPECT_EQ(rejected, 1);
+  int64_t line = 0;
+  ASSERT_EQ(result.root.at_pointer("/rejected/0/line").get(line), simdjson::SUCCESS);
+  EXPECT_EQ(line, 2);
+  EXPECT_NE(result.String("/rejected/0/reason").find("createdDateTime"), std::string::npos);
+
+  HttpResponse again = Post("/v1/signins", body, Role::securityAdministrator);
+  Json repeat(again.body);
+  int64_t duplicates = 0;
+  ASSERT_EQ(repeat.root["duplicates"].get(duplicates), simdjson::SUCCESS);
+  EXPECT_EQ(duplicates, 2);
+  EXPECT_EQ(Get("/v1.0/auditLogs/signIns/n3").status, 200);
+  HttpResponse garbage = Post("/v1/signins", "not json at all", Role::securityAdministrator);
+  EXPECT_EQ(garbage.status, 400);
+  EXPECT_NE(Json(garbage.body).String("/error/message").find("expected a JSON object"),
+            std::string::npos);
+  EXPECT_EQ(Post("/v1/signins?format=csv", body, Role::securityAdministrator).status, 400);
+}
+
+TEST_F(ApiServiceTest, ConfirmCompromisedMakesTheUserHighWithAnAdminDetectionAndHistory) {
+  ASSERT_EQ(
+      Post("/v1.0/identityProtection/riskyUsers/confirmCompromised", R"({"userIds":["u3","u4"]})")
+          .status,
+      204);
+  for (const char* user : {"u3", "u4"}) {
+    SCOPED_TRACE(user);
+    Json risky(Get(std::string("/v1.0/identityProtection/riskyUsers/") + user).body);
+    EXPECT_EQ(risky.String("/riskLevel"), "high");
+    EXPECT_EQ(risky.String("/riskState"), "confirmedCompromised");
+    EXPECT_EQ(risky.String("/riskDetail"), "adminConfirmedUserCompromised");
+    Json detections(
+        Get(std::string("/v1.0/identityProtection/riskDetections?$filter=userId%20eq%20'") + user +
+            "'%20and%20riskEventType%20eq%20'adminConfirmedUserCompromised'")
+            .body);
+    EXPECT_EQ(detections.Strings("/value", "riskLevel"), std::vector<std::string>{"high"});
+    EXPECT_EQ(detections.String("/value/0/activity"), "user");
+    Json history(Get(std::string("/v1.0/identityProtection/riskyUsers/") + user + "/history").body);
+    EXPECT_EQ(history.String("/value/0/initiatedBy"), "test security-operator");
+    EXPECT_EQ(history.String("/value/0/activity/detail"), "adminConfirmedUserCompromised");
+  }
+  Json audit(Get("/v1.0/auditLogs/directoryAudits?$filter=activityDisplayName%20eq%20"
+                 "'riskyUsers/confirmCompromised'")
+                 .body);
+  EXPECT_EQ(audit.String("/value/0/initiatedBy/app/displayName"), "test security-operator");
+  EXPECT_EQ(audit.Strings("/value/0/targetResources", "id"),
+            (std::vector<std::string>{"u3", "u4"}));
+  EXPECT_EQ(audit.String("/value/0/targetResources/0/modifiedProperties/0/oldValue"), "\"low\"");
+  EXPECT_EQ(audit.String("/value/0/targetResources/0/modifiedProperties/0/newValue"), "\"high\"");
+}
+
+TEST_F(ApiServiceTest, DismissClosesTheUserAndAllItsRiskySignInsAndDetections) {
+  ASSERT_EQ(Post("/v1.0/identityProtection/riskyUsers/dismiss", R"({"userIds":["u1"]})").status,
+            204);
+  Json user(Get("/v1.0/identityProtection/riskyUsers/u1").body);
+  EXPECT_EQ(user.String("/riskLevel"), "none");
+  EXPECT_EQ(user.String("/riskState"), "dismissed");
+  EXPECT_EQ(user.String("/riskDetail"), "adminDismissedAllRiskForUser");
+  Json detections(Get("/v1.0/identityProtection/riskDetections?$filter=userId%20eq%20'u1'").body);
+  EXPECT_EQ(detections.Strings("/value", "riskState"),
+            (std::vector<std::string>{"dismissed", "dismissed"}));
+  EXPECT_EQ(
+      detections.Strings("/value", "riskDetail"),
+      (std::vector<std::string>{"adminDismissedAllRiskForUser", "adminDismissedAllRiskForUser"}));
+  Json sign_in(Get("/v1.0/auditLogs/signIns/s1").body);
+  EXPECT_EQ(sign_in.String("/riskState"), "dismissed");
+  EXPECT_EQ(sign_in.String("/riskDetail"), "adminDismissedAllRiskForUser");
+  // Other users keep their risk.
+  EXPECT_EQ(Json(Get("/v1.0/identityProtection/riskyUsers/u2").body).String("/riskState"),
+            "atRisk");
+  // The engine state survives a restart: u1 has no active risk left to score.
+  Start();
+  ASSERT_EQ(Post("/v1.0/auditLogs/signIns/dismiss", R"({"requestIds":["s2"]})").status, 204);
+  EXPECT_EQ(Json(Get("/v1.0/identityProtection/riskyUsers/u1").body).String("/riskState"),
+            "dismissed");
+  // Dismissing a user that was never at risk changes nothing and is still answered 204.
+  EXPECT_EQ(Post("/v1.0/identityProtection/riskyUsers/dismiss", R"({"userIds":["u4"]})").status,
+            204);
+  EXPECT_EQ(Get("/v1.0/identityProtection/riskyUsers/u4").status, 404);
+}
+
+TEST_F(ApiServiceTest, ConfirmSafeRemovesTheUsersRiskAndMarksSignInsSafe) {
+  ASSERT_EQ(Post("/v1.0/identityProtection/riskyUsers/confirmSafe", R"({"userIds":["u2"]})").status,
+            204);
+  Json user(Get("/v1.0/identityProtection/riskyUsers/u2").body);
+  EXPECT_EQ(user.String("/riskLevel"), "none");
+  EXPECT_EQ(user.String("/riskState"), "confirmedSafe");
+  EXPECT_EQ(user.String("/riskDetail"), "adminConfirmedAccountSafe");
+  Json sign_in(Get("/v1.0/auditLogs/signIns/s2").body);
+  EXPECT_EQ(sign_in.String("/riskState"), "confirmedSafe");
+  EXPECT_EQ(sign_in.String("/riskLevelAggregated"), "none");
+  EXPECT_EQ(sign_in.String("/riskLevelDuringSignIn"), "medium");  // real-time level is history
+  Json detection(Get("/v1.0/identityProtection/riskDetections/d2").body);
+  EXPECT_EQ(detection.String("/riskState"), "confirmedSafe");
+}
+
+TEST_F(ApiServiceTest, SignInActionsRaiseOrLowerTheirUser) {
+  // u4's sign-in was judged safe; an admin confirms it compromised.
+  ASSERT_EQ(Post("/v1.0/auditLogs/signIns/confirmCompromised", R"({"requestIds":["s4"]})").status,
+            204);
+  Json sign_in(Get("/v1.0/auditLogs/signIns/s4").body);
+  EXPECT_EQ(sign_in.String("/riskLevelAggregated"), "high");
+  EXPECT_EQ(sign_in.String("/riskLevelDuringSignIn"), "none");
+  EXPECT_EQ(sign_in.String("/riskState"), "confirmedCompromised");
+  EXPECT_EQ(sign_in.String("/riskDetail"), "adminConfirmedSigninCompromised");
+  Json user(Get("/v1.0/identityProtection/riskyUsers/u4").body);
+  EXPECT_EQ(user.String("/riskLevel"), "high");
+  EXPECT_EQ(user.String("/riskDetail"), "adminConfirmedSigninCompromised");
+  Json linked(Get("/v1.0/identityProtection/riskDetections?$filter=requestId%20eq%20's4'").body);
+  EXPECT_EQ(linked.Strings("/value", "riskState"),
+            std::vector<std::string>{"confirmedCompromised"});
+
+  // u1 is high from two detections; confirming s1 safe leaves the leaked credentials: still high.
+  ASSERT_EQ(Post("/v1.0/auditLogs/signIns/confirmSafe", R"({"requestIds":["s1"]})").status, 204);
+  Json still(Get("/v1.0/identityProtection/riskyUsers/u1").body);
+  EXPECT_EQ(still.String("/riskLevel"), "high");
+  EXPECT_EQ(still.String("/riskState"), "atRisk");
+  EXPECT_EQ(Json(Get("/v1.0/auditLogs/signIns/s1").body).String("/riskDetail"),
+            "adminConfirmedSigninSafe");
+  // u3's only risk is s3: dismissing it leaves u3 without risk.
+  ASSERT_EQ(Post("/v1.0/auditLogs/signIns/dismiss", R"({"requestIds":["s3"]})").status, 204);
+  Json cleared(Get("/v1.0/identityProtection/riskyUsers/u3").body);
+  EXPECT_EQ(cleared.String("/riskLevel"), "none");
+  EXPECT_EQ(cleared.String("/riskState"), "dismissed");
+  EXPECT_EQ(cleared.String("/riskDetail"), "adminDismissedRiskForSignIn");
+  EXPECT_EQ(Json(Get("/v1.0/identityProtection/riskDetections/d3").body).String("/riskDetail"),
+            "adminDismissedRiskForSignIn");
+}
+
+TEST_F(ApiServiceTest, ActionBodiesAreChecked) {
+  std::string many = R"({"userIds":[)";
+  for (int i = 0; i < 61; ++i) many += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+  many += "]}";
+  const std::pair<std::string, std::string> cases[] = {
+      {many, "more than 60 ids"},
+      {R"({"userIds":[]})", "at least one id"},
+      {R"({"ids":["u1"]})", "no 'userIds' member"},
+      {R"({"userIds":"u1"})", "array of strings"},
+      {R"([1,2])", "JSON object"},
+  };
+  for (const auto& [body, message] : cases) {
+    SCOPED_TRACE(body.substr(0, 40));
+    HttpResponse response = Post("/v1.0/identityProtection/riskyUsers/dismiss", body);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_NE(Json(response.body).String("/error/message").find(message), std::string::npos)
+        << response.body;
+  }
+  // Nothing changed.
+  EXPECT_EQ(Json(Get("/v1.0/identityProtection/riskyUsers/u1").body).String("/riskState"),
+            "atRisk");
+}
+
+TEST_F(ApiServiceTest, MetricsCountRequestsAndDetections) {
+  Get("/v1.0/identityProtection/riskyUsers");
+  HttpResponse metrics = Get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find(
+                "idguard_http_requests_total{route=\"GET /v1.0/identityProtection/riskyUsers\","
+                "status=\"2xx\"} 1"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("idguard_detections{riskEventType=\"newCountry\"} 2"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("idguard_http_request_duration_seconds_bucket"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace idguard
