@@ -7,11 +7,13 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "api/downloads.h"
 #include "api/graph_collections.h"
 #include "api/graph_error.h"
 #include "api/metrics.h"
 #include "api/openapi.h"
 #include "api/query_string.h"
+#include "api/reader_pool.h"
 #include "api/request_body.h"
 #include "api/router.h"
 #include "idguard/core/digest.h"
@@ -25,52 +27,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Graph takes at most 60 ids per risk action call.
 constexpr std::size_t kMaxActionIds = 60;
-
-// Read-only store connections, one per request at a time; grows to the number of threads that
-// read at once.
-class ReaderPool {
- public:
-  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
-
-  class Lease {
-   public:
-    Lease(ReaderPool& pool, std::unique_ptr<ReportReader> reader)
-        : pool_(pool), reader_(std::move(reader)) {}
-    ~Lease() {
-      if (reader_) pool_.Return(std::move(reader_));
-    }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    ReportReader& operator*() { return *reader_; }
-
-   private:
-    ReaderPool& pool_;
-    std::unique_ptr<ReportReader> reader_;
-  };
-
-  Result<std::unique_ptr<Lease>> Borrow() {
-    {
-      std::lock_guard lock(mutex_);
-      if (!idle_.empty()) {
-        auto reader = std::move(idle_.back());
-        idle_.pop_back();
-        return std::make_unique<Lease>(*this, std::move(reader));
-      }
-    }
-    auto opened = OpenSqliteReportReader(path_);
-    if (!opened.ok()) return opened.status();
-    return std::make_unique<Lease>(*this, std::move(opened).value());
-  }
-
- private:
-  void Return(std::unique_ptr<ReportReader> reader) {
-    std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(reader));
-  }
-  std::string path_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<ReportReader>> idle_;
-};
 
 std::string Base64Url(const unsigned char* data, std::size_t size) {
   static constexpr char kAlphabet[] =
@@ -133,6 +89,12 @@ class ApiService::Impl {
   void AddSignInRoutes();
   void AddAuditRoutes();
   void AddOwnRoutes();
+  void AddUserRoutes();
+  void AddDownloadRoutes();
+  static Actor ActorOf(const RouteContext& context) {
+    return Actor{context.principal.ActorId(), context.principal.tokenId,
+                 std::string(RoleName(context.principal.role)), context.request.requestId};
+  }
   std::string BaseUrl(const HttpRequest& request) const;
   // Looks the bearer token up (cached briefly); nullopt with `error` set when it is not valid.
   std::optional<Principal> Authenticate(const HttpRequest& request, HttpResponse& error);
@@ -594,7 +556,161 @@ void ApiService::Impl::AddAuditRoutes() {
                }});
 }
 
+void ApiService::Impl::AddUserRoutes() {
+  router_.Add(
+      {"GET",
+       "/v1/users/{id}",
+       Permission::readAccounts,
+       "An account as the directory has it: enabled, password reset, sessions revoked.",
+       "users",
+       {},
+       "",
+       200,
+       "application/json",
+       [this](RouteContext& context) {
+         auto account = engine_->FindAccount(context.parameters[0]);
+         if (!account.ok()) return GraphErrorFromStatus(context.request, account.status());
+         if (!*account) {
+           return GraphError(context.request, 404, "ResourceNotFound",
+                             "no account has the id '" + context.parameters[0] + "'");
+         }
+         const Account& a = **account;
+         HttpResponse response;
+         JsonWriter json(response.body);
+         json.BeginObject();
+         json.Member("id", a.id);
+         json.MemberOrNull("userPrincipalName", a.userPrincipalName);
+         json.MemberOrNull("displayName", a.displayName);
+         json.Member("accountEnabled", a.accountEnabled);
+         json.Member("mustChangePassword", a.mustChangePassword);
+         json.Member("temporaryPasswordPending", a.temporaryPasswordPending);
+         json.Key("lastPasswordResetDateTime");
+         a.passwordResetDateTime > 0 ? json.Timestamp(a.passwordResetDateTime) : json.Null();
+         json.Key("sessionsRevokedDateTime");
+         a.sessionsRevokedDateTime > 0 ? json.Timestamp(a.sessionsRevokedDateTime) : json.Null();
+         json.EndObject();
+         return response;
+       }});
+  router_.Add({"GET",
+               "/v1/users/{id}/profile",
+               Permission::readReports,
+               "The familiar properties idguard has learned for a user, for investigation.",
+               "users",
+               {},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 auto profile = engine_->ProfileJson(context.parameters[0]);
+                 if (!profile.ok()) return GraphErrorFromStatus(context.request, profile.status());
+                 if (!*profile) {
+                   return GraphError(
+                       context.request, 404, "ResourceNotFound",
+                       "idguard has learned nothing about user '" + context.parameters[0] + "'");
+                 }
+                 return JsonResponse(200, std::move(**profile));
+               }});
+  router_.Add({"POST",
+               "/v1/users/{id}/resetPassword",
+               Permission::resetPassword,
+               "Reset the password (mode temporaryPassword returns it once; "
+               "requireChangeAtNextSignIn does not) and revoke sessions; a risky user is "
+               "remediated.",
+               "users",
+               {},
+               "resetPassword",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 PasswordResetMode mode = PasswordResetMode::temporaryPassword;
+                 auto requested = ReadOptionalString(context.request.body, "mode");
+                 if (!requested.ok()) {
+                   return GraphErrorFromStatus(context.request, requested.status());
+                 }
+                 if (*requested == "requireChangeAtNextSignIn") {
+                   mode = PasswordResetMode::requireChangeAtNextSignIn;
+                 } else if (*requested && **requested != "temporaryPassword") {
+                   return GraphError(context.request, 400, "BadRequest",
+                                     "invalid mode '" + **requested +
+                                         "': expected temporaryPassword or "
+                                         "requireChangeAtNextSignIn");
+                 }
+                 auto password =
+                     engine_->ResetPassword(context.parameters[0], mode, ActorOf(context));
+                 if (!password.ok()) {
+                   return GraphErrorFromStatus(context.request, password.status());
+                 }
+                 HttpResponse response;
+                 JsonWriter json(response.body);
+                 json.BeginObject();
+                 json.Member("mode", mode == PasswordResetMode::temporaryPassword
+                                         ? "temporaryPassword"
+                                         : "requireChangeAtNextSignIn");
+                 json.MemberOrNull("temporaryPassword", *password);
+                 json.EndObject();
+                 response.headers.emplace_back("Cache-Control", "no-store");
+                 return response;
+               }});
+  const std::pair<const char*, int> account_actions[] = {
+      {"block", 0}, {"unblock", 1}, {"revokeSessions", 2}};
+  for (const auto& [name, kind] : account_actions) {
+    const int chosen = kind;
+    router_.Add({"POST",
+                 std::string("/v1/users/{id}/") + name,
+                 Permission::manageUsers,
+                 chosen == 2 ? "Revoke the account's sessions and refresh tokens."
+                             : (chosen == 0 ? "Block sign-in." : "Unblock sign-in."),
+                 "users",
+                 {},
+                 "",
+                 204,
+                 "application/json",
+                 [this, chosen](RouteContext& context) {
+                   const std::string& user = context.parameters[0];
+                   Status done =
+                       chosen == 2 ? engine_->RevokeSessions(user, ActorOf(context))
+                                   : engine_->SetSignInBlocked(user, chosen == 0, ActorOf(context));
+                   if (!done.ok()) return GraphErrorFromStatus(context.request, done);
+                   return NoContent();
+                 }});
+  }
+}
+
+void ApiService::Impl::AddDownloadRoutes() {
+  router_.Add({"GET",
+               "/v1/downloads/{report}",
+               Permission::readReports,
+               "Download a report (riskyUsers, riskDetections, signIns, directoryAudits) as CSV "
+               "or JSON, streamed, with the list calls' $filter and $orderby.",
+               "downloads",
+               {"$filter", "$orderby", "format", "columns", "rows"},
+               "",
+               200,
+               "text/csv",
+               [this](RouteContext& context) {
+                 const std::string& report = context.parameters[0];
+                 const CollectionSpec* spec = nullptr;
+                 if (report == "riskyUsers") spec = &RiskyUsersCollection();
+                 if (report == "riskDetections") spec = &RiskDetectionsCollection();
+                 if (report == "signIns") spec = &SignInsCollection();
+                 if (report == "directoryAudits") spec = &DirectoryAuditsCollection();
+                 if (spec == nullptr) {
+                   return GraphError(context.request, 404, "ResourceNotFound",
+                                     "no report named '" + report +
+                                         "' (riskyUsers, riskDetections, signIns, "
+                                         "directoryAudits)");
+                 }
+                 auto lease = readers_.Borrow();
+                 if (!lease.ok()) return GraphErrorFromStatus(context.request, lease.status());
+                 return DownloadCollection(
+                     context, std::shared_ptr<ReaderPool::Lease>(std::move(lease).value()), *spec,
+                     report);
+               }});
+}
+
 void ApiService::Impl::AddOwnRoutes() {
+  AddUserRoutes();
+  AddDownloadRoutes();
   router_.Add({"POST",
                "/v1/signins",
                Permission::ingest,

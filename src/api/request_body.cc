@@ -46,4 +46,24 @@ Result<std::vector<std::string>> ReadIdList(std::string_view body, std::string_v
   return ids;
 }
 
+Result<std::optional<std::string>> ReadOptionalString(std::string_view body,
+                                                      std::string_view member) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::optional<std::string>();
+  simdjson::ondemand::parser parser;
+  const simdjson::padded_string padded(body);
+  simdjson::ondemand::document document;
+  simdjson::ondemand::object object;
+  if (parser.iterate(padded).get(document) != simdjson::SUCCESS ||
+      document.get_object().get(object) != simdjson::SUCCESS) {
+    return Status::InvalidInput("the request body must be a JSON object");
+  }
+  std::string_view value;
+  const auto found = object.find_field_unordered(member).get(value);
+  if (found == simdjson::NO_SUCH_FIELD) return std::optional<std::string>();
+  if (found != simdjson::SUCCESS) {
+    return Status::InvalidInput("'" + std::string(member) + "' must be a string");
+  }
+  return std::optional<std::string>(std::string(value));
+}
+
 }  // namespace idguard::api

@@ -1,6 +1,7 @@
 // Reading the small JSON bodies of the action calls: {"userIds": ["...", ...]}.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,5 +14,10 @@ namespace idguard::api {
 // JSON object, the member missing or not an array of strings, an empty or too long list.
 Result<std::vector<std::string>> ReadIdList(std::string_view body, std::string_view member,
                                             std::size_t max_ids);
+
+// The string member `member` of the JSON object `body`; nullopt when the body is empty or has no
+// such member. Errors say what is wrong.
+Result<std::optional<std::string>> ReadOptionalString(std::string_view body,
+                                                      std::string_view member);
 
 }  // namespace idguard::api

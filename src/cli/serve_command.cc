@@ -22,7 +22,7 @@ struct ServeArguments {
   std::string tlsCertificate;
   std::string tlsKey;
   unsigned threads = 0;
-  std::size_t maxBodyBytes = 32 * 1024 * 1024;
+  std::size_t maxBodyBytes = std::size_t{32} * 1024 * 1024;
   unsigned rateLimit = 0;
   std::string dataDir;
   std::vector<std::string> geoip;

@@ -8,6 +8,7 @@
 #include "idguard/core/json_writer.h"
 #include "idguard/detect/risk_engine.h"
 #include "idguard/export/graph_json.h"
+#include "idguard/export/profile_json.h"
 #include "idguard/ingest/json_records.h"
 #include "idguard/ingest/risk_detection_parser.h"
 #include "idguard/store/sign_in_document.h"
@@ -22,6 +23,7 @@ struct LiveEngine::State {
   std::unique_ptr<RiskEngine> engine;
   FingerprintSet seen;
   std::unique_ptr<RiskDetectionParser> detectionParser;
+  std::unique_ptr<AccountDirectory> accounts;
   SystemClock clock;
   bool restored = false;  // false: rebuild engine state from the store before the next call
 };
@@ -80,6 +82,36 @@ void AddRiskChanges(AuditTarget& target, const RiskyUser& before, const RiskyUse
   add("riskLevel", ToString(before.riskLevel), ToString(after.riskLevel));
   add("riskState", ToString(before.riskState), ToString(after.riskState));
   add("riskDetail", ToString(before.riskDetail), ToString(after.riskDetail));
+}
+
+// Closes every open detection and risky sign-in of a user (dismiss, confirm safe, password
+// reset) and forgets the user's active detections; the caller sets the user's record.
+Status CloseAllRisk(LiveEngine::State& s, const std::string& user_id, RiskState closed,
+                    RiskDetail detail, bool lower_sign_in_level, EventTime now,
+                    PendingChanges& changes) {
+  Status scanned =
+      s.store->ForEachDetectionJsonOfUser(user_id, [&](std::string_view json) -> Status {
+        auto parsed = s.detectionParser->Parse(json);
+        if (!parsed.ok()) return parsed.status().WithContext("stored detection");
+        RiskDetection& detection = parsed->detection;
+        if (!detection.IsActive()) return Status::Ok();
+        detection.riskState = closed;
+        detection.riskDetail = detail;
+        detection.lastUpdatedDateTime = now;
+        changes.AddDetection(std::move(detection));
+        return Status::Ok();
+      });
+  if (!scanned.ok()) return scanned;
+  scanned = s.store->ForEachRiskySignInOfUser(user_id, [&](SignIn&& sign_in) -> Status {
+    sign_in.riskState = closed;
+    sign_in.riskDetail = detail;
+    if (lower_sign_in_level) sign_in.riskLevelAggregated = RiskLevel::none;
+    changes.AddSignIn(std::move(sign_in));
+    return Status::Ok();
+  });
+  if (!scanned.ok()) return scanned;
+  s.engine->userRisk().ClearActive(user_id);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -192,6 +224,13 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
   state->enrichment = std::move(enrichment).value();
   state->enricher = std::make_unique<Enricher>(state->enrichment.Sources());
   state->detectionParser = MakeRiskDetectionParser();
+  State* raw = state.get();
+  state->accounts = MakeLocalAccountDirectory(
+      *state->store, state->enrichment.directory ? &*state->enrichment.directory : nullptr,
+      [raw](const std::string& user_id) {
+        return raw->engine != nullptr && (raw->engine->FindProfile(user_id) != nullptr ||
+                                          raw->engine->userRisk().Find(user_id) != nullptr);
+      });
   std::unique_ptr<LiveEngine> engine(new LiveEngine(options, std::move(state)));
   if (Status s = engine->EnsureRestored(); !s.ok()) return s;
   return engine;
@@ -332,28 +371,10 @@ Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
       const RiskState closed = dismiss ? RiskState::dismissed : RiskState::confirmedSafe;
       const RiskDetail detail = dismiss ? RiskDetail::adminDismissedAllRiskForUser
                                         : RiskDetail::adminConfirmedAccountSafe;
-      Status scanned =
-          s.store->ForEachDetectionJsonOfUser(user_id, [&](std::string_view json) -> Status {
-            auto parsed = s.detectionParser->Parse(json);
-            if (!parsed.ok()) return parsed.status().WithContext("stored detection");
-            RiskDetection& detection = parsed->detection;
-            if (!detection.IsActive()) return Status::Ok();
-            detection.riskState = closed;
-            detection.riskDetail = detail;
-            detection.lastUpdatedDateTime = now;
-            changes.AddDetection(std::move(detection));
-            return Status::Ok();
-          });
-      if (!scanned.ok()) return scanned;
-      scanned = s.store->ForEachRiskySignInOfUser(user_id, [&](SignIn&& sign_in) -> Status {
-        sign_in.riskState = closed;
-        sign_in.riskDetail = detail;
-        if (!dismiss) sign_in.riskLevelAggregated = RiskLevel::none;
-        changes.AddSignIn(std::move(sign_in));
-        return Status::Ok();
-      });
-      if (!scanned.ok()) return scanned;
-      users.ClearActive(user_id);
+      if (Status closed_all = CloseAllRisk(s, user_id, closed, detail, !dismiss, now, changes);
+          !closed_all.ok()) {
+        return closed_all;
+      }
       changes.AddHistory(
           users.SetUserRisk(identity, RiskLevel::none, closed, detail, {}, actor.name, now));
     }
@@ -419,7 +440,11 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
       if (detections.empty()) {
         // A sign-in idguard judged safe: the admin's finding becomes its detection.
         RiskDetection detection;
-        detection.id = ShortHash("adminConfirmedUserCompromised|" + user_id + "|" + sign_in_id);
+        std::string key = "adminConfirmedUserCompromised|";
+        key += user_id;
+        key += '|';
+        key += sign_in_id;
+        detection.id = ShortHash(key);
         detection.riskEventType = "adminConfirmedUserCompromised";
         detection.activity = ActivityType::signin;
         detection.activityDateTime = sign_in.createdDateTime;
@@ -433,7 +458,7 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
         detection.userDisplayName = identity.userDisplayName;
         detection.additionalInfo.push_back({"confirmedBy", actor.name});
         detections.push_back(std::move(detection));
-        sign_in.riskEventTypes_v2.push_back("adminConfirmedUserCompromised");
+        sign_in.riskEventTypes_v2.emplace_back("adminConfirmedUserCompromised");
       }
       std::vector<std::string> types;
       for (RiskDetection& detection : detections) {
@@ -503,6 +528,106 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
     return written;
   }
   return result;
+}
+
+Result<std::optional<Account>> LiveEngine::FindAccount(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  return state_->accounts->Find(user_id);
+}
+
+// Runs an account action under the engine lock: finds the account (NotFound when unknown), lets
+// `act` add its changes to the batch, records the audit entry and writes it all in one
+// transaction.
+template <typename Act>
+Status LiveEngine::AccountAction(const std::string& user_id, std::string_view activity,
+                                 const Actor& actor, Act act) {
+  waiting_.fetch_add(1);
+  std::lock_guard lock(mutex_);
+  waiting_.fetch_sub(1);
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  State& s = *state_;
+  auto account = s.accounts->Find(user_id);
+  if (!account.ok()) return account.status();
+  if (!*account) return Status::NotFound("no account has the id '" + user_id + "'");
+  const EventTime now = s.clock.Now();
+  PendingChanges changes;
+  AuditTarget target{user_id, "User", (*account)->userPrincipalName, {}};
+  if (Status acted = act(**account, now, changes, target); !acted.ok()) return acted;
+  changes.CloseUsers(s.engine->userRisk());
+  changes.batch.audit.push_back(
+      MakeAuditEntry(now, "UserManagement", activity, actor, "success", "", {target}));
+  if (Status written = s.store->Write(changes.batch); !written.ok()) {
+    s.restored = false;
+    return written;
+  }
+  return Status::Ok();
+}
+
+Result<std::string> LiveEngine::ResetPassword(const std::string& user_id, PasswordResetMode mode,
+                                              const Actor& actor) {
+  std::string password;
+  Status done = AccountAction(
+      user_id, "resetPassword", actor,
+      [&](const Account& account, EventTime now, PendingChanges& changes,
+          AuditTarget& target) -> Status {
+        State& s = *state_;
+        auto reset = s.accounts->ResetPassword(account, mode, now, changes.batch);
+        if (!reset.ok()) return reset.status();
+        password = std::move(reset).value();
+        target.changes.push_back({"passwordReset", "",
+                                  mode == PasswordResetMode::temporaryPassword
+                                      ? "temporaryPassword"
+                                      : "requireChangeAtNextSignIn"});
+        target.changes.push_back({"sessionsRevoked", "", FormatTimestamp(now)});
+        // A risky user's credentials are no longer the ones at risk: remediated.
+        UserRiskAggregator& users = s.engine->userRisk();
+        const RiskyUser* known = users.Find(account.id);
+        if (known == nullptr || known->riskLevel == RiskLevel::none) return Status::Ok();
+        const RiskyUser before = *known;
+        const RiskDetail detail = RiskDetail::adminGeneratedTemporaryPassword;
+        if (Status closed =
+                CloseAllRisk(s, account.id, RiskState::remediated, detail, true, now, changes);
+            !closed.ok()) {
+          return closed;
+        }
+        changes.AddHistory(users.SetUserRisk(before, RiskLevel::none, RiskState::remediated, detail,
+                                             {}, actor.name, now));
+        AddRiskChanges(target, before, *users.Find(account.id));
+        return Status::Ok();
+      });
+  if (!done.ok()) return done;
+  return password;
+}
+
+Status LiveEngine::SetSignInBlocked(const std::string& user_id, bool blocked, const Actor& actor) {
+  return AccountAction(
+      user_id, blocked ? "blockSignIn" : "unblockSignIn", actor,
+      [&](const Account& account, EventTime now, PendingChanges& changes,
+          AuditTarget& target) -> Status {
+        target.changes.push_back({"accountEnabled", account.accountEnabled ? "true" : "false",
+                                  blocked ? "false" : "true"});
+        return state_->accounts->SetSignInBlocked(account, blocked, now, changes.batch);
+      });
+}
+
+Status LiveEngine::RevokeSessions(const std::string& user_id, const Actor& actor) {
+  return AccountAction(user_id, "revokeSessions", actor,
+                       [&](const Account& account, EventTime now, PendingChanges& changes,
+                           AuditTarget& target) -> Status {
+                         target.changes.push_back({"sessionsRevoked", "", FormatTimestamp(now)});
+                         return state_->accounts->RevokeSessions(account, now, changes.batch);
+                       });
+}
+
+Result<std::optional<std::string>> LiveEngine::ProfileJson(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  const UserProfile* profile = state_->engine->FindProfile(user_id);
+  if (profile == nullptr || profile->empty()) return std::optional<std::string>();
+  std::string json;
+  AppendUserProfileJson(json, user_id, *profile, ProfileLimits{}, profile->lastSeen());
+  return std::optional<std::string>(std::move(json));
 }
 
 Status LiveEngine::Audit(AuditEntry entry) {

@@ -14,6 +14,7 @@
 
 #include "e2e/e2e_support.h"
 #include "idguard/api/roles.h"
+#include "idguard/detect/user_profile.h"
 #include "idguard/export/graph_json.h"
 #include "idguard/pipeline/live_engine.h"
 #include "idguard/store/risk_store.h"
@@ -152,6 +153,13 @@ class ApiServiceTest : public ::testing::Test {
       sign_ins.push_back(MakeSignIn("b" + std::to_string(100 + hour),
                                     kStart + 10 * kDay + hour * kMicrosPerHour, "u5"));
     }
+    // u1 has a learned profile: a week of sign-ins from one address before the risky one.
+    UserProfile profile;
+    for (int day = 0; day < 7; ++day) {
+      SignIn usual = MakeSignIn("learn" + std::to_string(day), kStart - (7 - day) * kDay, "u1");
+      profile.Learn(usual, FeatureValues::Of(usual), ProfileLimits{});
+    }
+    batch.profiles.push_back({"u1", profile.Serialize()});
     for (SignIn& s : sign_ins) batch.signIns.push_back(StoredSignIn::From(std::move(s)));
     // One token per role.
     for (Role role : api::AllRoles()) {
@@ -200,6 +208,17 @@ class ApiServiceTest : public ::testing::Test {
     if (role) request.headers.emplace_back("authorization", "Bearer " + tokens_[*role]);
     return service_->Handle(request);
   }
+  // The whole body of a response, streamed or not.
+  static std::string Drain(HttpResponse& response) {
+    if (!response.stream) return response.body;
+    std::string body;
+    for (int pieces = 0; pieces < 100'000; ++pieces) {
+      auto more = response.stream(body);
+      EXPECT_TRUE(more.ok());
+      if (!more.ok() || !*more) break;
+    }
+    return body;
+  }
   HttpResponse Get(const std::string& target, Role role = Role::securityReader) {
     return Call("GET", target, role);
   }
@@ -232,7 +251,8 @@ class ApiServiceTest : public ::testing::Test {
     if (pattern.find("riskDetections") != std::string::npos) id = "d1";
     if (pattern.find("signIns") != std::string::npos) id = "s1";
     if (pattern.find("directoryAudits") != std::string::npos) id = auditId_;
-    const std::pair<std::string, std::string> values[] = {{"{itemId}", "u1_000001"}, {"{id}", id}};
+    const std::pair<std::string, std::string> values[] = {
+        {"{itemId}", "u1_000001"}, {"{id}", id}, {"{report}", "riskyUsers"}};
     for (const auto& [name, value] : values) {
       for (auto at = pattern.find(name); at != std::string::npos; at = pattern.find(name)) {
         pattern.replace(at, name.size(), value);
@@ -646,6 +666,133 @@ TEST_F(ApiServiceTest, MetricsCountRequestsAndDetections) {
   EXPECT_NE(metrics.body.find("idguard_detections{riskEventType=\"newCountry\"} 2"),
             std::string::npos);
   EXPECT_NE(metrics.body.find("idguard_http_request_duration_seconds_bucket"), std::string::npos);
+}
+
+TEST_F(ApiServiceTest, DownloadsStreamCsvAndJsonWithTheListFiltersAndColumns) {
+  HttpResponse csv = Get("/v1/downloads/riskyUsers?$orderby=riskLastUpdatedDateTime%20asc");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  ASSERT_TRUE(static_cast<bool>(csv.stream));
+  EXPECT_EQ(csv.contentType, "text/csv; charset=utf-8");
+  EXPECT_EQ(Drain(csv),
+            "id,userPrincipalName,userDisplayName,riskLevel,riskState,riskDetail,"
+            "riskLastUpdatedDateTime\r\n"
+            "u1,u1@contoso.example,User u1,high,atRisk,none,2026-09-22T14:13:20Z\r\n"
+            "u2,u2@contoso.example,User u2,medium,atRisk,none,2026-09-23T14:13:20Z\r\n"
+            "u3,u3@contoso.example,User u3,low,atRisk,none,2026-09-24T14:13:20Z\r\n");
+
+  HttpResponse sign_ins =
+      Get("/v1/downloads/signIns?format=csv&columns=id,location/countryOrRegion,status/errorCode,"
+          "riskEventTypes_v2&$filter=riskState%20eq%20'atRisk'");
+  ASSERT_EQ(sign_ins.status, 200) << sign_ins.body;
+  EXPECT_EQ(Drain(sign_ins),
+            "id,location/countryOrRegion,status/errorCode,riskEventTypes_v2\r\n"
+            "s3,NL,0,\"[\"\"newCountry\"\"]\"\r\n"
+            "s2,NL,0,\"[\"\"newCountry\"\"]\"\r\n"
+            "s1,NL,0,\"[\"\"unfamiliarFeatures\"\"]\"\r\n");
+
+  // 64 sign-ins stream in pages; JSON is one array; rows caps the count.
+  HttpResponse json = Get("/v1/downloads/signIns?format=json&columns=id,userId");
+  ASSERT_EQ(json.status, 200);
+  Json all(Drain(json));
+  simdjson::dom::array rows;
+  ASSERT_EQ(all.root.get(rows), simdjson::SUCCESS);
+  EXPECT_EQ(rows.size(), 64U);
+  HttpResponse capped = Get("/v1/downloads/signIns?format=json&rows=5");
+  Json five(Drain(capped));
+  ASSERT_EQ(five.root.get(rows), simdjson::SUCCESS);
+  EXPECT_EQ(rows.size(), 5U);
+
+  const std::pair<std::string, std::string> errors[] = {
+      {"/v1/downloads/riskyUsers?format=xml", "expected csv or json"},
+      {"/v1/downloads/riskyUsers?columns=id,shoeSize", "'shoeSize' is not a property path"},
+      {"/v1/downloads/riskyUsers?$top=5", "not supported by downloads"},
+      {"/v1/downloads/riskyUsers?$filter=riskLevel%20eq%20'x'", "not a member"},
+      {"/v1/downloads/riskyUsers?rows=0", "invalid rows"},
+  };
+  for (const auto& [target, message] : errors) {
+    SCOPED_TRACE(target);
+    HttpResponse response = Get(target);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_NE(Json(response.body).String("/error/message").find(message), std::string::npos)
+        << response.body;
+  }
+  EXPECT_EQ(Get("/v1/downloads/everything").status, 404);
+}
+
+TEST_F(ApiServiceTest, ProfileShowsWhatWasLearnedForInvestigation) {
+  HttpResponse response = Get("/v1/users/u1/profile");
+  ASSERT_EQ(response.status, 200) << response.body;
+  Json profile(response.body);
+  int64_t count = 0;
+  ASSERT_EQ(profile.root["signInCount"].get(count), simdjson::SUCCESS);
+  EXPECT_EQ(count, 7);
+  EXPECT_EQ(profile.String("/familiar/ipAddress/0/value"), "198.51.100.7");
+  EXPECT_EQ(profile.String("/familiar/country/0/value"), "NL");
+  bool learning = false;
+  ASSERT_EQ(profile.root["isLearning"].get(learning), simdjson::SUCCESS);
+  EXPECT_TRUE(learning);  // 7 sign-ins are fewer than the 10 a profile needs
+  EXPECT_EQ(Get("/v1/users/u9/profile").status, 404);
+}
+
+TEST_F(ApiServiceTest, ResetPasswordRemediatesARiskyUserAndShowsTheTemporaryPasswordOnce) {
+  HttpResponse reset = Post("/v1/users/u1/resetPassword", R"({"mode":"temporaryPassword"})",
+                            Role::userAdministrator);
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  const std::string password = Json(reset.body).String("/temporaryPassword");
+  EXPECT_EQ(password.size(), 16U);
+  Json user(Get("/v1.0/identityProtection/riskyUsers/u1").body);
+  EXPECT_EQ(user.String("/riskLevel"), "none");
+  EXPECT_EQ(user.String("/riskState"), "remediated");
+  EXPECT_EQ(user.String("/riskDetail"), "adminGeneratedTemporaryPassword");
+  Json detections(Get("/v1.0/identityProtection/riskDetections?$filter=userId%20eq%20'u1'").body);
+  EXPECT_EQ(detections.Strings("/value", "riskState"),
+            (std::vector<std::string>{"remediated", "remediated"}));
+  EXPECT_EQ(Json(Get("/v1.0/auditLogs/signIns/s1").body).String("/riskState"), "remediated");
+  Json account(Get("/v1/users/u1").body);
+  bool must_change = false;
+  bool pending = false;
+  ASSERT_EQ(account.root["mustChangePassword"].get(must_change), simdjson::SUCCESS);
+  ASSERT_EQ(account.root["temporaryPasswordPending"].get(pending), simdjson::SUCCESS);
+  EXPECT_TRUE(must_change);
+  EXPECT_TRUE(pending);
+  EXPECT_NE(account.String("/sessionsRevokedDateTime"), "<absent>");
+  // The password is in the response only: not in the audit log, not in the store file.
+  const std::string audit = Get("/v1.0/auditLogs/directoryAudits").body;
+  EXPECT_NE(audit.find("\"resetPassword\""), std::string::npos);
+  EXPECT_EQ(audit.find(password), std::string::npos);
+  EXPECT_EQ(e2e::ReadFile(db_).find(password), std::string::npos);
+  EXPECT_EQ(e2e::ReadFile(db_ + "-wal").find(password), std::string::npos);
+
+  // The other mode returns no password; a user who is not at risk keeps their risk record.
+  HttpResponse change = Post("/v1/users/u5/resetPassword",
+                             R"({"mode":"requireChangeAtNextSignIn"})", Role::userAdministrator);
+  ASSERT_EQ(change.status, 200) << change.body;
+  EXPECT_EQ(Json(change.body).String("/temporaryPassword"), "<absent>");
+  EXPECT_EQ(Post("/v1/users/u1/resetPassword", R"({"mode":"sms"})", Role::userAdministrator).status,
+            400);
+  EXPECT_EQ(Post("/v1/users/nobody/resetPassword", "", Role::userAdministrator).status, 404);
+}
+
+TEST_F(ApiServiceTest, BlockUnblockAndRevokeSessionsChangeTheAccountAndAreAudited) {
+  ASSERT_EQ(Post("/v1/users/u2/block", "", Role::securityAdministrator).status, 204);
+  bool enabled = true;
+  ASSERT_EQ(Json(Get("/v1/users/u2").body).root["accountEnabled"].get(enabled), simdjson::SUCCESS);
+  EXPECT_FALSE(enabled);
+  ASSERT_EQ(Post("/v1/users/u2/unblock", "", Role::userAdministrator).status, 204);
+  ASSERT_EQ(Json(Get("/v1/users/u2").body).root["accountEnabled"].get(enabled), simdjson::SUCCESS);
+  EXPECT_TRUE(enabled);
+  EXPECT_EQ(Json(Get("/v1/users/u2").body).String("/sessionsRevokedDateTime"), "<absent>");
+  ASSERT_EQ(Post("/v1/users/u2/revokeSessions", "", Role::userAdministrator).status, 204);
+  EXPECT_NE(Json(Get("/v1/users/u2").body).String("/sessionsRevokedDateTime"), "<absent>");
+  // Risk is untouched by account actions.
+  EXPECT_EQ(Json(Get("/v1.0/identityProtection/riskyUsers/u2").body).String("/riskState"),
+            "atRisk");
+  Json audit(Get("/v1.0/auditLogs/directoryAudits?$filter=category%20eq%20'UserManagement'"
+                 "&$orderby=activityDateTime%20asc")
+                 .body);
+  EXPECT_EQ(audit.Strings("/value", "activityDisplayName"),
+            (std::vector<std::string>{"blockSignIn", "unblockSignIn", "revokeSessions"}));
+  EXPECT_EQ(Post("/v1/users/nobody/block", "", Role::userAdministrator).status, 404);
 }
 
 }  // namespace

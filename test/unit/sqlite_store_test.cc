@@ -129,7 +129,7 @@ TEST_F(SqliteStoreTest, NewFileIsWalWithSchemaVersionAndAllIndices) {
   EXPECT_EQ(std::set<std::string>(tables->begin(), tables->end()),
             (std::set<std::string>{"signins", "signin_documents", "detections", "risky_users",
                                    "risky_user_history", "profiles", "engine_state", "api_tokens",
-                                   "audit_log"}));
+                                   "audit_log", "directory_accounts"}));
 }
 
 TEST_F(SqliteStoreTest, AuditLogIsAppendOnlyAndTokensAreStoredAsHashes) {

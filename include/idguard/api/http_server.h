@@ -26,11 +26,11 @@ struct HttpServerOptions {
   unsigned threads = 0;               // Default: 0 = one per hardware thread
   std::string tlsCertificateFile;     // PEM chain; TLS is on when this and the key are set
   std::string tlsKeyFile;
-  std::size_t headerLimit = 16 * 1024;       // Default: 16 KiB of request headers
-  std::size_t bodyLimit = 32 * 1024 * 1024;  // Default: 32 MiB request body
-  std::chrono::seconds requestTimeout{30};   // Default: 30 s to send one request
-  std::chrono::seconds idleTimeout{60};      // Default: 60 s idle keep-alive
-  std::chrono::seconds drainTimeout{10};     // Default: 10 s for requests in flight
+  std::size_t headerLimit = std::size_t{16} * 1024;       // Default: 16 KiB of request headers
+  std::size_t bodyLimit = std::size_t{32} * 1024 * 1024;  // Default: 32 MiB request body
+  std::chrono::seconds requestTimeout{30};                // Default: 30 s to send one request
+  std::chrono::seconds idleTimeout{60};                   // Default: 60 s idle keep-alive
+  std::chrono::seconds drainTimeout{10};                  // Default: 10 s for requests in flight
 };
 
 // Called once per answered request with one JSON line (no newline), for the access log.

@@ -33,6 +33,7 @@ enum class Permission : std::uint8_t {
   manageUsers,    // block and unblock sign-in, revoke sessions
   evaluate,       // the identity provider's sign-in-time calls
   readMetrics,    // Prometheus /metrics
+  readAccounts,   // an account's directory state (enabled, password reset, sessions revoked)
 };
 
 std::string_view RoleName(Role role);  // the command-line spelling, e.g. "security-reader"

@@ -22,6 +22,7 @@
 #include "idguard/core/status.h"
 #include "idguard/core/time.h"
 #include "idguard/ingest/record_parser.h"
+#include "idguard/pipeline/account_directory.h"
 #include "idguard/store/risk_store.h"
 
 namespace idguard {
@@ -87,16 +88,35 @@ class LiveEngine {
   Result<ActionResult> ActOnSignIns(RiskAction action, const std::vector<std::string>& sign_in_ids,
                                     const Actor& actor);
 
+  // Account actions, carried out by the account directory (the built-in local one by default) and
+  // recorded in the audit log. NotFound when the directory has no such account.
+  Result<std::optional<Account>> FindAccount(const std::string& user_id);
+  // Resets the password and revokes sessions; a risky user is remediated (riskState remediated,
+  // riskDetail adminGeneratedTemporaryPassword, with its open detections and risky sign-ins).
+  // Returns the temporary password, or an empty string in requireChangeAtNextSignIn mode.
+  Result<std::string> ResetPassword(const std::string& user_id, PasswordResetMode mode,
+                                    const Actor& actor);
+  Status SetSignInBlocked(const std::string& user_id, bool blocked, const Actor& actor);
+  Status RevokeSessions(const std::string& user_id, const Actor& actor);
+
+  // The learned profile of a user as JSON (profile_json.h), or nullopt when idguard has not
+  // learned anything about the user.
+  Result<std::optional<std::string>> ProfileJson(const std::string& user_id);
+
   // Appends an audit record on its own (token management and other non-risk actions).
   Status Audit(AuditEntry entry);
 
   // Requests waiting for the engine, for the metrics endpoint.
   std::int64_t QueueDepth() const { return waiting_.load(); }
 
+  struct State;  // defined in live_engine.cc
+
  private:
-  struct State;
   LiveEngine(LiveEngineOptions options, std::unique_ptr<State> state);
   Status EnsureRestored();
+  template <typename Act>
+  Status AccountAction(const std::string& user_id, std::string_view activity, const Actor& actor,
+                       Act act);
 
   LiveEngineOptions options_;
   std::unique_ptr<State> state_;

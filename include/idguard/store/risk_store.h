@@ -102,6 +102,17 @@ struct StoredApiToken {
   std::string tokenSha256;
 };
 
+// The built-in local directory's state of one account: what admins changed.
+struct AccountState {
+  std::string userId;
+  bool accountEnabled = true;
+  bool mustChangePassword = false;
+  std::string temporaryPasswordHash;  // scrypt (password_hash.h); empty when none is pending
+  EventTime passwordResetDateTime = 0;
+  EventTime sessionsRevokedDateTime = 0;
+  EventTime updatedDateTime = 0;
+};
+
 struct StoreBatch {
   std::vector<StoredSignIn> signIns;
   // Sign-ins already stored whose risk an admin changed: their risk columns and document are
@@ -110,6 +121,7 @@ struct StoreBatch {
   std::vector<AuditEntry> audit;
   std::vector<StoredApiToken> apiTokens;
   std::vector<std::string> revokedApiTokenIds;  // unknown ids are an error
+  std::vector<AccountState> accounts;           // upserted by user id
   std::vector<StoredDetection> detections;
   std::vector<StoredRiskyUser> riskyUsers;
   std::vector<StoredHistoryItem> history;
@@ -122,7 +134,7 @@ struct StoreBatch {
   bool profileCheckpoint = false;
   bool empty() const {
     return signIns.empty() && signInUpdates.empty() && audit.empty() && apiTokens.empty() &&
-           revokedApiTokenIds.empty() && detections.empty() && riskyUsers.empty() &&
+           revokedApiTokenIds.empty() && accounts.empty() && detections.empty() && riskyUsers.empty() &&
            history.empty() && profiles.empty() && state.empty();
   }
 };
@@ -182,6 +194,9 @@ class RiskStore {
       std::string_view requestId, const std::function<Status(std::string_view json)>& visit) = 0;
   virtual Status ForEachRiskySignInOfUser(std::string_view userId,
                                           const std::function<Status(SignIn&& signIn)>& visit) = 0;
+
+  // The local directory's state of an account, or nullopt when no admin changed it.
+  virtual Result<std::optional<AccountState>> GetAccountState(std::string_view userId) = 0;
 
   // Counts for summaries and tests.
   virtual Result<std::int64_t> CountSignIns() = 0;

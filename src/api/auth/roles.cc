@@ -60,6 +60,8 @@ std::string_view PermissionName(Permission permission) {
       return "evaluate";
     case Permission::readMetrics:
       return "readMetrics";
+    case Permission::readAccounts:
+      return "readAccounts";
   }
   return "unknown";
 }
@@ -69,14 +71,16 @@ bool RoleAllows(Role role, Permission permission) {
   switch (role) {
     case Role::globalReader:
     case Role::securityReader:
-      return permission == Permission::readReports || permission == Permission::readMetrics;
+      return permission == Permission::readReports || permission == Permission::readMetrics ||
+             permission == Permission::readAccounts;
     case Role::securityOperator:
       return permission == Permission::readReports || permission == Permission::readMetrics ||
-             permission == Permission::riskActions;
+             permission == Permission::readAccounts || permission == Permission::riskActions;
     case Role::securityAdministrator:
       return permission != Permission::resetPassword && permission != Permission::evaluate;
     case Role::userAdministrator:
-      return permission == Permission::resetPassword || permission == Permission::manageUsers;
+      return permission == Permission::resetPassword || permission == Permission::manageUsers ||
+             permission == Permission::readAccounts;
     case Role::identityProvider:
       return permission == Permission::evaluate;
   }

@@ -20,4 +20,17 @@ Result<std::vector<std::string>> ParseSelect(std::string_view text,
 Status AppendSelected(std::string& out, std::string_view document,
                       const std::vector<std::string>& members);
 
+// Parses a column list for CSV downloads: property paths such as "location/city", whose first
+// segment must be one of `properties`.
+Result<std::vector<std::string>> ParseColumns(std::string_view text,
+                                              std::span<const std::string_view> properties);
+
+// Appends one CSV record (RFC 4180, CRLF-terminated) with the value at each column path of
+// `document`: strings as text, numbers and booleans as written, null or absent as an empty field,
+// objects and arrays as compact JSON. Fields are quoted when they need it.
+Status AppendCsvRow(std::string& out, std::string_view document,
+                    const std::vector<std::string>& columns);
+// The header record: the column paths.
+void AppendCsvHeader(std::string& out, const std::vector<std::string>& columns);
+
 }  // namespace idguard::odata

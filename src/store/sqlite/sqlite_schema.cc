@@ -139,7 +139,7 @@ SELECT 'store.profileCheckpointRowid', coalesce(max(rowid), 0) FROM signins;
 )sql";
 
 // Version 3: what the API server keeps. API tokens are stored as the SHA-256 of the token (the
-// token itself is shown once, when created). The audit log is append-only: nothing in idguard
+// token itself is shown once, when created); temporary passwords as scrypt hashes. The audit log is append-only: nothing in idguard
 // updates or deletes its rows, and the triggers refuse it for anyone else writing to the file.
 constexpr const char* kMigrateV3 = R"sql(
 CREATE TABLE api_tokens (
@@ -168,6 +168,17 @@ END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
   SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
+-- The built-in local directory's account state (what admins changed: sign-in blocked, password
+-- reset, sessions revoked); the directory snapshot itself is a file.
+CREATE TABLE directory_accounts (
+  user_id TEXT NOT NULL PRIMARY KEY CONSTRAINT account_user_present CHECK (user_id <> ''),
+  account_enabled INTEGER NOT NULL,
+  must_change_password INTEGER NOT NULL,
+  temporary_password_hash TEXT NOT NULL,
+  password_reset_us INTEGER NOT NULL,
+  sessions_revoked_us INTEGER NOT NULL,
+  updated_us INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX risky_users_level_updated ON risky_users (risk_level, last_updated_us);
 CREATE INDEX detections_user_request ON detections (request_id);
 )sql";

@@ -72,6 +72,23 @@ INSERT INTO audit_log (id, time_us, category, activity, actor, result, request_i
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 )sql";
 
+constexpr const char* kUpsertAccount = R"sql(
+INSERT INTO directory_accounts (user_id, account_enabled, must_change_password,
+  temporary_password_hash, password_reset_us, sessions_revoked_us, updated_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (user_id) DO UPDATE SET account_enabled = excluded.account_enabled,
+  must_change_password = excluded.must_change_password,
+  temporary_password_hash = excluded.temporary_password_hash,
+  password_reset_us = excluded.password_reset_us,
+  sessions_revoked_us = excluded.sessions_revoked_us, updated_us = excluded.updated_us
+)sql";
+
+constexpr const char* kSelectAccount = R"sql(
+SELECT user_id, account_enabled, must_change_password, temporary_password_hash, password_reset_us,
+  sessions_revoked_us, updated_us
+FROM directory_accounts WHERE user_id = ?1
+)sql";
+
 constexpr const char* kInsertApiToken = R"sql(
 INSERT INTO api_tokens (id, name, role, token_sha256, created_us, revoked)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -212,6 +229,7 @@ class SqliteRiskStore final : public RiskStore {
       const std::function<Status(std::string_view json)>& visit) override;
   Status ForEachRiskySignInOfUser(std::string_view userId,
                                   const std::function<Status(SignIn&& signIn)>& visit) override;
+  Result<std::optional<AccountState>> GetAccountState(std::string_view userId) override;
   Result<std::int64_t> CountSignIns() override;
   Result<std::int64_t> CountDetections() override;
   Result<std::int64_t> CountRiskyUsers() override;
@@ -246,6 +264,7 @@ class SqliteRiskStore final : public RiskStore {
   SqliteStatement updateSignInRisk_, updateSignInDocument_, insertAudit_, insertApiToken_,
       revokeApiToken_;
   SqliteStatement selectDetectionsOfUser_, selectDetectionsOfSignIn_, selectRiskySignInsOfUser_;
+  SqliteStatement upsertAccount_, selectAccount_;
   SqliteStatement upsertProfile_, upsertState_, markProfileCheckpoint_, lowerProfileCheckpoint_,
       selectSignInsSinceProfileCheckpoint_;
   SqliteStatement deleteSignIns_, deleteDetections_, deleteHistory_;
@@ -274,6 +293,8 @@ Status SqliteRiskStore::Prepare() {
       {&selectDetectionsOfSignIn_,
        "SELECT json FROM detections WHERE request_id = ?1 ORDER BY detected_us, id"},
       {&selectRiskySignInsOfUser_, kSelectRiskySignInsOfUser.c_str()},
+      {&upsertAccount_, kUpsertAccount},
+      {&selectAccount_, kSelectAccount},
       {&upsertProfile_, kUpsertProfile},
       {&upsertState_, kUpsertState},
       {&markProfileCheckpoint_, kMarkProfileCheckpoint},
@@ -353,6 +374,17 @@ Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
     revokeApiToken_.Reset();
     if (!found.ok()) return found.status();
     if (!known) return Status::NotFound("no API token has the id '" + id + "'");
+  }
+  for (const AccountState& account : batch.accounts) {
+    SqliteStatement& st = upsertAccount_;
+    st.BindText(1, account.userId);
+    st.BindInt(2, account.accountEnabled ? 1 : 0);
+    st.BindInt(3, account.mustChangePassword ? 1 : 0);
+    st.BindText(4, account.temporaryPasswordHash);
+    st.BindInt(5, account.passwordResetDateTime);
+    st.BindInt(6, account.sessionsRevokedDateTime);
+    st.BindInt(7, account.updatedDateTime);
+    if (Status s = st.Run(); !s.ok()) return s.WithContext("account '" + account.userId + "'");
   }
   for (const StateBlob& row : batch.profiles) {
     if (Status s = WriteBlob(upsertProfile_, row); !s.ok()) {
@@ -709,6 +741,21 @@ Status SqliteRiskStore::ForEachRiskySignInOfUser(
     if (!decoded.ok()) return decoded.status();
     return visit(std::move(decoded).value());
   });
+}
+
+Result<std::optional<AccountState>> SqliteRiskStore::GetAccountState(std::string_view userId) {
+  SqliteStatement& st = selectAccount_;
+  st.BindText(1, userId);
+  std::optional<AccountState> found;
+  Status status = Scan(st, [&] {
+    found = AccountState{std::string(st.ColumnText(0)), st.ColumnInt(1) != 0,
+                         st.ColumnInt(2) != 0,       std::string(st.ColumnText(3)),
+                         st.ColumnInt(4),            st.ColumnInt(5),
+                         st.ColumnInt(6)};
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return found;
 }
 
 Result<std::int64_t> SqliteRiskStore::CountWith(SqliteStatement& statement) {
