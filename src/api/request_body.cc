@@ -48,7 +48,8 @@ Result<std::vector<std::string>> ReadIdList(std::string_view body, std::string_v
 
 Result<std::optional<std::string>> ReadOptionalString(std::string_view body,
                                                       std::string_view member) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::optional<std::string>();
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return std::optional<std::string>();
   simdjson::ondemand::parser parser;
   const simdjson::padded_string padded(body);
   simdjson::ondemand::document document;

@@ -30,10 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.query = std::string(text);
   api::Principal principal;
   api::RouteContext context{request, principal, {}, std::move(*query)};
-  for (const auto* spec :
-       {&api::RiskyUsersCollection(), &api::RiskDetectionsCollection(),
-        &api::RiskyUserHistoryCollection(), &api::SignInsCollection(),
-        &api::DirectoryAuditsCollection()}) {
+  for (const auto* spec : {&api::RiskyUsersCollection(), &api::RiskDetectionsCollection(),
+                           &api::RiskyUserHistoryCollection(), &api::SignInsCollection(),
+                           &api::DirectoryAuditsCollection()}) {
     auto options = api::ParseListOptions(context, *spec, {});
     if (!options.ok()) {
       if (options.status().code() != StatusCode::kInvalidInput) __builtin_trap();

@@ -134,8 +134,8 @@ struct StoreBatch {
   bool profileCheckpoint = false;
   bool empty() const {
     return signIns.empty() && signInUpdates.empty() && audit.empty() && apiTokens.empty() &&
-           revokedApiTokenIds.empty() && accounts.empty() && detections.empty() && riskyUsers.empty() &&
-           history.empty() && profiles.empty() && state.empty();
+           revokedApiTokenIds.empty() && accounts.empty() && detections.empty() &&
+           riskyUsers.empty() && history.empty() && profiles.empty() && state.empty();
   }
 };
 

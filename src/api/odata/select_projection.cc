@@ -60,8 +60,9 @@ void AppendCsvField(std::string& out, std::string_view value, bool is_text) {
   const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos ||
                      (!value.empty() && (value.front() == ' ' || value.back() == ' '));
   // A leading =, +, - or @ makes spreadsheets evaluate the cell; a quote mark keeps it text.
-  const bool formula = is_text && !value.empty() && (value.front() == '=' || value.front() == '+' ||
-                                          value.front() == '-' || value.front() == '@');
+  const bool formula = is_text && !value.empty() &&
+                       (value.front() == '=' || value.front() == '+' || value.front() == '-' ||
+                        value.front() == '@');
   if (!quote && !formula) {
     out += value;
     return;

@@ -139,8 +139,9 @@ SELECT 'store.profileCheckpointRowid', coalesce(max(rowid), 0) FROM signins;
 )sql";
 
 // Version 3: what the API server keeps. API tokens are stored as the SHA-256 of the token (the
-// token itself is shown once, when created); temporary passwords as scrypt hashes. The audit log is append-only: nothing in idguard
-// updates or deletes its rows, and the triggers refuse it for anyone else writing to the file.
+// token itself is shown once, when created); temporary passwords as scrypt hashes. The audit log is
+// append-only: nothing in idguard updates or deletes its rows, and the triggers refuse it for
+// anyone else writing to the file.
 constexpr const char* kMigrateV3 = R"sql(
 CREATE TABLE api_tokens (
   id TEXT NOT NULL PRIMARY KEY CONSTRAINT token_id_present CHECK (id <> ''),

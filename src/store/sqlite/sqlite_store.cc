@@ -748,9 +748,12 @@ Result<std::optional<AccountState>> SqliteRiskStore::GetAccountState(std::string
   st.BindText(1, userId);
   std::optional<AccountState> found;
   Status status = Scan(st, [&] {
-    found = AccountState{std::string(st.ColumnText(0)), st.ColumnInt(1) != 0,
-                         st.ColumnInt(2) != 0,       std::string(st.ColumnText(3)),
-                         st.ColumnInt(4),            st.ColumnInt(5),
+    found = AccountState{std::string(st.ColumnText(0)),
+                         st.ColumnInt(1) != 0,
+                         st.ColumnInt(2) != 0,
+                         std::string(st.ColumnText(3)),
+                         st.ColumnInt(4),
+                         st.ColumnInt(5),
                          st.ColumnInt(6)};
     return Status::Ok();
   });
