@@ -1,5 +1,6 @@
 #include "api/graph_collections.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -168,6 +169,18 @@ Result<KeysetPosition> DecodeSkipToken(std::string_view token, std::string_view 
   return position;
 }
 
+// True when every row the filter keeps has `field` equal to one value: an `eq` on it at the top
+// of the filter or inside a top-level `and`.
+bool PinsByEquality(const odata::FilterNode& node, std::string_view field) {
+  using Kind = odata::FilterNode::Kind;
+  if (node.kind == Kind::logicalAnd) {
+    return std::any_of(node.children.begin(), node.children.end(),
+                       [&](const auto& child) { return PinsByEquality(*child, field); });
+  }
+  return node.kind == Kind::compare && node.op == odata::CompareOp::eq && node.field != nullptr &&
+         node.field->name == field && node.value.kind == odata::Literal::Kind::string;
+}
+
 std::string QueryFingerprint(const RouteContext& context) {
   return Sha256Hex(std::string(context.Query("$filter")) + "\n" +
                    std::string(context.Query("$orderby")))
@@ -234,6 +247,9 @@ Result<ListOptions> ParseListOptions(const RouteContext& context, const Collecti
   if (context.HasQuery("$filter")) {
     auto filter = odata::ParseFilter(context.Query("$filter"), *spec.resource);
     if (!filter.ok()) return filter.status();
+    request.overStoredDays =
+        spec.table == ReportTable::signIns &&
+        (PinsByEquality(**filter, "userId") || PinsByEquality(**filter, "ipAddress"));
     odata::SqlCondition condition = odata::CompileToSql(**filter);
     request.condition = request.condition.empty()
                             ? condition.sql
@@ -282,6 +298,16 @@ Result<ListOptions> ParseListOptions(const RouteContext& context, const Collecti
                                   "' is neither asc nor desc");
     }
     request.orderColumn = std::string(field->column);
+    if (field->type == odata::FieldType::enumeration) {
+      // Graph orders enums by member value (riskLevel: low < medium < high < hidden < none),
+      // which is the order of the member list; the names and column are idguard's own text.
+      std::string by_value = "CASE " + request.orderColumn;
+      for (std::size_t i = 0; i < field->enumMembers.size(); ++i) {
+        by_value += " WHEN '" + std::string(field->enumMembers[i]) + "' THEN " + std::to_string(i);
+      }
+      request.orderColumn =
+          by_value + " ELSE " + std::to_string(field->enumMembers.size()) + " END";
+    }
     request.descending = direction == "desc";
   }
 
@@ -332,7 +358,8 @@ HttpResponse ListCollection(RouteContext& context, ReportReader& reader, const C
   json.BeginObject();
   WriteContext(json, base_url, spec, false);
   if (options->count) {
-    auto count = reader.Count(spec.table, request.condition, request.parameters);
+    auto count =
+        reader.Count(spec.table, request.condition, request.parameters, request.overStoredDays);
     if (!count.ok()) return GraphErrorFromStatus(context.request, count.status());
     json.Member("@odata.count", *count);
   }

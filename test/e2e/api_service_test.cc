@@ -392,6 +392,11 @@ TEST_F(ApiServiceTest, ListsFilterSelectOrderAndCount) {
   EXPECT_EQ(selected.String("/value/0/riskLevel"), "high");
   EXPECT_EQ(selected.String("/value/0/userPrincipalName"), "<absent>");
 
+  // Enums order by member value: low < medium < high, and keyset paging follows that order.
+  EXPECT_EQ(PageAll("/v1.0/identityProtection/riskyUsers?$orderby=riskLevel%20asc&$top=1"),
+            (std::vector<std::string>{"u3", "u2", "u1"}));
+  EXPECT_EQ(PageAll("/v1.0/identityProtection/riskyUsers?$orderby=riskLevel%20desc&$top=2"),
+            (std::vector<std::string>{"u1", "u2", "u3"}));
   HttpResponse detections =
       Get("/v1.0/identityProtection/riskDetections?$filter=userId%20eq%20'u1'%20and%20"
           "detectionTimingType%20eq%20'offline'");

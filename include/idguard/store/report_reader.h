@@ -47,6 +47,9 @@ struct ListRequest {
   bool descending = true;
   std::size_t limit = 20;
   std::optional<KeysetPosition> after;
+  // Sign-ins only: the condition pins user_id or ip_address, whose indices lead with created_day;
+  // the query then names every stored day so those indices apply (schema version 2).
+  bool overStoredDays = false;
 };
 
 struct ListedRow {
@@ -61,7 +64,8 @@ class ReportReader {
   virtual Result<std::vector<ListedRow>> List(const ListRequest& request) = 0;
   // How many rows match `condition` (the same text and parameters a ListRequest carries).
   virtual Result<std::int64_t> Count(ReportTable table, const std::string& condition,
-                                     const std::vector<SqlValue>& parameters) = 0;
+                                     const std::vector<SqlValue>& parameters,
+                                     bool over_stored_days = false) = 0;
   // The payload of the row with this id (for history: the item id), or nullopt.
   virtual Result<std::optional<std::string>> Get(ReportTable table, std::string_view id) = 0;
   // The token whose SHA-256 (hex) is `token_sha256`, or nullopt.

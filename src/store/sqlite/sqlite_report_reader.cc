@@ -84,10 +84,11 @@ class SqliteReportReader final : public ReportReader {
   Result<std::vector<ListedRow>> List(const ListRequest& request) override {
     const TableSource source = SourceOf(request.table);
     const char* direction = request.descending ? "DESC" : "ASC";
-    std::string sql = "SELECT ";
+    std::string sql = request.overStoredDays ? std::string(sqlite::kStoredDays) : std::string();
+    sql += "SELECT ";
     sql += source.payload;
     sql += ", " + request.orderColumn + ", " + source.rowid + " FROM " + source.from;
-    std::string where = request.condition;
+    std::string where = WithStoredDays(request.condition, request.overStoredDays);
     if (request.after) {
       if (!where.empty()) where = "(" + where + ") AND ";
       where += "(" + request.orderColumn + ", " + source.rowid + ") " +
@@ -127,9 +128,12 @@ class SqliteReportReader final : public ReportReader {
   }
 
   Result<std::int64_t> Count(ReportTable table, const std::string& condition,
-                             const std::vector<SqlValue>& parameters) override {
-    std::string sql = std::string("SELECT count(*) FROM ") + SourceOf(table).from;
-    if (!condition.empty()) sql += " WHERE " + condition;
+                             const std::vector<SqlValue>& parameters,
+                             bool over_stored_days) override {
+    std::string sql = over_stored_days ? std::string(sqlite::kStoredDays) : std::string();
+    sql += std::string("SELECT count(*) FROM ") + SourceOf(table).from;
+    const std::string where = WithStoredDays(condition, over_stored_days);
+    if (!where.empty()) sql += " WHERE " + where;
     auto statement = Cached(sql);
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
@@ -213,6 +217,12 @@ class SqliteReportReader final : public ReportReader {
   }
 
  private:
+  static std::string WithStoredDays(const std::string& condition, bool over_stored_days) {
+    if (!over_stored_days) return condition;
+    const std::string days = "s.created_day IN (SELECT day FROM stored_days)";
+    return condition.empty() ? days : "(" + condition + ") AND " + days;
+  }
+
   Result<SqliteStatement*> Cached(const std::string& sql) {
     auto found = statements_.find(sql);
     if (found != statements_.end()) return &found->second;
