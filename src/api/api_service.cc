@@ -86,6 +86,7 @@ class ApiService::Impl {
  private:
   void AddRoutes();
   void AddRiskyUserRoutes();
+  void AddServicePrincipalRoutes();
   void AddSignInRoutes();
   void AddAuditRoutes();
   void AddOwnRoutes();
@@ -164,8 +165,9 @@ bool ApiService::Impl::AllowRequest(const std::string& token_id) {
 std::optional<Principal> ApiService::Impl::Authenticate(const HttpRequest& request,
                                                         HttpResponse& error) {
   const std::string_view header = request.Header("authorization");
+  // Only presented tokens that fail count toward the address's limit: guessing, not forgetting.
   auto refuse = [&](std::string_view message) -> std::optional<Principal> {
-    {
+    if (!header.empty()) {
       std::lock_guard lock(limits_mutex_);
       ++failed_auth_[request.remoteAddress].count;
     }
@@ -361,6 +363,7 @@ void ApiService::Impl::AddRoutes() {
                  });
                }});
   AddRiskyUserRoutes();
+  AddServicePrincipalRoutes();
   AddSignInRoutes();
   AddAuditRoutes();
   AddOwnRoutes();
@@ -448,8 +451,8 @@ void ApiService::Impl::AddRiskyUserRoutes() {
                "riskDetections", list_options, "", 200, "application/json",
                [this](RouteContext& context) {
                  return WithReader(context.request, [&](ReportReader& reader) {
-                   return ListCollection(context, reader, RiskDetectionsCollection(), {},
-                                         BaseUrl(context.request));
+                   return ListCollection(context, reader, RiskDetectionsCollection(),
+                                         UserDetectionsScope(), BaseUrl(context.request));
                  });
                }});
   router_.Add({"GET",
@@ -464,6 +467,92 @@ void ApiService::Impl::AddRiskyUserRoutes() {
                [this](RouteContext& context) {
                  return WithReader(context.request, [&](ReportReader& reader) {
                    return GetMember(context, reader, RiskDetectionsCollection(),
+                                    context.parameters[0], BaseUrl(context.request));
+                 });
+               }});
+}
+
+void ApiService::Impl::AddServicePrincipalRoutes() {
+  const std::vector<std::string> list_options = {"$filter",  "$select", "$top",
+                                                 "$orderby", "$count",  "$skiptoken"};
+  const std::string base = "/v1.0/identityProtection";
+  router_.Add({"GET", base + "/riskyServicePrincipals", Permission::readReports,
+               "List risky service principals (workload identities).", "riskyServicePrincipals",
+               list_options, "", 200, "application/json", [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return ListCollection(context, reader, RiskyServicePrincipalsCollection(), {},
+                                         BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET",
+               base + "/riskyServicePrincipals/{id}",
+               Permission::readReports,
+               "Get a risky service principal.",
+               "riskyServicePrincipals",
+               {"$select"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return GetMember(context, reader, RiskyServicePrincipalsCollection(),
+                                    context.parameters[0], BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET", base + "/riskyServicePrincipals/{id}/history", Permission::readReports,
+               "List a risky service principal's history.", "riskyServicePrincipals", list_options,
+               "", 200, "application/json", [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   Scope scope{"user_id = ?", {SqlValue(context.parameters[0])}};
+                   return ListCollection(context, reader, ServicePrincipalHistoryCollection(),
+                                         scope, BaseUrl(context.request));
+                 });
+               }});
+  const std::pair<const char*, idguard::RiskAction> actions[] = {
+      {"confirmCompromised", idguard::RiskAction::confirmCompromised},
+      {"dismiss", idguard::RiskAction::dismiss},
+  };
+  for (const auto& [name, action] : actions) {
+    const idguard::RiskAction chosen = action;
+    router_.Add(
+        {"POST",
+         base + "/riskyServicePrincipals/" + name,
+         Permission::riskActions,
+         std::string("Risky service principals: ") + name + " (at most 60 servicePrincipalIds).",
+         "riskyServicePrincipals",
+         {},
+         "servicePrincipalIds",
+         204,
+         "application/json",
+         [this, chosen](RouteContext& context) {
+           auto ids = ReadIdList(context.request.body, "servicePrincipalIds", kMaxActionIds);
+           if (!ids.ok()) return GraphErrorFromStatus(context.request, ids.status());
+           auto result = engine_->ActOnServicePrincipals(chosen, *ids, ActorOf(context));
+           if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
+           return NoContent();
+         }});
+  }
+  router_.Add({"GET", base + "/servicePrincipalRiskDetections", Permission::readReports,
+               "List service principal risk detections.", "servicePrincipalRiskDetections",
+               list_options, "", 200, "application/json", [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return ListCollection(
+                       context, reader, ServicePrincipalRiskDetectionsCollection(),
+                       ServicePrincipalDetectionsScope(), BaseUrl(context.request));
+                 });
+               }});
+  router_.Add({"GET",
+               base + "/servicePrincipalRiskDetections/{id}",
+               Permission::readReports,
+               "Get a service principal risk detection.",
+               "servicePrincipalRiskDetections",
+               {"$select"},
+               "",
+               200,
+               "application/json",
+               [this](RouteContext& context) {
+                 return WithReader(context.request, [&](ReportReader& reader) {
+                   return GetMember(context, reader, ServicePrincipalRiskDetectionsCollection(),
                                     context.parameters[0], BaseUrl(context.request));
                  });
                }});
@@ -680,8 +769,9 @@ void ApiService::Impl::AddDownloadRoutes() {
   router_.Add({"GET",
                "/v1/downloads/{report}",
                Permission::readReports,
-               "Download a report (riskyUsers, riskDetections, signIns, directoryAudits) as CSV "
-               "or JSON, streamed, with the list calls' $filter and $orderby.",
+               "Download a report (riskyUsers, riskDetections, signIns, directoryAudits, "
+               "riskyServicePrincipals, servicePrincipalRiskDetections) as CSV or JSON, "
+               "streamed, with the list calls' $filter and $orderby.",
                "downloads",
                {"$filter", "$orderby", "format", "columns", "rows"},
                "",
@@ -694,17 +784,24 @@ void ApiService::Impl::AddDownloadRoutes() {
                  if (report == "riskDetections") spec = &RiskDetectionsCollection();
                  if (report == "signIns") spec = &SignInsCollection();
                  if (report == "directoryAudits") spec = &DirectoryAuditsCollection();
+                 if (report == "riskyServicePrincipals") spec = &RiskyServicePrincipalsCollection();
+                 if (report == "servicePrincipalRiskDetections") {
+                   spec = &ServicePrincipalRiskDetectionsCollection();
+                 }
                  if (spec == nullptr) {
                    return GraphError(context.request, 404, "ResourceNotFound",
                                      "no report named '" + report +
                                          "' (riskyUsers, riskDetections, signIns, "
-                                         "directoryAudits)");
+                                         "directoryAudits, riskyServicePrincipals, "
+                                         "servicePrincipalRiskDetections)");
                  }
                  auto lease = readers_.Borrow();
                  if (!lease.ok()) return GraphErrorFromStatus(context.request, lease.status());
+                 const Scope& scope =
+                     spec == &RiskDetectionsCollection() ? UserDetectionsScope() : Scope();
                  return DownloadCollection(
                      context, std::shared_ptr<ReaderPool::Lease>(std::move(lease).value()), *spec,
-                     report);
+                     scope, report);
                }});
 }
 

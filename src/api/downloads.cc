@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/evolvable_enums.h"
 #include "api/graph_error.h"
 #include "api/odata/select_projection.h"
 
@@ -12,24 +13,32 @@ namespace {
 constexpr std::size_t kRowsPerPage = 1000;
 
 // The columns a CSV download has when the caller names none: what the portal shows.
-std::string_view DefaultColumns(ReportTable table) {
-  switch (table) {
-    case ReportTable::riskyUsers:
-      return "id,userPrincipalName,userDisplayName,riskLevel,riskState,riskDetail,"
-             "riskLastUpdatedDateTime";
-    case ReportTable::detections:
-      return "id,detectedDateTime,riskEventType,riskLevel,riskState,riskDetail,"
-             "detectionTimingType,activity,userId,userPrincipalName,ipAddress,location/city,"
-             "location/countryOrRegion,requestId";
-    case ReportTable::signIns:
-      return "id,createdDateTime,userId,userPrincipalName,appDisplayName,ipAddress,location/city,"
-             "location/countryOrRegion,status/errorCode,isInteractive,riskLevelDuringSignIn,"
-             "riskLevelAggregated,riskState,riskDetail,riskEventTypes_v2";
-    case ReportTable::history:
-      return "id,userId,riskLevel,riskState,riskDetail,riskLastUpdatedDateTime,initiatedBy";
-    case ReportTable::auditLog:
-      return "id,activityDateTime,category,activityDisplayName,result,"
-             "initiatedBy/app/displayName,correlationId";
+std::string_view DefaultColumns(const CollectionSpec& spec) {
+  const std::string_view resource = spec.resource->name;
+  if (resource == "riskyUser") {
+    return "id,userPrincipalName,userDisplayName,riskLevel,riskState,riskDetail,"
+           "riskLastUpdatedDateTime";
+  }
+  if (resource == "riskDetection") {
+    return "id,detectedDateTime,riskEventType,riskLevel,riskState,riskDetail,"
+           "detectionTimingType,activity,userId,userPrincipalName,ipAddress,location/city,"
+           "location/countryOrRegion,requestId";
+  }
+  if (resource == "signIn") {
+    return "id,createdDateTime,userId,userPrincipalName,appDisplayName,ipAddress,location/city,"
+           "location/countryOrRegion,status/errorCode,isInteractive,riskLevelDuringSignIn,"
+           "riskLevelAggregated,riskState,riskDetail,riskEventTypes_v2";
+  }
+  if (resource == "riskyServicePrincipal") {
+    return "id,appId,displayName,riskLevel,riskState,riskDetail,riskLastUpdatedDateTime";
+  }
+  if (resource == "servicePrincipalRiskDetection") {
+    return "id,detectedDateTime,riskEventType,riskLevel,riskState,riskDetail,"
+           "detectionTimingType,servicePrincipalId,servicePrincipalDisplayName,appId,ipAddress";
+  }
+  if (resource == "directoryAudit") {
+    return "id,activityDateTime,category,activityDisplayName,result,"
+           "initiatedBy/app/displayName,correlationId";
   }
   return "id";
 }
@@ -43,6 +52,7 @@ struct DownloadStream {
   std::size_t remaining = 0;
   bool started = false;
   bool first = true;
+  bool evolvable = false;
 
   Result<bool> Next(std::string& out) {
     if (!started) {
@@ -61,6 +71,7 @@ struct DownloadStream {
     for (ListedRow& row : *rows) {
       auto document = PayloadToJson(table, std::move(row.payload));
       if (!document.ok()) return document.status();
+      if (!evolvable) MaskEvolvableMembers(*document);
       if (csv) {
         if (Status s = odata::AppendCsvRow(out, *document, columns); !s.ok()) return s;
         continue;
@@ -87,12 +98,14 @@ struct DownloadStream {
 }  // namespace
 
 HttpResponse DownloadCollection(RouteContext& context, std::shared_ptr<ReaderPool::Lease> lease,
-                                const CollectionSpec& spec, std::string_view report_name) {
+                                const CollectionSpec& spec, const Scope& scope,
+                                std::string_view report_name) {
   const HttpRequest& request = context.request;
   auto stream = std::make_shared<DownloadStream>();
   stream->lease = std::move(lease);
   stream->table = spec.table;
   stream->remaining = std::numeric_limits<std::size_t>::max();
+  stream->evolvable = WantsEvolvableMembers(request);
 
   // The list options that apply to a download: $filter and $orderby; the rest is refused.
   RouteContext list_context{context.request, context.principal, {}, {}};
@@ -119,12 +132,12 @@ HttpResponse DownloadCollection(RouteContext& context, std::shared_ptr<ReaderPoo
                             "$filter, $orderby, format, columns, rows).");
     }
   }
-  auto options = ParseListOptions(list_context, spec, {});
+  auto options = ParseListOptions(list_context, spec, scope);
   if (!options.ok()) return GraphErrorFromStatus(request, options.status());
   stream->request = std::move(options->request);
 
   const std::string_view columns = context.HasQuery("columns") ? context.Query("columns")
-                                   : stream->csv               ? DefaultColumns(spec.table)
+                                   : stream->csv               ? DefaultColumns(spec)
                                                                : std::string_view{};
   if (!columns.empty()) {
     auto parsed = stream->csv ? odata::ParseColumns(columns, spec.properties)

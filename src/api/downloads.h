@@ -16,6 +16,7 @@ namespace idguard::api {
 // columns for CSV, whole documents for JSON), rows=N (at most N rows; default all), $filter,
 // $orderby.
 HttpResponse DownloadCollection(RouteContext& context, std::shared_ptr<ReaderPool::Lease> lease,
-                                const CollectionSpec& spec, std::string_view report_name);
+                                const CollectionSpec& spec, const Scope& scope,
+                                std::string_view report_name);
 
 }  // namespace idguard::api

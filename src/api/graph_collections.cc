@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 
+#include "api/evolvable_enums.h"
 #include "api/graph_error.h"
 #include "api/odata/select_projection.h"
 #include "api/query_string.h"
@@ -91,6 +92,54 @@ constexpr std::array<std::string_view, 11> kAuditProperties = {"id",
                                                                "operationType",
                                                                "initiatedBy",
                                                                "targetResources"};
+
+constexpr std::array<std::string_view, 10> kRiskyServicePrincipalProperties = {
+    "id",
+    "appId",
+    "displayName",
+    "isEnabled",
+    "isProcessing",
+    "riskDetail",
+    "riskLastUpdatedDateTime",
+    "riskLevel",
+    "riskState",
+    "servicePrincipalType"};
+constexpr std::array<std::string_view, 13> kServicePrincipalHistoryProperties = {
+    "id",
+    "appId",
+    "displayName",
+    "isEnabled",
+    "isProcessing",
+    "riskDetail",
+    "riskLastUpdatedDateTime",
+    "riskLevel",
+    "riskState",
+    "servicePrincipalType",
+    "servicePrincipalId",
+    "initiatedBy",
+    "activity"};
+constexpr std::array<std::string_view, 21> kServicePrincipalDetectionProperties = {
+    "id",
+    "requestId",
+    "correlationId",
+    "riskEventType",
+    "riskState",
+    "riskLevel",
+    "riskDetail",
+    "source",
+    "detectionTimingType",
+    "activity",
+    "tokenIssuerType",
+    "ipAddress",
+    "location",
+    "activityDateTime",
+    "detectedDateTime",
+    "lastUpdatedDateTime",
+    "servicePrincipalId",
+    "servicePrincipalDisplayName",
+    "appId",
+    "keyIds",
+    "additionalInfo"};
 
 // The query options the list calls understand; anything else starting with '$' is refused.
 constexpr std::array<std::string_view, 6> kKnownOptions = {"$filter",  "$select", "$top",
@@ -373,9 +422,11 @@ HttpResponse ListCollection(RouteContext& context, ReportReader& reader, const C
   json.Key("value");
   json.BeginArray();
   std::string selected;
+  const bool evolvable = WantsEvolvableMembers(context.request);
   for (ListedRow& row : *rows) {
     auto document = PayloadToJson(spec.table, std::move(row.payload));
     if (!document.ok()) return GraphErrorFromStatus(context.request, document.status());
+    if (!evolvable) MaskEvolvableMembers(*document);
     if (options->select.empty()) {
       json.Raw(*document);
       continue;
@@ -388,6 +439,8 @@ HttpResponse ListCollection(RouteContext& context, ReportReader& reader, const C
   }
   json.EndArray();
   json.EndObject();
+  if (evolvable)
+    response.headers.emplace_back("Preference-Applied", "include-unknown-enum-members");
   return response;
 }
 
@@ -408,6 +461,7 @@ HttpResponse GetMember(RouteContext& context, ReportReader& reader, const Collec
   }
   auto document = PayloadToJson(spec.table, std::move(**payload));
   if (!document.ok()) return GraphErrorFromStatus(context.request, document.status());
+  if (!WantsEvolvableMembers(context.request)) MaskEvolvableMembers(*document);
   std::string member;
   if (select.empty()) {
     member = std::move(document).value();
@@ -476,6 +530,52 @@ const CollectionSpec& SignInsCollection() {
                                    1000,
                                    kSignInProperties};
   return spec;
+}
+
+const CollectionSpec& RiskyServicePrincipalsCollection() {
+  static const CollectionSpec spec{"identityProtection/riskyServicePrincipals",
+                                   ReportTable::riskyServicePrincipals,
+                                   &odata::RiskyServicePrincipalResource(),
+                                   "last_updated_us",
+                                   true,
+                                   20,
+                                   500,
+                                   kRiskyServicePrincipalProperties};
+  return spec;
+}
+
+const CollectionSpec& ServicePrincipalHistoryCollection() {
+  static const CollectionSpec spec{"identityProtection/riskyServicePrincipals/history",
+                                   ReportTable::servicePrincipalHistory,
+                                   &odata::ServicePrincipalHistoryResource(),
+                                   "time_us",
+                                   true,
+                                   20,
+                                   500,
+                                   kServicePrincipalHistoryProperties};
+  return spec;
+}
+
+const CollectionSpec& ServicePrincipalRiskDetectionsCollection() {
+  static const CollectionSpec spec{"identityProtection/servicePrincipalRiskDetections",
+                                   ReportTable::detections,
+                                   &odata::ServicePrincipalRiskDetectionResource(),
+                                   "detected_us",
+                                   true,
+                                   20,
+                                   500,
+                                   kServicePrincipalDetectionProperties};
+  return spec;
+}
+
+const Scope& UserDetectionsScope() {
+  static const Scope scope{"json_extract(json, '$.activity') IS NOT 'servicePrincipal'", {}};
+  return scope;
+}
+
+const Scope& ServicePrincipalDetectionsScope() {
+  static const Scope scope{"json_extract(json, '$.activity') = 'servicePrincipal'", {}};
+  return scope;
 }
 
 const CollectionSpec& DirectoryAuditsCollection() {

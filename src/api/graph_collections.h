@@ -60,5 +60,11 @@ const CollectionSpec& RiskDetectionsCollection();
 const CollectionSpec& RiskyUserHistoryCollection();
 const CollectionSpec& SignInsCollection();
 const CollectionSpec& DirectoryAuditsCollection();
+const CollectionSpec& RiskyServicePrincipalsCollection();
+const CollectionSpec& ServicePrincipalHistoryCollection();
+const CollectionSpec& ServicePrincipalRiskDetectionsCollection();
+// riskDetections and servicePrincipalRiskDetections share the detections table.
+const Scope& UserDetectionsScope();
+const Scope& ServicePrincipalDetectionsScope();
 
 }  // namespace idguard::api

@@ -211,6 +211,7 @@ void WriteComponents(JsonWriter& json) {
   json.EndObject();
   WriteIdListSchema(json, "userIds");
   WriteIdListSchema(json, "requestIds");
+  WriteIdListSchema(json, "servicePrincipalIds");
   json.Key("signInRecords");
   json.BeginObject();
   json.Member("type", "string");

@@ -141,9 +141,10 @@ std::string AdditionalInfoJson(const std::vector<InfoItem>& items) {
   return json;
 }
 
-void AppendRiskDetectionJson(std::string& out, const RiskDetection& d) {
-  JsonWriter w(out);
-  w.BeginObject();
+namespace {
+
+// The members riskDetection and servicePrincipalRiskDetection share, in Graph's order.
+void WriteDetectionMembers(JsonWriter& w, const RiskDetection& d) {
   w.Member("id", d.id);
   w.MemberOrNull("requestId", d.requestId);
   w.MemberOrNull("correlationId", d.correlationId);
@@ -161,10 +162,76 @@ void AppendRiskDetectionJson(std::string& out, const RiskDetection& d) {
   w.MemberTimestamp("activityDateTime", d.activityDateTime);
   w.MemberTimestamp("detectedDateTime", d.detectedDateTime);
   w.MemberTimestamp("lastUpdatedDateTime", d.lastUpdatedDateTime);
+}
+
+}  // namespace
+
+void AppendRiskDetectionJson(std::string& out, const RiskDetection& d) {
+  if (d.activity == ActivityType::servicePrincipal) {
+    AppendServicePrincipalRiskDetectionJson(out, d);
+    return;
+  }
+  JsonWriter w(out);
+  w.BeginObject();
+  WriteDetectionMembers(w, d);
   w.Member("userId", d.userId);
   w.MemberOrNull("userDisplayName", d.userDisplayName);
   w.MemberOrNull("userPrincipalName", d.userPrincipalName);
   w.Member("additionalInfo", AdditionalInfoJson(d.additionalInfo));
+  w.EndObject();
+}
+
+void AppendServicePrincipalRiskDetectionJson(std::string& out, const RiskDetection& d) {
+  JsonWriter w(out);
+  w.BeginObject();
+  WriteDetectionMembers(w, d);
+  w.Member("servicePrincipalId", d.userId);
+  w.MemberOrNull("servicePrincipalDisplayName", d.userDisplayName);
+  w.MemberOrNull("appId", d.userPrincipalName);
+  w.Key("keyIds");
+  w.BeginArray();
+  w.EndArray();
+  w.Member("additionalInfo", AdditionalInfoJson(d.additionalInfo));
+  w.EndObject();
+}
+
+void AppendRiskyServicePrincipalJson(std::string& out, const RiskyUser& sp) {
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Member("id", sp.id);
+  w.MemberOrNull("appId", sp.userPrincipalName);
+  w.MemberOrNull("displayName", sp.userDisplayName);
+  w.Member("isEnabled", !sp.isDeleted);
+  w.Member("isProcessing", sp.isProcessing);
+  w.Member("riskDetail", ToString(sp.riskDetail));
+  w.MemberTimestamp("riskLastUpdatedDateTime", sp.riskLastUpdatedDateTime);
+  w.Member("riskLevel", ToString(sp.riskLevel));
+  w.Member("riskState", ToString(sp.riskState));
+  w.Member("servicePrincipalType", "Application");
+  w.EndObject();
+}
+
+void AppendRiskyServicePrincipalHistoryItemJson(std::string& out,
+                                                const RiskyUserHistoryItem& item) {
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Member("id", item.id);
+  w.MemberOrNull("appId", item.user.userPrincipalName);
+  w.MemberOrNull("displayName", item.user.userDisplayName);
+  w.Member("isEnabled", !item.user.isDeleted);
+  w.Member("isProcessing", item.user.isProcessing);
+  w.Member("riskDetail", ToString(item.user.riskDetail));
+  w.MemberTimestamp("riskLastUpdatedDateTime", item.user.riskLastUpdatedDateTime);
+  w.Member("riskLevel", ToString(item.user.riskLevel));
+  w.Member("riskState", ToString(item.user.riskState));
+  w.Member("servicePrincipalType", "Application");
+  w.Member("servicePrincipalId", item.user.id);
+  w.MemberOrNull("initiatedBy", item.initiatedBy);
+  w.Key("activity");
+  w.BeginObject();
+  w.Member("detail", ToString(item.activityDetail));
+  w.MemberStrings("riskEventTypes", item.activityRiskEventTypes);
+  w.EndObject();
   w.EndObject();
 }
 

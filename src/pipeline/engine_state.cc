@@ -106,8 +106,24 @@ Status RestoreState(RiskStore& store, RiskEngine& engine, FingerprintSet& seen,
     if (!history.ok()) return history.status();
     engine.userRisk().RestoreUser(user, history.value());
   }
-  return store.ForEachActiveDetection(
-      [&](const RiskDetection& detection) { engine.userRisk().RestoreDetection(detection); });
+  std::vector<RiskyUser> service_principals;
+  if (Status loaded = store.ForEachRiskyServicePrincipal(
+          [&](const RiskyUser& sp) { service_principals.push_back(sp); });
+      !loaded.ok()) {
+    return loaded;
+  }
+  for (const auto& sp : service_principals) {
+    auto history = store.CountServicePrincipalHistory(sp.id);
+    if (!history.ok()) return history.status();
+    engine.servicePrincipalRisk().RestoreUser(sp, history.value());
+  }
+  return store.ForEachActiveDetection([&](const RiskDetection& detection) {
+    if (detection.activity == ActivityType::servicePrincipal) {
+      engine.servicePrincipalRisk().RestoreDetection(detection);
+    } else {
+      engine.userRisk().RestoreDetection(detection);
+    }
+  });
 }
 
 void AppendProfileCheckpoint(RiskEngine& engine, StoreBatch& batch) {

@@ -42,6 +42,7 @@ std::string GuidFromHash(std::string_view text) {
 struct PendingChanges {
   StoreBatch batch;
   std::unordered_set<std::string> changedUsers;
+  std::unordered_set<std::string> changedServicePrincipals;
   std::vector<AuditTarget> targets;
 
   void AddDetection(RiskDetection detection) {
@@ -57,6 +58,23 @@ struct PendingChanges {
   }
   void AddSignIn(SignIn sign_in) {
     batch.signInUpdates.push_back(StoredSignIn::From(std::move(sign_in)));
+  }
+  void AddServicePrincipalHistory(RiskyUserHistoryItem item) {
+    changedServicePrincipals.insert(item.user.id);
+    std::string json;
+    AppendRiskyServicePrincipalHistoryItemJson(json, item);
+    batch.servicePrincipalHistory.push_back({std::move(item), std::move(json)});
+  }
+  void CloseServicePrincipals(const UserRiskAggregator& service_principals) {
+    std::vector<std::string> ids(changedServicePrincipals.begin(), changedServicePrincipals.end());
+    std::sort(ids.begin(), ids.end());
+    for (const auto& id : ids) {
+      if (const RiskyUser* sp = service_principals.Find(id)) {
+        std::string json;
+        AppendRiskyServicePrincipalJson(json, *sp);
+        batch.riskyServicePrincipals.push_back({*sp, std::move(json)});
+      }
+    }
   }
   void CloseUsers(const UserRiskAggregator& users) {
     std::vector<std::string> ids(changedUsers.begin(), changedUsers.end());
@@ -388,6 +406,88 @@ Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
   changes.batch.audit.push_back(MakeAuditEntry(
       now, "IdentityProtection", std::string("riskyUsers/") + std::string(ToString(action)), actor,
       "success", "", changes.targets));
+  if (Status written = s.store->Write(changes.batch); !written.ok()) {
+    s.restored = false;
+    return written;
+  }
+  return result;
+}
+
+Result<ActionResult> LiveEngine::ActOnServicePrincipals(
+    RiskAction action, const std::vector<std::string>& service_principal_ids, const Actor& actor) {
+  if (action == RiskAction::confirmSafe) {
+    return Status::InvalidInput("service principals can be confirmed compromised or dismissed");
+  }
+  waiting_.fetch_add(1);
+  std::lock_guard lock(mutex_);
+  waiting_.fetch_sub(1);
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  State& s = *state_;
+  UserRiskAggregator& principals = s.engine->servicePrincipalRisk();
+  const EventTime now = s.clock.Now();
+  PendingChanges changes;
+  ActionResult result;
+  for (const std::string& id : service_principal_ids) {
+    const RiskyUser* known = principals.Find(id);
+    RiskyUser before;
+    before.id = id;
+    if (known != nullptr) before = *known;
+    if (action == RiskAction::dismiss && known == nullptr) {
+      result.unknown.push_back(id);
+      continue;
+    }
+    if (action == RiskAction::confirmCompromised) {
+      RiskDetection detection;
+      detection.id =
+          ShortHash("adminConfirmedServicePrincipalCompromised|" + id + "|" + std::to_string(now));
+      detection.riskEventType = "adminConfirmedServicePrincipalCompromised";
+      detection.activity = ActivityType::servicePrincipal;
+      detection.activityDateTime = detection.detectedDateTime = detection.lastUpdatedDateTime = now;
+      detection.detectionTimingType = DetectionTimingType::offline;
+      detection.riskLevel = RiskLevel::high;
+      detection.riskState = RiskState::confirmedCompromised;
+      detection.riskDetail = RiskDetail::adminConfirmedServicePrincipalCompromised;
+      detection.userId = id;
+      detection.userDisplayName = before.userDisplayName;
+      detection.userPrincipalName = before.userPrincipalName;
+      detection.additionalInfo.push_back({"confirmedBy", actor.name});
+      principals.AddActive(detection);
+      changes.AddServicePrincipalHistory(
+          principals.SetUserRisk(before, RiskLevel::high, RiskState::confirmedCompromised,
+                                 RiskDetail::adminConfirmedServicePrincipalCompromised,
+                                 {detection.riskEventType}, actor.name, now));
+      changes.AddDetection(std::move(detection));
+    } else {
+      const RiskDetail detail = RiskDetail::adminDismissedAllRiskForServicePrincipal;
+      Status scanned =
+          s.store->ForEachDetectionJsonOfUser(id, [&](std::string_view json) -> Status {
+            auto parsed = s.detectionParser->Parse(json);
+            if (!parsed.ok()) return parsed.status().WithContext("stored detection");
+            RiskDetection& detection = parsed->detection;
+            if (!detection.IsActive() || detection.activity != ActivityType::servicePrincipal) {
+              return Status::Ok();
+            }
+            detection.riskState = RiskState::dismissed;
+            detection.riskDetail = detail;
+            detection.lastUpdatedDateTime = now;
+            changes.AddDetection(std::move(detection));
+            return Status::Ok();
+          });
+      if (!scanned.ok()) return scanned;
+      principals.ClearActive(id);
+      changes.AddServicePrincipalHistory(principals.SetUserRisk(
+          before, RiskLevel::none, RiskState::dismissed, detail, {}, actor.name, now));
+    }
+    AuditTarget target{id, "ServicePrincipal", before.userDisplayName, {}};
+    AddRiskChanges(target, before, *principals.Find(id));
+    changes.targets.push_back(std::move(target));
+    result.changed.push_back(id);
+  }
+  changes.CloseServicePrincipals(principals);
+  changes.batch.audit.push_back(
+      MakeAuditEntry(now, "IdentityProtection",
+                     std::string("riskyServicePrincipals/") + std::string(ToString(action)), actor,
+                     "success", "", changes.targets));
   if (Status written = s.store->Write(changes.batch); !written.ok()) {
     s.restored = false;
     return written;

@@ -316,6 +316,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   SignInChunk chunk;
   std::size_t batch_sign_ins = 0;
   std::unordered_set<std::string> changed_users;
+  std::unordered_set<std::string> changed_service_principals;
   EngineOutcome outcome;
   EventTime latest = 0;
   std::optional<ReplaySummary::DetectorFigures> leak_figures;
@@ -337,6 +338,14 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       ++summary.historyItems;
       changed_users.insert(item.user.id);
       if (store) chunk.batchPart.history.push_back({std::move(item), std::move(json)});
+    }
+    for (auto& item : result.servicePrincipalHistory) {
+      std::string json;
+      AppendRiskyServicePrincipalHistoryItemJson(json, item);
+      changed_service_principals.insert(item.user.id);
+      if (store) {
+        chunk.batchPart.servicePrincipalHistory.push_back({std::move(item), std::move(json)});
+      }
     }
     result.clear();
   };
@@ -360,6 +369,17 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       }
     }
     changed_users.clear();
+    std::vector<std::string> service_principals(changed_service_principals.begin(),
+                                                changed_service_principals.end());
+    std::sort(service_principals.begin(), service_principals.end());
+    for (const auto& id : service_principals) {
+      if (const RiskyUser* sp = engine.servicePrincipalRisk().Find(id)) {
+        std::string json;
+        AppendRiskyServicePrincipalJson(json, *sp);
+        part.riskyServicePrincipals.push_back({*sp, std::move(json)});
+      }
+    }
+    changed_service_principals.clear();
     chunk.endsBatch = true;
     batch_sign_ins = 0;
   };
@@ -379,10 +399,12 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     for (; next_import < detections.size(); ++next_import) {
       RiskDetection& detection = detections[next_import];
       if (detection.detectedDateTime > until) break;
-      if (detection.activity != ActivityType::servicePrincipal) {
-        if (auto item = engine.userRisk().AddDetections({detection}, detection.detectedDateTime)) {
-          outcome.history.push_back(std::move(*item));
-        }
+      const bool service_principal = detection.activity == ActivityType::servicePrincipal;
+      UserRiskAggregator& risk =
+          service_principal ? engine.servicePrincipalRisk() : engine.userRisk();
+      if (auto item = risk.AddDetections({detection}, detection.detectedDateTime)) {
+        (service_principal ? outcome.servicePrincipalHistory : outcome.history)
+            .push_back(std::move(*item));
       }
       latest = std::max(latest, detection.detectedDateTime);
       outcome.detections.push_back(std::move(detection));

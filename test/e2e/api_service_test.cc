@@ -143,6 +143,33 @@ class ApiServiceTest : public ::testing::Test {
       sign_ins.push_back(std::move(s));
       ++n;
     }
+    // sp1: a workload identity with one high service-principal detection.
+    RiskDetection workload =
+        MakeDetection("dsp1", nullptr, "sp1", "leakedCredentials", RiskLevel::high, kStart);
+    workload.activity = ActivityType::servicePrincipal;
+    workload.userDisplayName = "Payroll sync";
+    workload.userPrincipalName = "app-payroll";
+    std::string workload_json;
+    AppendRiskDetectionJson(workload_json, workload);
+    batch.detections.push_back({workload, workload_json});
+    RiskyUser principal;
+    principal.id = "sp1";
+    principal.userDisplayName = "Payroll sync";
+    principal.userPrincipalName = "app-payroll";
+    principal.riskLevel = RiskLevel::high;
+    principal.riskState = RiskState::atRisk;
+    principal.riskLastUpdatedDateTime = kStart;
+    workload_json.clear();
+    AppendRiskyServicePrincipalJson(workload_json, principal);
+    batch.riskyServicePrincipals.push_back({principal, workload_json});
+    RiskyUserHistoryItem principal_item;
+    principal_item.id = "sp1_000001";
+    principal_item.user = principal;
+    principal_item.activityRiskEventTypes = {"leakedCredentials"};
+    workload_json.clear();
+    AppendRiskyServicePrincipalHistoryItemJson(workload_json, principal_item);
+    batch.servicePrincipalHistory.push_back({principal_item, workload_json});
+
     RiskDetection leaked =
         MakeDetection("d4", nullptr, "u1", "leakedCredentials", RiskLevel::high, kStart + 5 * kDay);
     std::string json;
@@ -205,6 +232,8 @@ class ApiServiceTest : public ::testing::Test {
     request.remoteAddress = "127.0.0.1";
     request.requestId = "test-request-" + std::to_string(++requests_);
     request.headers.emplace_back("host", "idguard.test");
+    // As idguard's own portal does: the risk details newer than unknownFutureValue in full.
+    if (evolvable_) request.headers.emplace_back("prefer", "include-unknown-enum-members");
     if (role) request.headers.emplace_back("authorization", "Bearer " + tokens_[*role]);
     return service_->Handle(request);
   }
@@ -251,6 +280,8 @@ class ApiServiceTest : public ::testing::Test {
     if (pattern.find("riskDetections") != std::string::npos) id = "d1";
     if (pattern.find("signIns") != std::string::npos) id = "s1";
     if (pattern.find("directoryAudits") != std::string::npos) id = auditId_;
+    if (pattern.find("riskyServicePrincipals") != std::string::npos) id = "sp1";
+    if (pattern.find("servicePrincipalRiskDetections") != std::string::npos) id = "dsp1";
     const std::pair<std::string, std::string> values[] = {
         {"{itemId}", "u1_000001"}, {"{id}", id}, {"{report}", "riskyUsers"}};
     for (const auto& [name, value] : values) {
@@ -267,6 +298,7 @@ class ApiServiceTest : public ::testing::Test {
   std::map<Role, std::string> tokens_;
   std::unique_ptr<ApiService> service_;
   int requests_ = 0;
+  bool evolvable_ = true;
 };
 
 TEST_F(ApiServiceTest, EveryRouteRefusesMissingTokensAndRolesWithoutItsPermission) {
@@ -281,6 +313,9 @@ TEST_F(ApiServiceTest, EveryRouteRefusesMissingTokensAndRolesWithoutItsPermissio
       body = R"({"userIds":["nobody"]})";
     } else if (route.method == "POST" && route.pattern.find("signIns/") != std::string::npos) {
       body = R"({"requestIds":["none"]})";
+    } else if (route.method == "POST" &&
+               route.pattern.find("riskyServicePrincipals/") != std::string::npos) {
+      body = R"({"servicePrincipalIds":["none"]})";
     }
     HttpResponse anonymous = Call(route.method, target, std::nullopt, body);
     if (route.permission == Permission::none) {
@@ -305,6 +340,28 @@ TEST_F(ApiServiceTest, EveryRouteRefusesMissingTokensAndRolesWithoutItsPermissio
       }
     }
   }
+}
+
+TEST_F(ApiServiceTest, AnAddressGuessingTokensIsSlowedDownWith429) {
+  HttpRequest request;
+  request.method = "GET";
+  request.path = "/v1.0/identityProtection/riskyUsers";
+  request.remoteAddress = "203.0.113.66";
+  request.requestId = "guess";
+  request.headers.emplace_back("authorization", "Bearer idg_guess");
+  for (int attempt = 0; attempt < 30; ++attempt) {
+    HttpRequest copy = request;
+    EXPECT_EQ(service_->Handle(copy).status, 401);
+  }
+  HttpRequest blocked = request;
+  HttpResponse response = service_->Handle(blocked);
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(Json(response.body).String("/error/code"), "TooManyRequests");
+  // Even the right token waits out the minute from that address; other addresses are served.
+  HttpRequest right = request;
+  right.headers = {{"authorization", "Bearer " + tokens_[Role::securityReader]}};
+  EXPECT_EQ(service_->Handle(right).status, 429);
+  EXPECT_EQ(Get("/v1.0/identityProtection/riskyUsers").status, 200);
 }
 
 TEST_F(ApiServiceTest, RolesFollowTheEntraRoles) {
@@ -636,6 +693,25 @@ TEST_F(ApiServiceTest, SignInActionsRaiseOrLowerTheirUser) {
             "adminDismissedRiskForSignIn");
 }
 
+TEST_F(ApiServiceTest, NewerEnumMembersNeedThePreferHeaderAsInGraph) {
+  ASSERT_EQ(Post("/v1.0/auditLogs/signIns/dismiss", R"({"requestIds":["s3"]})").status, 204);
+  evolvable_ = false;
+  // adminDismissedRiskForSignIn (16) comes after unknownFutureValue (11).
+  Json masked(Get("/v1.0/identityProtection/riskyUsers/u3").body);
+  EXPECT_EQ(masked.String("/riskDetail"), "unknownFutureValue");
+  Json history(Get("/v1.0/identityProtection/riskyUsers/u3/history?$top=1").body);
+  EXPECT_EQ(history.String("/value/0/activity/detail"), "unknownFutureValue");
+  Json workload(Get("/v1.0/identityProtection/servicePrincipalRiskDetections").body);
+  EXPECT_EQ(workload.String("/value/0/activity"), "unknownFutureValue");
+  // Older members are never masked.
+  EXPECT_EQ(Json(Get("/v1.0/identityProtection/riskyUsers/u1").body).String("/riskDetail"), "none");
+  evolvable_ = true;
+  HttpResponse full = Get("/v1.0/identityProtection/riskyUsers?$filter=id%20eq%20'u3'");
+  EXPECT_EQ(Json(full.body).String("/value/0/riskDetail"), "adminDismissedRiskForSignIn");
+  ASSERT_EQ(full.headers.size(), 1U);
+  EXPECT_EQ(full.headers[0].second, "include-unknown-enum-members");
+}
+
 TEST_F(ApiServiceTest, ActionBodiesAreChecked) {
   std::string many = R"({"userIds":[)";
   for (int i = 0; i < 61; ++i) many += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
@@ -798,6 +874,67 @@ TEST_F(ApiServiceTest, BlockUnblockAndRevokeSessionsChangeTheAccountAndAreAudite
   EXPECT_EQ(audit.Strings("/value", "activityDisplayName"),
             (std::vector<std::string>{"blockSignIn", "unblockSignIn", "revokeSessions"}));
   EXPECT_EQ(Post("/v1/users/nobody/block", "", Role::userAdministrator).status, 404);
+}
+
+TEST_F(ApiServiceTest, WorkloadIdentitiesHaveTheirOwnRiskReportsAndActions) {
+  // User detections and service-principal detections are listed apart, each in its shape.
+  Json user_detections(Get("/v1.0/identityProtection/riskDetections?$top=100").body);
+  for (const auto& id : user_detections.Strings("/value", "id")) EXPECT_NE(id, "dsp1");
+  Json workload(Get("/v1.0/identityProtection/servicePrincipalRiskDetections").body);
+  EXPECT_EQ(workload.Strings("/value", "id"), std::vector<std::string>{"dsp1"});
+  EXPECT_EQ(workload.String("/value/0/servicePrincipalId"), "sp1");
+  EXPECT_EQ(workload.String("/value/0/servicePrincipalDisplayName"), "Payroll sync");
+  EXPECT_EQ(workload.String("/value/0/appId"), "app-payroll");
+  EXPECT_EQ(workload.String("/value/0/userId"), "<absent>");
+
+  Json principals(Get("/v1.0/identityProtection/riskyServicePrincipals?$filter=riskLevel%20eq%20"
+                      "'high'&$count=true")
+                      .body);
+  EXPECT_EQ(principals.Strings("/value", "id"), std::vector<std::string>{"sp1"});
+  EXPECT_EQ(principals.String("/value/0/displayName"), "Payroll sync");
+  EXPECT_EQ(principals.String("/value/0/servicePrincipalType"), "Application");
+
+  ASSERT_EQ(Post("/v1.0/identityProtection/riskyServicePrincipals/dismiss",
+                 R"({"servicePrincipalIds":["sp1"]})")
+                .status,
+            204);
+  Json dismissed(Get("/v1.0/identityProtection/riskyServicePrincipals/sp1").body);
+  EXPECT_EQ(dismissed.String("/riskLevel"), "none");
+  EXPECT_EQ(dismissed.String("/riskState"), "dismissed");
+  EXPECT_EQ(dismissed.String("/riskDetail"), "adminDismissedAllRiskForServicePrincipal");
+  EXPECT_EQ(Json(Get("/v1.0/identityProtection/servicePrincipalRiskDetections/dsp1").body)
+                .String("/riskState"),
+            "dismissed");
+  Json history(Get("/v1.0/identityProtection/riskyServicePrincipals/sp1/history").body);
+  EXPECT_EQ(history.Strings("/value", "id"),
+            (std::vector<std::string>{"sp1_000002", "sp1_000001"}));
+  EXPECT_EQ(history.String("/value/0/initiatedBy"), "test security-operator");
+  // Users are untouched by a service principal's dismissal.
+  EXPECT_EQ(Json(Get("/v1.0/identityProtection/riskyUsers/u1").body).String("/riskState"),
+            "atRisk");
+
+  // The state survives a restart; confirming another one compromised creates it.
+  Start();
+  ASSERT_EQ(Post("/v1.0/identityProtection/riskyServicePrincipals/confirmCompromised",
+                 R"({"servicePrincipalIds":["sp2"]})")
+                .status,
+            204);
+  Json confirmed(Get("/v1.0/identityProtection/riskyServicePrincipals/sp2").body);
+  EXPECT_EQ(confirmed.String("/riskLevel"), "high");
+  EXPECT_EQ(confirmed.String("/riskState"), "confirmedCompromised");
+  EXPECT_EQ(confirmed.String("/riskDetail"), "adminConfirmedServicePrincipalCompromised");
+  Json admin_detection(Get("/v1.0/identityProtection/servicePrincipalRiskDetections?$filter="
+                           "servicePrincipalId%20eq%20'sp2'")
+                           .body);
+  EXPECT_EQ(admin_detection.String("/value/0/riskEventType"),
+            "adminConfirmedServicePrincipalCompromised");
+  EXPECT_EQ(
+      Json(Get("/v1.0/identityProtection/riskyServicePrincipals/sp1").body).String("/riskState"),
+      "dismissed");
+  EXPECT_EQ(
+      Post("/v1.0/identityProtection/riskyServicePrincipals/dismiss", R"({"userIds":["sp1"]})")
+          .status,
+      400);
 }
 
 }  // namespace

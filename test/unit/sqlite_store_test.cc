@@ -129,7 +129,8 @@ TEST_F(SqliteStoreTest, NewFileIsWalWithSchemaVersionAndAllIndices) {
   EXPECT_EQ(std::set<std::string>(tables->begin(), tables->end()),
             (std::set<std::string>{"signins", "signin_documents", "detections", "risky_users",
                                    "risky_user_history", "profiles", "engine_state", "api_tokens",
-                                   "audit_log", "directory_accounts"}));
+                                   "audit_log", "directory_accounts", "risky_service_principals",
+                                   "risky_service_principal_history"}));
 }
 
 TEST_F(SqliteStoreTest, AuditLogIsAppendOnlyAndTokensAreStoredAsHashes) {

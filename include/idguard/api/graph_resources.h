@@ -6,10 +6,13 @@
 
 namespace idguard::odata {
 
-const ResourceSpec& RiskyUserResource();         // /identityProtection/riskyUsers
-const ResourceSpec& RiskDetectionResource();     // /identityProtection/riskDetections
-const ResourceSpec& SignInResource();            // /auditLogs/signIns
-const ResourceSpec& RiskyUserHistoryResource();  // /identityProtection/riskyUsers/{id}/history
-const ResourceSpec& DirectoryAuditResource();    // /auditLogs/directoryAudits
+const ResourceSpec& RiskyUserResource();              // /identityProtection/riskyUsers
+const ResourceSpec& RiskDetectionResource();          // /identityProtection/riskDetections
+const ResourceSpec& SignInResource();                 // /auditLogs/signIns
+const ResourceSpec& RiskyUserHistoryResource();       // /identityProtection/riskyUsers/{id}/history
+const ResourceSpec& DirectoryAuditResource();         // /auditLogs/directoryAudits
+const ResourceSpec& RiskyServicePrincipalResource();  // /identityProtection/riskyServicePrincipals
+const ResourceSpec& ServicePrincipalHistoryResource();  // .../riskyServicePrincipals/{id}/history
+const ResourceSpec& ServicePrincipalRiskDetectionResource();  // .../servicePrincipalRiskDetections
 
 }  // namespace idguard::odata

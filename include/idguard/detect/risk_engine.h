@@ -26,9 +26,11 @@ namespace idguard {
 struct EngineOutcome {
   std::vector<RiskDetection> detections;
   std::vector<RiskyUserHistoryItem> history;
+  std::vector<RiskyUserHistoryItem> servicePrincipalHistory;
   void clear() {
     detections.clear();
     history.clear();
+    servicePrincipalHistory.clear();
   }
 };
 
@@ -60,6 +62,8 @@ class RiskEngine {
       const std::function<Result<std::string>(std::string_view key)>& load);
   const OrganizationProfile& organization() const { return organization_; }
   UserRiskAggregator& userRisk() { return user_risk_; }
+  // Workload identities are scored like users, from service-principal detections.
+  UserRiskAggregator& servicePrincipalRisk() { return service_principal_risk_; }
   const std::vector<std::unique_ptr<Detector>>& detectors() const { return detectors_; }
 
  private:
@@ -83,6 +87,7 @@ class RiskEngine {
   std::vector<const std::string*> dirty_profiles_;
   OrganizationProfile organization_;
   UserRiskAggregator user_risk_;
+  UserRiskAggregator service_principal_risk_;
   std::vector<Finding> findings_;  // scratch, reused
 };
 

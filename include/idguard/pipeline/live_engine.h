@@ -88,6 +88,12 @@ class LiveEngine {
   Result<ActionResult> ActOnSignIns(RiskAction action, const std::vector<std::string>& sign_in_ids,
                                     const Actor& actor);
 
+  // The riskyServicePrincipals actions (confirmCompromised and dismiss); ids are service
+  // principal object ids.
+  Result<ActionResult> ActOnServicePrincipals(RiskAction action,
+                                              const std::vector<std::string>& service_principal_ids,
+                                              const Actor& actor);
+
   // Account actions, carried out by the account directory (the built-in local one by default) and
   // recorded in the audit log. NotFound when the directory has no such account.
   Result<std::optional<Account>> FindAccount(const std::string& user_id);

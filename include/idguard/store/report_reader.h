@@ -26,11 +26,13 @@ using SqlValue = std::variant<std::int64_t, double, std::string>;
 
 // Which stored collection a listing reads and what it returns per row.
 enum class ReportTable : std::uint8_t {
-  riskyUsers,  // risky_users.json
-  detections,  // detections.json
-  history,     // risky_user_history.json
-  signIns,     // the sign-in's compact document (sign_in_document.h)
-  auditLog,    // audit_log.json
+  riskyUsers,               // risky_users.json
+  detections,               // detections.json
+  history,                  // risky_user_history.json
+  signIns,                  // the sign-in's compact document (sign_in_document.h)
+  auditLog,                 // audit_log.json
+  riskyServicePrincipals,   // risky_service_principals.json
+  servicePrincipalHistory,  // risky_service_principal_history.json
 };
 
 // Where a page starts: after the row with this order value and rowid.

@@ -125,6 +125,10 @@ struct StoreBatch {
   std::vector<StoredDetection> detections;
   std::vector<StoredRiskyUser> riskyUsers;
   std::vector<StoredHistoryItem> history;
+  // Risky service principals and their history: the same records keyed by service principal id,
+  // with their JSON in the riskyServicePrincipal shapes.
+  std::vector<StoredRiskyUser> riskyServicePrincipals;
+  std::vector<StoredHistoryItem> servicePrincipalHistory;
   std::vector<StateBlob> profiles;  // key = user id
   std::vector<StateBlob> state;     // key = state name
   // True when `profiles` and `state` hold everything learned from every sign-in stored up to and
@@ -135,7 +139,8 @@ struct StoreBatch {
   bool empty() const {
     return signIns.empty() && signInUpdates.empty() && audit.empty() && apiTokens.empty() &&
            revokedApiTokenIds.empty() && accounts.empty() && detections.empty() &&
-           riskyUsers.empty() && history.empty() && profiles.empty() && state.empty();
+           riskyUsers.empty() && history.empty() && riskyServicePrincipals.empty() &&
+           servicePrincipalHistory.empty() && profiles.empty() && state.empty();
   }
 };
 
@@ -172,7 +177,10 @@ class RiskStore {
   virtual Status ForEachProfile(
       const std::function<void(std::string_view userId, std::string_view blob)>& visit) = 0;
   virtual Status ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) = 0;
-  // Detections whose riskState is atRisk or confirmedCompromised.
+  virtual Status ForEachRiskyServicePrincipal(
+      const std::function<void(const RiskyUser&)>& visit) = 0;
+  // Detections whose riskState is atRisk or confirmedCompromised; `activity` tells user,
+  // sign-in and service-principal detections apart.
   virtual Status ForEachActiveDetection(const std::function<void(const RiskDetection&)>& visit) = 0;
   // The sign-ins stored after the last profile checkpoint, decoded, in the order they were
   // stored (which is the order the engine processed them).
@@ -182,6 +190,8 @@ class RiskStore {
   virtual Result<std::string> GetState(std::string_view key) = 0;
   // Number of history items stored for the user (history ids continue from there).
   virtual Result<std::int64_t> CountHistory(std::string_view userId) = 0;
+  virtual Result<std::int64_t> CountServicePrincipalHistory(
+      std::string_view servicePrincipalId) = 0;
 
   // The stored sign-in with this id, or nullopt when there is none.
   virtual Result<std::optional<SignIn>> GetSignIn(std::string_view id) = 0;

@@ -118,4 +118,52 @@ const ResourceSpec& DirectoryAuditResource() {
   return resource;
 }
 
+const ResourceSpec& RiskyServicePrincipalResource() {
+  static const std::array fields{
+      Text("id", "id", kEquality),
+      Text("appId", "user_principal_name", kEquality),
+      Text("displayName", "user_display_name"),
+      Enum("riskLevel", "risk_level", kRiskLevelType, RiskLevelMembers()),
+      Enum("riskState", "risk_state", kRiskStateType, RiskStateMembers()),
+      Enum("riskDetail", "risk_detail", kRiskDetailType, RiskDetailMembers()),
+      Time("riskLastUpdatedDateTime", "last_updated_us"),
+  };
+  static const ResourceSpec resource{"riskyServicePrincipal", fields};
+  return resource;
+}
+
+const ResourceSpec& ServicePrincipalHistoryResource() {
+  static const std::array fields{
+      Text("id", "id", kEquality),
+      Text("servicePrincipalId", "user_id", kEquality),
+      Time("riskLastUpdatedDateTime", "time_us"),
+      Text("initiatedBy", "json_extract(json, '$.initiatedBy')", kEquality),
+      Enum("riskLevel", "json_extract(json, '$.riskLevel')", kRiskLevelType, RiskLevelMembers()),
+      Enum("riskState", "json_extract(json, '$.riskState')", kRiskStateType, RiskStateMembers()),
+  };
+  static const ResourceSpec resource{"riskyServicePrincipalHistoryItem", fields};
+  return resource;
+}
+
+const ResourceSpec& ServicePrincipalRiskDetectionResource() {
+  static const std::array fields{
+      Text("id", "id", kEquality),
+      Text("requestId", "request_id", kEquality),
+      Text("servicePrincipalId", "user_id", kEquality),
+      Text("appId", "json_extract(json, '$.appId')", kEquality),
+      Text("riskEventType", "risk_event_type"),
+      Enum("riskLevel", "risk_level", kRiskLevelType, RiskLevelMembers()),
+      Enum("riskState", "risk_state", kRiskStateType, RiskStateMembers()),
+      Enum("riskDetail", "risk_detail", kRiskDetailType, RiskDetailMembers()),
+      Enum("detectionTimingType", "timing", "microsoft.graph.riskDetectionTimingType",
+           DetectionTimingTypeMembers()),
+      Text("ipAddress", "ip_address"),
+      Time("detectedDateTime", "detected_us"),
+      Time("activityDateTime", "activity_us"),
+      Time("lastUpdatedDateTime", "last_updated_us"),
+  };
+  static const ResourceSpec resource{"servicePrincipalRiskDetection", fields};
+  return resource;
+}
+
 }  // namespace idguard::odata

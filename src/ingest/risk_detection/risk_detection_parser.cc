@@ -184,6 +184,8 @@ class Parser final : public RiskDetectionParser {
       return ReadString(v, key, d.userId);
     }
     if (key == "servicePrincipalDisplayName") return ReadString(v, key, d.userDisplayName);
+    // A service principal's application id rides in userPrincipalName, as in its risky record.
+    if (key == "appId") return ReadString(v, key, d.userPrincipalName);
     if (key == "additionalInfo") return ReadAdditionalInfo(v, f);
     return Status::Ok();
   }

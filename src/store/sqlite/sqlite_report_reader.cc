@@ -51,6 +51,12 @@ TableSource SourceOf(ReportTable table) {
               "s.rowid", sign_in_by_id.c_str()};
     case ReportTable::auditLog:
       return {"audit_log", "json", "rowid", "SELECT json FROM audit_log WHERE id = ?1"};
+    case ReportTable::riskyServicePrincipals:
+      return {"risky_service_principals", "json", "rowid",
+              "SELECT json FROM risky_service_principals WHERE id = ?1"};
+    case ReportTable::servicePrincipalHistory:
+      return {"risky_service_principal_history", "json", "rowid",
+              "SELECT json FROM risky_service_principal_history WHERE id = ?1"};
   }
   return {"risky_users", "json", "rowid", "SELECT json FROM risky_users WHERE id = ?1"};
 }

@@ -180,6 +180,26 @@ CREATE TABLE directory_accounts (
   sessions_revoked_us INTEGER NOT NULL,
   updated_us INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- Workload identities: risky service principals and their history, scored like users from
+-- service-principal detections. user_principal_name holds the application (client) id.
+CREATE TABLE risky_service_principals (
+  id TEXT NOT NULL PRIMARY KEY CONSTRAINT risky_sp_id_present CHECK (id <> ''),
+  risk_level TEXT NOT NULL,
+  risk_state TEXT NOT NULL,
+  risk_detail TEXT NOT NULL,
+  last_updated_us INTEGER NOT NULL,
+  user_principal_name TEXT NOT NULL,
+  user_display_name TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX risky_sps_updated ON risky_service_principals (last_updated_us);
+CREATE TABLE risky_service_principal_history (
+  id TEXT NOT NULL PRIMARY KEY CONSTRAINT sp_history_id_present CHECK (id <> ''),
+  user_id TEXT NOT NULL,
+  time_us INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX sp_history_sp_time ON risky_service_principal_history (user_id, time_us);
 CREATE INDEX risky_users_level_updated ON risky_users (risk_level, last_updated_us);
 CREATE INDEX detections_user_request ON detections (request_id);
 )sql";

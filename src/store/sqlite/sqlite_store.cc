@@ -168,7 +168,7 @@ const std::string kSelectSignIn =
 
 constexpr const char* kSelectActiveDetections = R"sql(
 SELECT id, risk_event_type, risk_level, risk_state, risk_detail, timing, user_id, request_id,
-  ip_address, activity_us, detected_us, last_updated_us
+  ip_address, activity_us, detected_us, last_updated_us, json_extract(json, '$.activity')
 FROM detections WHERE risk_state IN ('atRisk', 'confirmedCompromised')
 )sql";
 
@@ -177,6 +177,21 @@ SELECT id, risk_level, risk_state, risk_detail, last_updated_us, user_principal_
   user_display_name
 FROM risky_users
 )sql";
+
+// Service principals use the users' statements on their own tables.
+std::string OnTable(const char* sql, const std::string& from, const std::string& to) {
+  std::string text = sql;
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+const std::string kUpsertRiskyServicePrincipal =
+    OnTable(kUpsertRiskyUser, "risky_users", "risky_service_principals");
+const std::string kInsertServicePrincipalHistory =
+    OnTable(kInsertHistory, "risky_user_history", "risky_service_principal_history");
+const std::string kSelectRiskyServicePrincipals =
+    OnTable(kSelectRiskyUsers, "risky_users", "risky_service_principals");
 
 std::string JoinComma(const std::vector<std::string>& values) {
   std::string joined;
@@ -216,6 +231,8 @@ class SqliteRiskStore final : public RiskStore {
   Status ForEachProfile(
       const std::function<void(std::string_view userId, std::string_view blob)>& visit) override;
   Status ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) override;
+  Status ForEachRiskyServicePrincipal(const std::function<void(const RiskyUser&)>& visit) override;
+  Result<std::int64_t> CountServicePrincipalHistory(std::string_view servicePrincipalId) override;
   Status ForEachActiveDetection(const std::function<void(const RiskDetection&)>& visit) override;
   Status ForEachSignInSinceProfileCheckpoint(
       const std::function<Status(SignIn&& signIn)>& visit) override;
@@ -238,8 +255,9 @@ class SqliteRiskStore final : public RiskStore {
   Status WriteRows(const StoreBatch& batch);
   Status WriteSignIn(const StoredSignIn& row);
   Status WriteDetection(const StoredDetection& row);
-  Status WriteRiskyUser(const StoredRiskyUser& row);
-  Status WriteHistory(const StoredHistoryItem& row);
+  Status WriteRiskyUser(SqliteStatement& st, const StoredRiskyUser& row);
+  Status WriteHistory(SqliteStatement& st, const StoredHistoryItem& row);
+  Status ForEachRiskyRow(SqliteStatement& st, const std::function<void(const RiskyUser&)>& visit);
   Status UpdateSignIn(const StoredSignIn& row);
   Status WriteAudit(const AuditEntry& row);
   Status WriteApiToken(const StoredApiToken& row);
@@ -265,6 +283,8 @@ class SqliteRiskStore final : public RiskStore {
       revokeApiToken_;
   SqliteStatement selectDetectionsOfUser_, selectDetectionsOfSignIn_, selectRiskySignInsOfUser_;
   SqliteStatement upsertAccount_, selectAccount_;
+  SqliteStatement upsertRiskyServicePrincipal_, insertServicePrincipalHistory_,
+      selectRiskyServicePrincipals_, countServicePrincipalHistory_;
   SqliteStatement upsertProfile_, upsertState_, markProfileCheckpoint_, lowerProfileCheckpoint_,
       selectSignInsSinceProfileCheckpoint_;
   SqliteStatement deleteSignIns_, deleteDetections_, deleteHistory_;
@@ -294,6 +314,11 @@ Status SqliteRiskStore::Prepare() {
        "SELECT json FROM detections WHERE request_id = ?1 ORDER BY detected_us, id"},
       {&selectRiskySignInsOfUser_, kSelectRiskySignInsOfUser.c_str()},
       {&upsertAccount_, kUpsertAccount},
+      {&upsertRiskyServicePrincipal_, kUpsertRiskyServicePrincipal.c_str()},
+      {&insertServicePrincipalHistory_, kInsertServicePrincipalHistory.c_str()},
+      {&selectRiskyServicePrincipals_, kSelectRiskyServicePrincipals.c_str()},
+      {&countServicePrincipalHistory_,
+       "SELECT count(*) FROM risky_service_principal_history WHERE user_id = ?1"},
       {&selectAccount_, kSelectAccount},
       {&upsertProfile_, kUpsertProfile},
       {&upsertState_, kUpsertState},
@@ -345,13 +370,23 @@ Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
     }
   }
   for (const StoredRiskyUser& row : batch.riskyUsers) {
-    if (Status s = WriteRiskyUser(row); !s.ok()) {
+    if (Status s = WriteRiskyUser(upsertRiskyUser_, row); !s.ok()) {
       return s.WithContext("risky user '" + row.user.id + "'");
     }
   }
   for (const StoredHistoryItem& row : batch.history) {
-    if (Status s = WriteHistory(row); !s.ok()) {
+    if (Status s = WriteHistory(insertHistory_, row); !s.ok()) {
       return s.WithContext("history item '" + row.item.id + "'");
+    }
+  }
+  for (const StoredRiskyUser& row : batch.riskyServicePrincipals) {
+    if (Status s = WriteRiskyUser(upsertRiskyServicePrincipal_, row); !s.ok()) {
+      return s.WithContext("risky service principal '" + row.user.id + "'");
+    }
+  }
+  for (const StoredHistoryItem& row : batch.servicePrincipalHistory) {
+    if (Status s = WriteHistory(insertServicePrincipalHistory_, row); !s.ok()) {
+      return s.WithContext("service principal history item '" + row.item.id + "'");
     }
   }
   for (const StoredSignIn& row : batch.signInUpdates) {
@@ -451,9 +486,8 @@ Status SqliteRiskStore::WriteDetection(const StoredDetection& row) {
   return st.Run();
 }
 
-Status SqliteRiskStore::WriteRiskyUser(const StoredRiskyUser& row) {
+Status SqliteRiskStore::WriteRiskyUser(SqliteStatement& st, const StoredRiskyUser& row) {
   const RiskyUser& u = row.user;
-  SqliteStatement& st = upsertRiskyUser_;
   st.BindText(1, u.id);
   st.BindText(2, ToString(u.riskLevel));
   st.BindText(3, ToString(u.riskState));
@@ -465,8 +499,7 @@ Status SqliteRiskStore::WriteRiskyUser(const StoredRiskyUser& row) {
   return st.Run();
 }
 
-Status SqliteRiskStore::WriteHistory(const StoredHistoryItem& row) {
-  SqliteStatement& st = insertHistory_;
+Status SqliteRiskStore::WriteHistory(SqliteStatement& st, const StoredHistoryItem& row) {
   st.BindText(1, row.item.id);
   st.BindText(2, row.item.user.id);
   st.BindInt(3, row.item.user.riskLastUpdatedDateTime);
@@ -614,7 +647,16 @@ Status SqliteRiskStore::ForEachProfile(
 }
 
 Status SqliteRiskStore::ForEachRiskyUser(const std::function<void(const RiskyUser&)>& visit) {
-  SqliteStatement& st = selectRiskyUsers_;
+  return ForEachRiskyRow(selectRiskyUsers_, visit);
+}
+
+Status SqliteRiskStore::ForEachRiskyServicePrincipal(
+    const std::function<void(const RiskyUser&)>& visit) {
+  return ForEachRiskyRow(selectRiskyServicePrincipals_, visit);
+}
+
+Status SqliteRiskStore::ForEachRiskyRow(SqliteStatement& st,
+                                        const std::function<void(const RiskyUser&)>& visit) {
   RiskyUser user;
   return Scan(st, [&]() -> Status {
     user.id = st.ColumnText(0);
@@ -674,6 +716,7 @@ Status SqliteRiskStore::ForEachActiveDetection(
     // Every stored detection came from a sign-in or a user-level signal; the request id tells
     // which, as in Graph where requestId is null for user-level detections.
     d.activity = d.requestId.empty() ? ActivityType::user : ActivityType::signin;
+    if (st.ColumnText(12) == "servicePrincipal") d.activity = ActivityType::servicePrincipal;
     visit(d);
     return Status::Ok();
   });
@@ -769,6 +812,12 @@ Result<std::int64_t> SqliteRiskStore::CountWith(SqliteStatement& statement) {
   });
   if (!status.ok()) return status;
   return count;
+}
+
+Result<std::int64_t> SqliteRiskStore::CountServicePrincipalHistory(
+    std::string_view servicePrincipalId) {
+  countServicePrincipalHistory_.BindText(1, servicePrincipalId);
+  return CountWith(countServicePrincipalHistory_);
 }
 
 Result<std::int64_t> SqliteRiskStore::CountHistory(std::string_view userId) {
