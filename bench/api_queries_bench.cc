@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "idguard/api/api_service.h"
 #include "idguard/export/graph_json.h"
 #include "idguard/pipeline/live_engine.h"
@@ -28,24 +29,8 @@ namespace {
 constexpr EventTime kStart = 1'790'000'000LL * kMicrosPerSecond;
 constexpr EventTime kSpan = 30 * kMicrosPerDay;
 
-std::uint64_t SplitMix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-std::string Guid(std::uint64_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::uint64_t hi = SplitMix(n);
-  const std::uint64_t lo = SplitMix(n ^ 0x5555555555555555ULL);
-  std::string out;
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
-    out += kHex[((i < 16 ? hi : lo) >> ((i % 16) * 4)) & 0xf];
-  }
-  return out;
-}
+using bench::Guid;
+using bench::SplitMix;
 
 std::int64_t EnvCount(const char* name, std::int64_t fallback) {
   const char* value = std::getenv(name);

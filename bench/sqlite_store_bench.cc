@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "idguard/store/risk_store.h"
 
 namespace idguard {
@@ -25,27 +26,8 @@ namespace {
 constexpr std::int64_t kTotalRows = 400'000;
 constexpr std::int64_t kMicrosBetweenRows = 2'600'000;
 
-std::uint64_t SplitMix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-// A GUID-shaped id derived from `n`: unique per n and scattered like real object ids.
-std::string Guid(std::uint64_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::uint64_t hi = SplitMix(n);
-  const std::uint64_t lo = SplitMix(n ^ 0x5555555555555555ULL);
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
-    const std::uint64_t word = i < 16 ? hi : lo;
-    out += kHex[(word >> ((i % 16) * 4)) & 0xf];
-  }
-  return out;
-}
+using bench::Guid;
+using bench::SplitMix;
 
 // A batch of `size` sign-ins; ids are rewritten for each write so every row is new.
 StoreBatch MakeBatch(int size) {

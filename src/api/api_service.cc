@@ -28,24 +28,6 @@ using SteadyClock = std::chrono::steady_clock;
 // Graph takes at most 60 ids per risk action call.
 constexpr std::size_t kMaxActionIds = 60;
 
-std::string Base64Url(const unsigned char* data, std::size_t size) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < size; ++i) {
-    buffer = (buffer << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(buffer >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (6 - bits)) & 63];
-  return out;
-}
-
 bool IsSafeHost(std::string_view host) {
   if (host.empty() || host.size() > 255) return false;
   return std::all_of(host.begin(), host.end(), [](char c) {
@@ -104,7 +86,16 @@ class ApiService::Impl {
   // Runs `body` with a leased reader, or answers 503 when the store cannot be read.
   template <typename Body>
   HttpResponse WithReader(const HttpRequest& request, Body body);
-  HttpResponse RiskAction(RouteContext& context, bool users, idguard::RiskAction action);
+  using ScopeOf = std::function<Scope(const RouteContext&)>;
+  using ActionOf =
+      std::function<Result<ActionResult>(const std::vector<std::string>& ids, const Actor& actor)>;
+  // A Graph list or get route over a stored collection, and a Graph risk action route.
+  void AddList(const std::string& pattern, const std::string& summary, const std::string& tag,
+               const CollectionSpec& spec, ScopeOf scope_of = {});
+  void AddGet(const std::string& pattern, const std::string& summary, const std::string& tag,
+              const CollectionSpec& spec);
+  void AddAction(const std::string& pattern, const std::string& summary, const std::string& tag,
+                 const std::string& ids_member, ActionOf act);
 
   ApiOptions options_;
   std::unique_ptr<LiveEngine> engine_;
@@ -283,19 +274,6 @@ HttpResponse ApiService::Impl::Handle(HttpRequest& request) {
   return response;
 }
 
-HttpResponse ApiService::Impl::RiskAction(RouteContext& context, bool users,
-                                          idguard::RiskAction action) {
-  const char* member = users ? "userIds" : "requestIds";
-  auto ids = ReadIdList(context.request.body, member, kMaxActionIds);
-  if (!ids.ok()) return GraphErrorFromStatus(context.request, ids.status());
-  const Actor actor{context.principal.ActorId(), context.principal.tokenId,
-                    std::string(RoleName(context.principal.role)), context.request.requestId};
-  auto result =
-      users ? engine_->ActOnUsers(action, *ids, actor) : engine_->ActOnSignIns(action, *ids, actor);
-  if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
-  return NoContent();
-}
-
 void ApiService::Impl::AddRoutes() {
   router_.Add({"GET",
                "/healthz",
@@ -369,43 +347,89 @@ void ApiService::Impl::AddRoutes() {
   AddOwnRoutes();
 }
 
-void ApiService::Impl::AddRiskyUserRoutes() {
-  const std::vector<std::string> list_options = {"$filter",  "$select", "$top",
-                                                 "$orderby", "$count",  "$skiptoken"};
-  const std::string base = "/v1.0/identityProtection";
-  router_.Add({"GET", base + "/riskyUsers", Permission::readReports, "List risky users.",
-               "riskyUsers", list_options, "", 200, "application/json",
-               [this](RouteContext& context) {
+void ApiService::Impl::AddList(const std::string& pattern, const std::string& summary,
+                               const std::string& tag, const CollectionSpec& spec,
+                               ScopeOf scope_of) {
+  router_.Add({"GET",
+               pattern,
+               Permission::readReports,
+               summary,
+               tag,
+               {"$filter", "$select", "$top", "$orderby", "$count", "$skiptoken"},
+               "",
+               200,
+               "application/json",
+               [this, &spec, scope_of](RouteContext& context) {
                  return WithReader(context.request, [&](ReportReader& reader) {
-                   return ListCollection(context, reader, RiskyUsersCollection(), {},
-                                         BaseUrl(context.request));
+                   const Scope scope = scope_of ? scope_of(context) : Scope();
+                   return ListCollection(context, reader, spec, scope, BaseUrl(context.request));
                  });
                }});
+}
+
+void ApiService::Impl::AddGet(const std::string& pattern, const std::string& summary,
+                              const std::string& tag, const CollectionSpec& spec) {
   router_.Add({"GET",
-               base + "/riskyUsers/{id}",
+               pattern,
                Permission::readReports,
-               "Get a risky user.",
-               "riskyUsers",
+               summary,
+               tag,
                {"$select"},
                "",
                200,
                "application/json",
-               [this](RouteContext& context) {
+               [this, &spec](RouteContext& context) {
+                 // The member id is the last path parameter.
                  return WithReader(context.request, [&](ReportReader& reader) {
-                   return GetMember(context, reader, RiskyUsersCollection(), context.parameters[0],
+                   return GetMember(context, reader, spec, context.parameters.back(),
                                     BaseUrl(context.request));
                  });
                }});
-  router_.Add({"GET", base + "/riskyUsers/{id}/history", Permission::readReports,
-               "List a risky user's history: every change of its risk and who made it.",
-               "riskyUsers", list_options, "", 200, "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   Scope scope{"user_id = ?", {SqlValue(context.parameters[0])}};
-                   return ListCollection(context, reader, RiskyUserHistoryCollection(), scope,
-                                         BaseUrl(context.request));
-                 });
+}
+
+void ApiService::Impl::AddAction(const std::string& pattern, const std::string& summary,
+                                 const std::string& tag, const std::string& ids_member,
+                                 ActionOf act) {
+  router_.Add({"POST",
+               pattern,
+               Permission::riskActions,
+               summary,
+               tag,
+               {},
+               ids_member,
+               204,
+               "application/json",
+               [this, ids_member, act](RouteContext& context) {
+                 auto ids = ReadIdList(context.request.body, ids_member, kMaxActionIds);
+                 if (!ids.ok()) return GraphErrorFromStatus(context.request, ids.status());
+                 auto result = act(*ids, ActorOf(context));
+                 if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
+                 return NoContent();
                }});
+}
+
+namespace {
+
+// The history of one subject: the rows whose user_id is the first path parameter.
+Scope OfFirstParameter(const RouteContext& context) {
+  return Scope{"user_id = ?", {SqlValue(context.parameters[0])}};
+}
+
+constexpr std::pair<const char*, RiskAction> kUserActions[] = {
+    {"confirmCompromised", RiskAction::confirmCompromised},
+    {"dismiss", RiskAction::dismiss},
+    {"confirmSafe", RiskAction::confirmSafe},
+};
+
+}  // namespace
+
+void ApiService::Impl::AddRiskyUserRoutes() {
+  const std::string base = "/v1.0/identityProtection";
+  AddList(base + "/riskyUsers", "List risky users.", "riskyUsers", RiskyUsersCollection());
+  AddGet(base + "/riskyUsers/{id}", "Get a risky user.", "riskyUsers", RiskyUsersCollection());
+  AddList(base + "/riskyUsers/{id}/history",
+          "List a risky user's history: every change of its risk and who made it.", "riskyUsers",
+          RiskyUserHistoryCollection(), OfFirstParameter);
   router_.Add({"GET",
                base + "/riskyUsers/{id}/history/{itemId}",
                Permission::readReports,
@@ -428,221 +452,67 @@ void ApiService::Impl::AddRiskyUserRoutes() {
                                     BaseUrl(context.request));
                  });
                }});
-  const std::pair<const char*, idguard::RiskAction> actions[] = {
-      {"confirmCompromised", idguard::RiskAction::confirmCompromised},
-      {"dismiss", idguard::RiskAction::dismiss},
-      {"confirmSafe", idguard::RiskAction::confirmSafe},
-  };
-  for (const auto& [name, action] : actions) {
-    const idguard::RiskAction chosen = action;
-    router_.Add(
-        {"POST",
-         base + "/riskyUsers/" + name,
-         Permission::riskActions,
-         std::string("Risky users: ") + name + " (at most 60 userIds).",
-         "riskyUsers",
-         {},
-         "userIds",
-         204,
-         "application/json",
-         [this, chosen](RouteContext& context) { return RiskAction(context, true, chosen); }});
+  for (const auto& [name, action] : kUserActions) {
+    const RiskAction chosen = action;
+    AddAction(base + "/riskyUsers/" + name,
+              std::string("Risky users: ") + name + " (at most 60 userIds).", "riskyUsers",
+              "userIds", [this, chosen](const std::vector<std::string>& ids, const Actor& actor) {
+                return engine_->ActOnUsers(chosen, ids, actor);
+              });
   }
-  router_.Add({"GET", base + "/riskDetections", Permission::readReports, "List risk detections.",
-               "riskDetections", list_options, "", 200, "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return ListCollection(context, reader, RiskDetectionsCollection(),
-                                         UserDetectionsScope(), BaseUrl(context.request));
-                 });
-               }});
-  router_.Add({"GET",
-               base + "/riskDetections/{id}",
-               Permission::readReports,
-               "Get a risk detection.",
-               "riskDetections",
-               {"$select"},
-               "",
-               200,
-               "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return GetMember(context, reader, RiskDetectionsCollection(),
-                                    context.parameters[0], BaseUrl(context.request));
-                 });
-               }});
+  AddList(base + "/riskDetections", "List risk detections.", "riskDetections",
+          RiskDetectionsCollection(), [](const RouteContext&) { return UserDetectionsScope(); });
+  AddGet(base + "/riskDetections/{id}", "Get a risk detection.", "riskDetections",
+         RiskDetectionsCollection());
 }
 
 void ApiService::Impl::AddServicePrincipalRoutes() {
-  const std::vector<std::string> list_options = {"$filter",  "$select", "$top",
-                                                 "$orderby", "$count",  "$skiptoken"};
   const std::string base = "/v1.0/identityProtection";
-  router_.Add({"GET", base + "/riskyServicePrincipals", Permission::readReports,
-               "List risky service principals (workload identities).", "riskyServicePrincipals",
-               list_options, "", 200, "application/json", [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return ListCollection(context, reader, RiskyServicePrincipalsCollection(), {},
-                                         BaseUrl(context.request));
-                 });
-               }});
-  router_.Add({"GET",
-               base + "/riskyServicePrincipals/{id}",
-               Permission::readReports,
-               "Get a risky service principal.",
-               "riskyServicePrincipals",
-               {"$select"},
-               "",
-               200,
-               "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return GetMember(context, reader, RiskyServicePrincipalsCollection(),
-                                    context.parameters[0], BaseUrl(context.request));
-                 });
-               }});
-  router_.Add({"GET", base + "/riskyServicePrincipals/{id}/history", Permission::readReports,
-               "List a risky service principal's history.", "riskyServicePrincipals", list_options,
-               "", 200, "application/json", [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   Scope scope{"user_id = ?", {SqlValue(context.parameters[0])}};
-                   return ListCollection(context, reader, ServicePrincipalHistoryCollection(),
-                                         scope, BaseUrl(context.request));
-                 });
-               }});
-  const std::pair<const char*, idguard::RiskAction> actions[] = {
-      {"confirmCompromised", idguard::RiskAction::confirmCompromised},
-      {"dismiss", idguard::RiskAction::dismiss},
-  };
-  for (const auto& [name, action] : actions) {
-    const idguard::RiskAction chosen = action;
-    router_.Add(
-        {"POST",
-         base + "/riskyServicePrincipals/" + name,
-         Permission::riskActions,
-         std::string("Risky service principals: ") + name + " (at most 60 servicePrincipalIds).",
-         "riskyServicePrincipals",
-         {},
-         "servicePrincipalIds",
-         204,
-         "application/json",
-         [this, chosen](RouteContext& context) {
-           auto ids = ReadIdList(context.request.body, "servicePrincipalIds", kMaxActionIds);
-           if (!ids.ok()) return GraphErrorFromStatus(context.request, ids.status());
-           auto result = engine_->ActOnServicePrincipals(chosen, *ids, ActorOf(context));
-           if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
-           return NoContent();
-         }});
+  AddList(base + "/riskyServicePrincipals", "List risky service principals (workload identities).",
+          "riskyServicePrincipals", RiskyServicePrincipalsCollection());
+  AddGet(base + "/riskyServicePrincipals/{id}", "Get a risky service principal.",
+         "riskyServicePrincipals", RiskyServicePrincipalsCollection());
+  AddList(base + "/riskyServicePrincipals/{id}/history",
+          "List a risky service principal's history.", "riskyServicePrincipals",
+          ServicePrincipalHistoryCollection(), OfFirstParameter);
+  for (const auto& [name, action] : kUserActions) {
+    if (action == RiskAction::confirmSafe) continue;  // Graph has no confirmSafe for them
+    const RiskAction chosen = action;
+    AddAction(
+        base + "/riskyServicePrincipals/" + name,
+        std::string("Risky service principals: ") + name + " (at most 60 servicePrincipalIds).",
+        "riskyServicePrincipals", "servicePrincipalIds",
+        [this, chosen](const std::vector<std::string>& ids, const Actor& actor) {
+          return engine_->ActOnServicePrincipals(chosen, ids, actor);
+        });
   }
-  router_.Add({"GET", base + "/servicePrincipalRiskDetections", Permission::readReports,
-               "List service principal risk detections.", "servicePrincipalRiskDetections",
-               list_options, "", 200, "application/json", [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return ListCollection(
-                       context, reader, ServicePrincipalRiskDetectionsCollection(),
-                       ServicePrincipalDetectionsScope(), BaseUrl(context.request));
-                 });
-               }});
-  router_.Add({"GET",
-               base + "/servicePrincipalRiskDetections/{id}",
-               Permission::readReports,
-               "Get a service principal risk detection.",
-               "servicePrincipalRiskDetections",
-               {"$select"},
-               "",
-               200,
-               "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return GetMember(context, reader, ServicePrincipalRiskDetectionsCollection(),
-                                    context.parameters[0], BaseUrl(context.request));
-                 });
-               }});
+  AddList(base + "/servicePrincipalRiskDetections", "List service principal risk detections.",
+          "servicePrincipalRiskDetections", ServicePrincipalRiskDetectionsCollection(),
+          [](const RouteContext&) { return ServicePrincipalDetectionsScope(); });
+  AddGet(base + "/servicePrincipalRiskDetections/{id}", "Get a service principal risk detection.",
+         "servicePrincipalRiskDetections", ServicePrincipalRiskDetectionsCollection());
 }
 
 void ApiService::Impl::AddSignInRoutes() {
   const std::string base = "/v1.0/auditLogs/signIns";
-  router_.Add({"GET",
-               base,
-               Permission::readReports,
-               "List sign-ins, newest first.",
-               "signIns",
-               {"$filter", "$select", "$top", "$orderby", "$count", "$skiptoken"},
-               "",
-               200,
-               "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return ListCollection(context, reader, SignInsCollection(), {},
-                                         BaseUrl(context.request));
-                 });
-               }});
-  router_.Add({"GET",
-               base + "/{id}",
-               Permission::readReports,
-               "Get a sign-in.",
-               "signIns",
-               {"$select"},
-               "",
-               200,
-               "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return GetMember(context, reader, SignInsCollection(), context.parameters[0],
-                                    BaseUrl(context.request));
-                 });
-               }});
-  const std::pair<const char*, idguard::RiskAction> actions[] = {
-      {"confirmCompromised", idguard::RiskAction::confirmCompromised},
-      {"confirmSafe", idguard::RiskAction::confirmSafe},
-      {"dismiss", idguard::RiskAction::dismiss},
-  };
-  for (const auto& [name, action] : actions) {
-    const idguard::RiskAction chosen = action;
-    router_.Add(
-        {"POST",
-         base + "/" + name,
-         Permission::riskActions,
-         std::string("Sign-ins: ") + name + " (at most 60 requestIds).",
-         "signIns",
-         {},
-         "requestIds",
-         204,
-         "application/json",
-         [this, chosen](RouteContext& context) { return RiskAction(context, false, chosen); }});
+  AddList(base, "List sign-ins, newest first.", "signIns", SignInsCollection());
+  AddGet(base + "/{id}", "Get a sign-in.", "signIns", SignInsCollection());
+  for (const auto& [name, action] : kUserActions) {
+    const RiskAction chosen = action;
+    AddAction(base + "/" + name, std::string("Sign-ins: ") + name + " (at most 60 requestIds).",
+              "signIns", "requestIds",
+              [this, chosen](const std::vector<std::string>& ids, const Actor& actor) {
+                return engine_->ActOnSignIns(chosen, ids, actor);
+              });
   }
 }
 
 void ApiService::Impl::AddAuditRoutes() {
-  const std::string base = "/v1.0/auditLogs/directoryAudits";
-  router_.Add({"GET",
-               base,
-               Permission::readReports,
-               "List the audit log of administrative actions, newest first.",
-               "directoryAudits",
-               {"$filter", "$select", "$top", "$orderby", "$count", "$skiptoken"},
-               "",
-               200,
-               "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return ListCollection(context, reader, DirectoryAuditsCollection(), {},
-                                         BaseUrl(context.request));
-                 });
-               }});
-  router_.Add({"GET",
-               base + "/{id}",
-               Permission::readReports,
-               "Get one audit record.",
-               "directoryAudits",
-               {"$select"},
-               "",
-               200,
-               "application/json",
-               [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   return GetMember(context, reader, DirectoryAuditsCollection(),
-                                    context.parameters[0], BaseUrl(context.request));
-                 });
-               }});
+  AddList("/v1.0/auditLogs/directoryAudits",
+          "List the audit log of administrative actions, newest first.", "directoryAudits",
+          DirectoryAuditsCollection());
+  AddGet("/v1.0/auditLogs/directoryAudits/{id}", "Get one audit record.", "directoryAudits",
+         DirectoryAuditsCollection());
 }
 
 void ApiService::Impl::AddUserRoutes() {
@@ -894,7 +764,7 @@ Result<NewApiToken> GenerateApiToken() {
     return Status::Internal("the system random number generator failed");
   }
   NewApiToken token;
-  token.token = "idg_" + Base64Url(bytes, sizeof bytes);
+  token.token = "idg_" + Base64UrlEncode(bytes, sizeof bytes);
   token.sha256 = Sha256Hex(token.token);
   return token;
 }

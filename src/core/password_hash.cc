@@ -7,45 +7,13 @@
 #include <charconv>
 #include <vector>
 
+#include "idguard/core/digest.h"
+
 namespace idguard {
 namespace {
 
 constexpr std::size_t kSaltBytes = 16;
 constexpr std::size_t kHashBytes = 32;
-constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string EncodeBase64Url(const unsigned char* data, std::size_t size) {
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < size; ++i) {
-    buffer = (buffer << 8) | data[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kBase64Url[(buffer >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += kBase64Url[(buffer << (6 - bits)) & 63];
-  return out;
-}
-
-bool DecodeBase64Url(std::string_view text, std::vector<unsigned char>& out) {
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : text) {
-    const char* at = std::char_traits<char>::find(kBase64Url, 64, c);
-    if (at == nullptr) return false;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(at - kBase64Url);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<unsigned char>((buffer >> bits) & 0xFF));
-    }
-  }
-  return true;
-}
-
 bool Scrypt(std::string_view password, const unsigned char* salt, std::size_t salt_size,
             const ScryptParameters& parameters, unsigned char* key, std::size_t key_size) {
   const std::uint64_t n = std::uint64_t{1} << parameters.log2N;
@@ -66,8 +34,8 @@ Result<std::string> HashPassword(std::string_view password, const ScryptParamete
     return Status::Internal("scrypt failed");
   }
   return "scrypt$" + std::to_string(parameters.log2N) + "$" + std::to_string(parameters.r) + "$" +
-         std::to_string(parameters.p) + "$" + EncodeBase64Url(salt, sizeof salt) + "$" +
-         EncodeBase64Url(key, sizeof key);
+         std::to_string(parameters.p) + "$" + Base64UrlEncode(salt, sizeof salt) + "$" +
+         Base64UrlEncode(key, sizeof key);
 }
 
 bool VerifyPassword(std::string_view password, std::string_view stored) {
@@ -90,7 +58,7 @@ bool VerifyPassword(std::string_view password, std::string_view stored) {
   }
   std::vector<unsigned char> salt;
   std::vector<unsigned char> expected;
-  if (!DecodeBase64Url(parts[4], salt) || !DecodeBase64Url(parts[5], expected) ||
+  if (!Base64UrlDecode(parts[4], salt) || !Base64UrlDecode(parts[5], expected) ||
       expected.size() != kHashBytes) {
     return false;
   }

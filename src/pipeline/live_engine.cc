@@ -102,6 +102,27 @@ void AddRiskChanges(AuditTarget& target, const RiskyUser& before, const RiskyUse
   add("riskDetail", ToString(before.riskDetail), ToString(after.riskDetail));
 }
 
+// An admin's finding as a detection: high, offline, confirmed compromised, with the admin named
+// in additionalInfo. `key` makes the id unique to what was confirmed.
+RiskDetection MakeAdminDetection(std::string_view type, ActivityType activity, RiskDetail detail,
+                                 const RiskyUser& subject, const Actor& actor, EventTime now,
+                                 const std::string& key) {
+  RiskDetection detection;
+  detection.id = ShortHash(std::string(type) + "|" + key);
+  detection.riskEventType = std::string(type);
+  detection.activity = activity;
+  detection.activityDateTime = detection.detectedDateTime = detection.lastUpdatedDateTime = now;
+  detection.detectionTimingType = DetectionTimingType::offline;
+  detection.riskLevel = RiskLevel::high;
+  detection.riskState = RiskState::confirmedCompromised;
+  detection.riskDetail = detail;
+  detection.userId = subject.id;
+  detection.userPrincipalName = subject.userPrincipalName;
+  detection.userDisplayName = subject.userDisplayName;
+  detection.additionalInfo.push_back({"confirmedBy", actor.name});
+  return detection;
+}
+
 // Closes every open detection and risky sign-in of a user (dismiss, confirm safe, password
 // reset) and forgets the user's active detections; the caller sets the user's record.
 Status CloseAllRisk(LiveEngine::State& s, const std::string& user_id, RiskState closed,
@@ -364,20 +385,10 @@ Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
     }
 
     if (action == RiskAction::confirmCompromised) {
-      RiskDetection detection;
-      detection.id =
-          ShortHash("adminConfirmedUserCompromised|" + user_id + "|" + std::to_string(now));
-      detection.riskEventType = "adminConfirmedUserCompromised";
-      detection.activity = ActivityType::user;
-      detection.activityDateTime = detection.detectedDateTime = detection.lastUpdatedDateTime = now;
-      detection.detectionTimingType = DetectionTimingType::offline;
-      detection.riskLevel = RiskLevel::high;
-      detection.riskState = RiskState::confirmedCompromised;
-      detection.riskDetail = RiskDetail::adminConfirmedUserCompromised;
-      detection.userId = user_id;
-      detection.userPrincipalName = identity.userPrincipalName;
-      detection.userDisplayName = identity.userDisplayName;
-      detection.additionalInfo.push_back({"confirmedBy", actor.name});
+      RiskDetection detection =
+          MakeAdminDetection("adminConfirmedUserCompromised", ActivityType::user,
+                             RiskDetail::adminConfirmedUserCompromised, identity, actor, now,
+                             user_id + "|" + std::to_string(now));
       users.AddActive(detection);
       changes.AddHistory(users.SetUserRisk(
           identity, RiskLevel::high, RiskState::confirmedCompromised,
@@ -437,20 +448,10 @@ Result<ActionResult> LiveEngine::ActOnServicePrincipals(
       continue;
     }
     if (action == RiskAction::confirmCompromised) {
-      RiskDetection detection;
-      detection.id =
-          ShortHash("adminConfirmedServicePrincipalCompromised|" + id + "|" + std::to_string(now));
-      detection.riskEventType = "adminConfirmedServicePrincipalCompromised";
-      detection.activity = ActivityType::servicePrincipal;
-      detection.activityDateTime = detection.detectedDateTime = detection.lastUpdatedDateTime = now;
-      detection.detectionTimingType = DetectionTimingType::offline;
-      detection.riskLevel = RiskLevel::high;
-      detection.riskState = RiskState::confirmedCompromised;
-      detection.riskDetail = RiskDetail::adminConfirmedServicePrincipalCompromised;
-      detection.userId = id;
-      detection.userDisplayName = before.userDisplayName;
-      detection.userPrincipalName = before.userPrincipalName;
-      detection.additionalInfo.push_back({"confirmedBy", actor.name});
+      RiskDetection detection = MakeAdminDetection(
+          "adminConfirmedServicePrincipalCompromised", ActivityType::servicePrincipal,
+          RiskDetail::adminConfirmedServicePrincipalCompromised, before, actor, now,
+          id + "|" + std::to_string(now));
       principals.AddActive(detection);
       changes.AddServicePrincipalHistory(
           principals.SetUserRisk(before, RiskLevel::high, RiskState::confirmedCompromised,
@@ -539,24 +540,14 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
       const RiskDetail detail = RiskDetail::adminConfirmedSigninCompromised;
       if (detections.empty()) {
         // A sign-in idguard judged safe: the admin's finding becomes its detection.
-        RiskDetection detection;
-        std::string key = "adminConfirmedUserCompromised|";
-        key += user_id;
-        key += '|';
-        key += sign_in_id;
-        detection.id = ShortHash(key);
-        detection.riskEventType = "adminConfirmedUserCompromised";
-        detection.activity = ActivityType::signin;
+        RiskDetection detection =
+            MakeAdminDetection("adminConfirmedUserCompromised", ActivityType::signin,
+                               RiskDetail::adminConfirmedSigninCompromised, identity, actor, now,
+                               user_id + "|" + sign_in_id);
         detection.activityDateTime = sign_in.createdDateTime;
-        detection.detectedDateTime = detection.lastUpdatedDateTime = now;
-        detection.detectionTimingType = DetectionTimingType::offline;
         detection.requestId = detection.correlationId = sign_in_id;
         detection.ipAddress = sign_in.ipAddress;
         detection.location = sign_in.location;
-        detection.userId = user_id;
-        detection.userPrincipalName = identity.userPrincipalName;
-        detection.userDisplayName = identity.userDisplayName;
-        detection.additionalInfo.push_back({"confirmedBy", actor.name});
         detections.push_back(std::move(detection));
         sign_in.riskEventTypes_v2.emplace_back("adminConfirmedUserCompromised");
       }
