@@ -220,14 +220,24 @@ Result<KeysetPosition> DecodeSkipToken(std::string_view token, std::string_view 
 
 // True when every row the filter keeps has `field` equal to one value: an `eq` on it at the top
 // of the filter or inside a top-level `and`.
-bool PinsByEquality(const odata::FilterNode& node, std::string_view field) {
+// The value, when every row the filter keeps has `field` equal to one text: an `eq` on it at the
+// top of the filter or inside a top-level `and`.
+const std::string* PinnedValue(const odata::FilterNode& node, std::string_view field) {
   using Kind = odata::FilterNode::Kind;
   if (node.kind == Kind::logicalAnd) {
-    return std::any_of(node.children.begin(), node.children.end(),
-                       [&](const auto& child) { return PinsByEquality(*child, field); });
+    for (const auto& child : node.children) {
+      if (const std::string* value = PinnedValue(*child, field)) return value;
+    }
+    return nullptr;
   }
-  return node.kind == Kind::compare && node.op == odata::CompareOp::eq && node.field != nullptr &&
-         node.field->name == field && node.value.kind == odata::Literal::Kind::string;
+  const bool pinned = node.kind == Kind::compare && node.op == odata::CompareOp::eq &&
+                      node.field != nullptr && node.field->name == field &&
+                      node.value.kind == odata::Literal::Kind::string;
+  return pinned ? &node.value.text : nullptr;
+}
+
+bool PinsByEquality(const odata::FilterNode& node, std::string_view field) {
+  return PinnedValue(node, field) != nullptr;
 }
 
 std::string QueryFingerprint(const RouteContext& context) {
@@ -300,6 +310,20 @@ Result<ListOptions> ParseListOptions(const RouteContext& context, const Collecti
         spec.table == ReportTable::signIns &&
         (PinsByEquality(**filter, "userId") || PinsByEquality(**filter, "ipAddress"));
     odata::SqlCondition condition = odata::CompileToSql(**filter);
+    // The sign-in level and state indices hold risky sign-ins only (their WHERE is "<> 'none'");
+    // SQLite uses a partial index only when the query states that condition itself, which a
+    // bound value cannot, so it is added as text when the filter pins a risky value.
+    if (spec.table == ReportTable::signIns) {
+      const std::pair<std::string_view, std::string_view> partial[] = {
+          {"riskLevelAggregated", "risk_level_aggregated <> 'none'"},
+          {"riskState", "risk_state <> 'none'"}};
+      for (const auto& [field, risky_only] : partial) {
+        const std::string* value = PinnedValue(**filter, field);
+        if (value != nullptr && *value != "none") {
+          condition.sql = "(" + condition.sql + ") AND " + std::string(risky_only);
+        }
+      }
+    }
     request.condition = request.condition.empty()
                             ? condition.sql
                             : "(" + request.condition + ") AND (" + condition.sql + ")";

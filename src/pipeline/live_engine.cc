@@ -25,6 +25,7 @@ struct LiveEngine::State {
   std::unique_ptr<RiskDetectionParser> detectionParser;
   std::unique_ptr<AccountDirectory> accounts;
   SystemClock clock;
+  std::size_t ingestsSinceCheckpoint = 0;
   bool restored = false;  // false: rebuild engine state from the store before the next call
 };
 
@@ -248,7 +249,15 @@ AuditEntry MakeAuditEntry(EventTime time, std::string_view category, std::string
 LiveEngine::LiveEngine(LiveEngineOptions options, std::unique_ptr<State> state)
     : options_(std::move(options)), state_(std::move(state)) {}
 
-LiveEngine::~LiveEngine() = default;
+LiveEngine::~LiveEngine() {
+  std::lock_guard lock(mutex_);
+  State& s = *state_;
+  if (!s.restored || s.ingestsSinceCheckpoint == 0) return;
+  StoreBatch batch;
+  AppendProfileCheckpoint(*s.engine, batch);
+  // Best effort: a failure here only means the next start learns a little more again.
+  (void)s.store->Write(batch);
+}
 
 Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& options,
                                                      std::ostream& log) {
@@ -319,8 +328,11 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
       result.rejected.push_back({i, span.line, parsed.status().message()});
     }
   }
-  std::stable_sort(sign_ins.begin(), sign_ins.end(), [](const SignIn& a, const SignIn& b) {
-    return a.createdDateTime < b.createdDateTime;
+  // Sorting positions, not sign-ins: a SignIn is large to move.
+  std::vector<std::uint32_t> order(sign_ins.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return sign_ins[a].createdDateTime < sign_ins[b].createdDateTime;
   });
 
   waiting_.fetch_add(1);
@@ -330,7 +342,9 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
   State& s = *state_;
   PendingChanges changes;
   EngineOutcome outcome;
-  for (SignIn& sign_in : sign_ins) {
+  changes.batch.signIns.reserve(sign_ins.size());
+  for (const std::uint32_t index : order) {
+    SignIn& sign_in = sign_ins[index];
     if (!s.seen.Insert(sign_in.id)) {
       ++result.duplicates;
       continue;
@@ -346,11 +360,13 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
   result.detections = changes.batch.detections.size();
   if (result.accepted == 0) return result;
   changes.CloseUsers(s.engine->userRisk());
-  AppendProfileCheckpoint(*s.engine, changes.batch);
+  const bool checkpoint = ++s.ingestsSinceCheckpoint >= options_.profileCheckpointIngests;
+  if (checkpoint) AppendProfileCheckpoint(*s.engine, changes.batch);
   if (Status written = s.store->Write(changes.batch); !written.ok()) {
     s.restored = false;  // the engine learned what the store does not hold
     return written;
   }
+  if (checkpoint) s.ingestsSinceCheckpoint = 0;
   return result;
 }
 

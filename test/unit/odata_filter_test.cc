@@ -93,6 +93,10 @@ TEST(ODataFilterTest, GraphDocumentedFiltersSelectTheRightRiskyUsers) {
             "u3,u4");
   EXPECT_EQ(table.Select("startsWith(userPrincipalName, 'al')"), "u1,u5");  // case-insensitive
   EXPECT_EQ(table.Select("startswith(userDisplayName,'Carl O''N')"), "u3");
+  EXPECT_EQ(table.Select("startsWith(userPrincipalName, 'AL')"), "u1,u5");
+  EXPECT_EQ(table.Select("startsWith(userPrincipalName, 'alex@')"), "u1");
+  EXPECT_EQ(table.Select("startsWith(userPrincipalName, 'alz')"), "");
+  EXPECT_EQ(table.Select("startsWith(userPrincipalName, '')"), "u1,u2,u3,u4,u5");
   EXPECT_EQ(table.Select("riskLastUpdatedDateTime ge 2024-05-02T00:00:00Z and "
                          "riskLastUpdatedDateTime lt 2024-05-04T10:00:00Z"),
             "u2,u3");

@@ -35,6 +35,10 @@ struct LiveEngineOptions {
   std::string namedLocationsPath;
   std::string directoryPath;
   std::size_t maxRecordsPerIngest = 100'000;  // Default: 100,000 records per POST
+  // Profiles are written with every Nth ingest, and at shutdown, as replay does with its batches:
+  // rewriting every touched profile is most of an ingest's store work. A restart learns again
+  // from the sign-ins stored after the last profile checkpoint, so nothing is lost.
+  std::size_t profileCheckpointIngests = 8;  // Default: 8
 };
 
 // Who asked for a change, as history and the audit log record it.
@@ -72,6 +76,7 @@ class LiveEngine {
  public:
   static Result<std::unique_ptr<LiveEngine>> Open(const LiveEngineOptions& options,
                                                   std::ostream& log);
+  // Writes a last profile checkpoint when sign-ins came in since the previous one.
   ~LiveEngine();
 
   // Ingests a body of sign-in records (NDJSON, JSON array or Graph page; Graph signIn, Log

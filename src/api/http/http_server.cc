@@ -182,6 +182,10 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
     const auto started = std::chrono::steady_clock::now();
     beast::error_code ec = header_ec;
     if (!ec && !parser.is_done()) {
+      // Growing a large body by doubling copies it several times; the length is known.
+      if (auto length = parser.content_length(); length && *length <= options.bodyLimit) {
+        parser.get().body().reserve(static_cast<std::size_t>(*length));
+      }
       beast::get_lowest_layer(stream).expires_after(options.requestTimeout);
       auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
       ec = body_ec;

@@ -1,6 +1,9 @@
 // Compiling a checked $filter tree into an SQL condition (odata_filter.h). Only column
 // expressions from the resource's field list and `?` placeholders reach the SQL text; every
 // value the client sent is a bound parameter.
+#include <optional>
+#include <string>
+
 #include "idguard/api/odata_filter.h"
 
 namespace idguard::odata {
@@ -22,6 +25,28 @@ std::string_view SqlOperator(CompareOp op) {
       return " <= ";
   }
   return " = ";
+}
+
+std::string AsciiLower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lower;
+}
+
+// The smallest text greater than every text that starts with `prefix` (byte order, as SQLite
+// compares text without a collation), or nullopt when there is none (all bytes 0xFF).
+std::optional<std::string> PrefixEnd(std::string prefix) {
+  while (!prefix.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(prefix.back());
+    if (last < 0xFF) {
+      ++last;
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return std::nullopt;
 }
 
 SqlParameter ParameterOf(const Literal& literal) {
@@ -67,10 +92,24 @@ void Compile(const FilterNode& node, std::string_view collection, SqlCondition& 
       // like Graph's startsWith.
       if (node.field == nullptr) {
         out.sql.append("instr(lower(',' || ").append(collection).append("), lower(',' || ?)) > 0");
+        out.parameters.emplace_back(node.value.text);
       } else {
-        out.sql.append("instr(lower(").append(node.field->column).append("), lower(?)) = 1");
+        // A range on lower(column): an index on that expression answers it (risky users by
+        // name); SQLite's lower() folds ASCII only, as AsciiLower does here.
+        const std::string prefix = AsciiLower(node.value.text);
+        const std::string column = "lower(" + std::string(node.field->column) + ")";
+        if (prefix.empty()) {
+          out.sql.append(column).append(" IS NOT NULL");
+          return;
+        }
+        out.sql.append("(").append(column).append(" >= ?");
+        out.parameters.emplace_back(prefix);
+        if (auto end = PrefixEnd(prefix)) {
+          out.sql.append(" AND ").append(column).append(" < ?");
+          out.parameters.emplace_back(std::move(*end));
+        }
+        out.sql.append(")");
       }
-      out.parameters.emplace_back(node.value.text);
       return;
     case FilterNode::Kind::compare:
       if (node.field == nullptr) {  // an element of the collection, inside any

@@ -49,6 +49,12 @@ Status MigrateSchema(const SqliteDatabase& db, int from_version, int to_version 
 
 // Creates the secondary indices on signins that are missing; idempotent.
 Status CreateSignInIndices(const SqliteDatabase& db);
+// Index statistics (sqlite_stat1) let the query planner choose between indices for the API's
+// filters: without them an equality on a column with two values beats a selective time range.
+// Gathers them with a full ANALYZE when the store has sign-ins but no statistics for them yet
+// (the first open after a replay), and otherwise lets PRAGMA optimize keep them current.
+Status RefreshStatistics(const SqliteDatabase& db);
+
 // Names of the secondary indices on signins, for tests and diagnostics.
 std::vector<std::string> SignInIndexNames();
 

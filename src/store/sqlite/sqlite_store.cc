@@ -874,6 +874,7 @@ Result<std::unique_ptr<RiskStore>> Open(const std::string& path, const SqliteOpt
     if (Status s = sqlite::MigrateSchema(db, *version); !s.ok()) return s.WithContext(path);
     // Also repairs a bulk load that was interrupted before EndBulkLoad.
     if (Status s = sqlite::CreateSignInIndices(db); !s.ok()) return s.WithContext(path);
+    if (Status s = sqlite::RefreshStatistics(db); !s.ok()) return s.WithContext(path);
   }
 
   auto store = std::make_unique<SqliteRiskStore>(std::move(db), path);
