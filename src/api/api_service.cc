@@ -399,7 +399,7 @@ void ApiService::Impl::AddAction(const std::string& pattern, const std::string& 
                ids_member,
                204,
                "application/json",
-               [this, ids_member, act](RouteContext& context) {
+               [ids_member, act](RouteContext& context) {
                  auto ids = ReadIdList(context.request.body, ids_member, kMaxActionIds);
                  if (!ids.ok()) return GraphErrorFromStatus(context.request, ids.status());
                  auto result = act(*ids, ActorOf(context));
