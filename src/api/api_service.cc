@@ -95,7 +95,7 @@ class ApiService::Impl {
   void AddGet(const std::string& pattern, const std::string& summary, const std::string& tag,
               const CollectionSpec& spec);
   void AddAction(const std::string& pattern, const std::string& summary, const std::string& tag,
-                 const std::string& ids_member, ActionOf act);
+                 const std::string& ids_member, const ActionOf& act);
 
   ApiOptions options_;
   std::unique_ptr<LiveEngine> engine_;
@@ -389,7 +389,7 @@ void ApiService::Impl::AddGet(const std::string& pattern, const std::string& sum
 
 void ApiService::Impl::AddAction(const std::string& pattern, const std::string& summary,
                                  const std::string& tag, const std::string& ids_member,
-                                 ActionOf act) {
+                                 const ActionOf& act) {
   router_.Add({"POST",
                pattern,
                Permission::riskActions,

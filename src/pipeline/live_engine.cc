@@ -556,10 +556,12 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
       const RiskDetail detail = RiskDetail::adminConfirmedSigninCompromised;
       if (detections.empty()) {
         // A sign-in idguard judged safe: the admin's finding becomes its detection.
-        RiskDetection detection =
-            MakeAdminDetection("adminConfirmedUserCompromised", ActivityType::signin,
-                               RiskDetail::adminConfirmedSigninCompromised, identity, actor, now,
-                               user_id + "|" + sign_in_id);
+        std::string key = user_id;
+        key += '|';
+        key += sign_in_id;
+        RiskDetection detection = MakeAdminDetection(
+            "adminConfirmedUserCompromised", ActivityType::signin,
+            RiskDetail::adminConfirmedSigninCompromised, identity, actor, now, key);
         detection.activityDateTime = sign_in.createdDateTime;
         detection.requestId = detection.correlationId = sign_in_id;
         detection.ipAddress = sign_in.ipAddress;
