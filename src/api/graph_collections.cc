@@ -478,6 +478,14 @@ HttpResponse GetMember(RouteContext& context, ReportReader& reader, const Collec
   }
   auto payload = reader.Get(spec.table, id);
   if (!payload.ok()) return GraphErrorFromStatus(context.request, payload.status());
+  if (*payload && spec.table == ReportTable::detections) {
+    // User and service-principal detections share the table; each collection has only its own.
+    const bool service_principal =
+        (*payload)->find("\"activity\":\"servicePrincipal\"") != std::string::npos;
+    if (service_principal != (spec.resource->name == "servicePrincipalRiskDetection")) {
+      payload->reset();
+    }
+  }
   if (!*payload) {
     return GraphError(
         context.request, 404, "ResourceNotFound",

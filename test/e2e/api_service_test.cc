@@ -886,6 +886,8 @@ TEST_F(ApiServiceTest, WorkloadIdentitiesHaveTheirOwnRiskReportsAndActions) {
   EXPECT_EQ(workload.String("/value/0/servicePrincipalDisplayName"), "Payroll sync");
   EXPECT_EQ(workload.String("/value/0/appId"), "app-payroll");
   EXPECT_EQ(workload.String("/value/0/userId"), "<absent>");
+  EXPECT_EQ(Get("/v1.0/identityProtection/riskDetections/dsp1").status, 404);
+  EXPECT_EQ(Get("/v1.0/identityProtection/servicePrincipalRiskDetections/d1").status, 404);
 
   Json principals(Get("/v1.0/identityProtection/riskyServicePrincipals?$filter=riskLevel%20eq%20"
                       "'high'&$count=true")
