@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <string_view>
 #include <vector>
 
 #include "idguard/core/risk_enums.h"
@@ -10,21 +11,27 @@
 namespace idguard::api {
 namespace {
 
-// The exact member texts idguard's writers produce ("name":"value", no spaces).
-const std::vector<std::string>& EvolvableTexts() {
-  static const std::vector<std::string> texts = [] {
-    std::vector<std::string> all;
+// The members whose values may be newer than unknownFutureValue, as idguard's writers spell them
+// ("name":"value", no spaces), and those newer values.
+struct EvolvableMember {
+  std::string_view key;
+  std::vector<std::string> newer;
+};
+
+const std::array<EvolvableMember, 3>& EvolvableMembers() {
+  static const std::array<EvolvableMember, 3> members = [] {
+    std::vector<std::string> details;
     constexpr int kFirstEvolvableRiskDetail = 12;  // unknownFutureValue is 11
     constexpr int kLastRiskDetail = 18;
     for (int value = kFirstEvolvableRiskDetail; value <= kLastRiskDetail; ++value) {
-      const std::string name(ToString(static_cast<RiskDetail>(value)));
-      all.push_back("\"riskDetail\":\"" + name + "\"");
-      all.push_back("\"detail\":\"" + name + "\"");
+      details.emplace_back(ToString(static_cast<RiskDetail>(value)));
     }
-    all.emplace_back("\"activity\":\"servicePrincipal\"");  // activityType: unknownFutureValue 2
-    return all;
+    // activityType: unknownFutureValue is 2, servicePrincipal 3.
+    return std::array<EvolvableMember, 3>{{{"\"riskDetail\":\"", details},
+                                           {"\"detail\":\"", details},
+                                           {"\"activity\":\"", {"servicePrincipal"}}}};
   }();
-  return texts;
+  return members;
 }
 
 }  // namespace
@@ -37,12 +44,19 @@ bool WantsEvolvableMembers(const HttpRequest& request) {
 }
 
 void MaskEvolvableMembers(std::string& json) {
-  for (const std::string& text : EvolvableTexts()) {
-    for (auto at = json.find(text); at != std::string::npos; at = json.find(text, at)) {
-      const auto colon = text.find("\":\"");
-      const std::string masked = text.substr(0, colon + 3) + "unknownFutureValue\"";
-      json.replace(at, text.size(), masked);
-      at += masked.size();
+  constexpr std::string_view kMasked = "unknownFutureValue";
+  for (const EvolvableMember& member : EvolvableMembers()) {
+    for (auto at = json.find(member.key); at != std::string::npos; at = json.find(member.key, at)) {
+      const auto start = at + member.key.size();
+      const auto end = json.find('"', start);
+      if (end == std::string::npos) return;
+      const std::string_view value(json.data() + start, end - start);
+      if (std::find(member.newer.begin(), member.newer.end(), value) != member.newer.end()) {
+        json.replace(start, end - start, kMasked);
+        at = start + kMasked.size();
+      } else {
+        at = end;
+      }
     }
   }
 }

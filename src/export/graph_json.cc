@@ -195,10 +195,10 @@ void AppendServicePrincipalRiskDetectionJson(std::string& out, const RiskDetecti
   w.EndObject();
 }
 
-void AppendRiskyServicePrincipalJson(std::string& out, const RiskyUser& sp) {
-  JsonWriter w(out);
-  w.BeginObject();
-  w.Member("id", sp.id);
+namespace {
+
+// The riskyServicePrincipal members after its id, shared by the record and its history items.
+void WriteRiskyServicePrincipalMembers(JsonWriter& w, const RiskyUser& sp) {
   w.MemberOrNull("appId", sp.userPrincipalName);
   w.MemberOrNull("displayName", sp.userDisplayName);
   w.Member("isEnabled", !sp.isDeleted);
@@ -208,6 +208,25 @@ void AppendRiskyServicePrincipalJson(std::string& out, const RiskyUser& sp) {
   w.Member("riskLevel", ToString(sp.riskLevel));
   w.Member("riskState", ToString(sp.riskState));
   w.Member("servicePrincipalType", "Application");
+}
+
+// What a history item adds after the record: who changed it and why.
+void WriteHistoryActivity(JsonWriter& w, const RiskyUserHistoryItem& item) {
+  w.MemberOrNull("initiatedBy", item.initiatedBy);
+  w.Key("activity");
+  w.BeginObject();
+  w.Member("detail", ToString(item.activityDetail));
+  w.MemberStrings("riskEventTypes", item.activityRiskEventTypes);
+  w.EndObject();
+}
+
+}  // namespace
+
+void AppendRiskyServicePrincipalJson(std::string& out, const RiskyUser& sp) {
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Member("id", sp.id);
+  WriteRiskyServicePrincipalMembers(w, sp);
   w.EndObject();
 }
 
@@ -216,22 +235,9 @@ void AppendRiskyServicePrincipalHistoryItemJson(std::string& out,
   JsonWriter w(out);
   w.BeginObject();
   w.Member("id", item.id);
-  w.MemberOrNull("appId", item.user.userPrincipalName);
-  w.MemberOrNull("displayName", item.user.userDisplayName);
-  w.Member("isEnabled", !item.user.isDeleted);
-  w.Member("isProcessing", item.user.isProcessing);
-  w.Member("riskDetail", ToString(item.user.riskDetail));
-  w.MemberTimestamp("riskLastUpdatedDateTime", item.user.riskLastUpdatedDateTime);
-  w.Member("riskLevel", ToString(item.user.riskLevel));
-  w.Member("riskState", ToString(item.user.riskState));
-  w.Member("servicePrincipalType", "Application");
+  WriteRiskyServicePrincipalMembers(w, item.user);
   w.Member("servicePrincipalId", item.user.id);
-  w.MemberOrNull("initiatedBy", item.initiatedBy);
-  w.Key("activity");
-  w.BeginObject();
-  w.Member("detail", ToString(item.activityDetail));
-  w.MemberStrings("riskEventTypes", item.activityRiskEventTypes);
-  w.EndObject();
+  WriteHistoryActivity(w, item);
   w.EndObject();
 }
 
@@ -264,12 +270,7 @@ void AppendRiskyUserHistoryItemJson(std::string& out, const RiskyUserHistoryItem
   w.Member("id", item.id);
   WriteRiskyUserMembers(w, item.user);
   w.Member("userId", item.user.id);
-  w.MemberOrNull("initiatedBy", item.initiatedBy);
-  w.Key("activity");
-  w.BeginObject();
-  w.Member("detail", ToString(item.activityDetail));
-  w.MemberStrings("riskEventTypes", item.activityRiskEventTypes);
-  w.EndObject();
+  WriteHistoryActivity(w, item);
   w.EndObject();
 }
 

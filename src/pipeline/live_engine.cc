@@ -67,24 +67,26 @@ struct PendingChanges {
     batch.servicePrincipalHistory.push_back({std::move(item), std::move(json)});
   }
   void CloseServicePrincipals(const UserRiskAggregator& service_principals) {
-    std::vector<std::string> ids(changedServicePrincipals.begin(), changedServicePrincipals.end());
-    std::sort(ids.begin(), ids.end());
-    for (const auto& id : ids) {
-      if (const RiskyUser* sp = service_principals.Find(id)) {
-        std::string json;
-        AppendRiskyServicePrincipalJson(json, *sp);
-        batch.riskyServicePrincipals.push_back({*sp, std::move(json)});
-      }
-    }
+    AddRecords(changedServicePrincipals, service_principals, AppendRiskyServicePrincipalJson,
+               batch.riskyServicePrincipals);
   }
   void CloseUsers(const UserRiskAggregator& users) {
-    std::vector<std::string> ids(changedUsers.begin(), changedUsers.end());
+    AddRecords(changedUsers, users, AppendRiskyUserJson, batch.riskyUsers);
+  }
+
+ private:
+  // The changed records as they are now, in id order.
+  static void AddRecords(const std::unordered_set<std::string>& changed,
+                         const UserRiskAggregator& risk,
+                         void (*append)(std::string&, const RiskyUser&),
+                         std::vector<StoredRiskyUser>& out) {
+    std::vector<std::string> ids(changed.begin(), changed.end());
     std::sort(ids.begin(), ids.end());
     for (const auto& id : ids) {
-      if (const RiskyUser* user = users.Find(id)) {
+      if (const RiskyUser* record = risk.Find(id)) {
         std::string json;
-        AppendRiskyUserJson(json, *user);
-        batch.riskyUsers.push_back({*user, std::move(json)});
+        append(json, *record);
+        out.push_back({*record, std::move(json)});
       }
     }
   }
@@ -124,17 +126,21 @@ RiskDetection MakeAdminDetection(std::string_view type, ActivityType activity, R
   return detection;
 }
 
-// Closes every open detection and risky sign-in of a user (dismiss, confirm safe, password
-// reset) and forgets the user's active detections; the caller sets the user's record.
-Status CloseAllRisk(LiveEngine::State& s, const std::string& user_id, RiskState closed,
-                    RiskDetail detail, bool lower_sign_in_level, EventTime now,
+// Closes every open detection of a user or service principal, and a user's risky sign-ins
+// (dismiss, confirm safe, password reset), and forgets the subject's active detections; the
+// caller sets the subject's record.
+Status CloseAllRisk(LiveEngine::State& s, const std::string& subject_id, bool service_principal,
+                    RiskState closed, RiskDetail detail, bool lower_sign_in_level, EventTime now,
                     PendingChanges& changes) {
   Status scanned =
-      s.store->ForEachDetectionJsonOfUser(user_id, [&](std::string_view json) -> Status {
+      s.store->ForEachDetectionJsonOfUser(subject_id, [&](std::string_view json) -> Status {
         auto parsed = s.detectionParser->Parse(json);
         if (!parsed.ok()) return parsed.status().WithContext("stored detection");
         RiskDetection& detection = parsed->detection;
-        if (!detection.IsActive()) return Status::Ok();
+        const bool of_service_principal = detection.activity == ActivityType::servicePrincipal;
+        if (!detection.IsActive() || of_service_principal != service_principal) {
+          return Status::Ok();
+        }
         detection.riskState = closed;
         detection.riskDetail = detail;
         detection.lastUpdatedDateTime = now;
@@ -142,7 +148,11 @@ Status CloseAllRisk(LiveEngine::State& s, const std::string& user_id, RiskState 
         return Status::Ok();
       });
   if (!scanned.ok()) return scanned;
-  scanned = s.store->ForEachRiskySignInOfUser(user_id, [&](SignIn&& sign_in) -> Status {
+  if (service_principal) {
+    s.engine->servicePrincipalRisk().ClearActive(subject_id);
+    return Status::Ok();
+  }
+  scanned = s.store->ForEachRiskySignInOfUser(subject_id, [&](SignIn&& sign_in) -> Status {
     sign_in.riskState = closed;
     sign_in.riskDetail = detail;
     if (lower_sign_in_level) sign_in.riskLevelAggregated = RiskLevel::none;
@@ -150,7 +160,7 @@ Status CloseAllRisk(LiveEngine::State& s, const std::string& user_id, RiskState 
     return Status::Ok();
   });
   if (!scanned.ok()) return scanned;
-  s.engine->userRisk().ClearActive(user_id);
+  s.engine->userRisk().ClearActive(subject_id);
   return Status::Ok();
 }
 
@@ -284,6 +294,20 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
   return engine;
 }
 
+std::unique_lock<std::mutex> LiveEngine::LockEngine() {
+  waiting_.fetch_add(1);
+  std::unique_lock lock(mutex_);
+  waiting_.fetch_sub(1);
+  return lock;
+}
+
+Status LiveEngine::Commit(const StoreBatch& batch) {
+  Status written = state_->store->Write(batch);
+  // The engine has already applied what the store did not take: rebuild it before going on.
+  if (!written.ok()) state_->restored = false;
+  return written;
+}
+
 Status LiveEngine::EnsureRestored() {
   State& s = *state_;
   if (s.restored) return Status::Ok();
@@ -335,9 +359,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     return sign_ins[a].createdDateTime < sign_ins[b].createdDateTime;
   });
 
-  waiting_.fetch_add(1);
-  std::lock_guard lock(mutex_);
-  waiting_.fetch_sub(1);
+  auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
   PendingChanges changes;
@@ -362,10 +384,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
   changes.CloseUsers(s.engine->userRisk());
   const bool checkpoint = ++s.ingestsSinceCheckpoint >= options_.profileCheckpointIngests;
   if (checkpoint) AppendProfileCheckpoint(*s.engine, changes.batch);
-  if (Status written = s.store->Write(changes.batch); !written.ok()) {
-    s.restored = false;  // the engine learned what the store does not hold
-    return written;
-  }
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
   if (checkpoint) s.ingestsSinceCheckpoint = 0;
   return result;
 }
@@ -373,9 +392,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
 Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
                                             const std::vector<std::string>& user_ids,
                                             const Actor& actor) {
-  waiting_.fetch_add(1);
-  std::lock_guard lock(mutex_);
-  waiting_.fetch_sub(1);
+  auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
   UserRiskAggregator& users = s.engine->userRisk();
@@ -416,7 +433,8 @@ Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
       const RiskState closed = dismiss ? RiskState::dismissed : RiskState::confirmedSafe;
       const RiskDetail detail = dismiss ? RiskDetail::adminDismissedAllRiskForUser
                                         : RiskDetail::adminConfirmedAccountSafe;
-      if (Status closed_all = CloseAllRisk(s, user_id, closed, detail, !dismiss, now, changes);
+      if (Status closed_all =
+              CloseAllRisk(s, user_id, false, closed, detail, !dismiss, now, changes);
           !closed_all.ok()) {
         return closed_all;
       }
@@ -433,10 +451,7 @@ Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
   changes.batch.audit.push_back(MakeAuditEntry(
       now, "IdentityProtection", std::string("riskyUsers/") + std::string(ToString(action)), actor,
       "success", "", changes.targets));
-  if (Status written = s.store->Write(changes.batch); !written.ok()) {
-    s.restored = false;
-    return written;
-  }
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
   return result;
 }
 
@@ -445,9 +460,7 @@ Result<ActionResult> LiveEngine::ActOnServicePrincipals(
   if (action == RiskAction::confirmSafe) {
     return Status::InvalidInput("service principals can be confirmed compromised or dismissed");
   }
-  waiting_.fetch_add(1);
-  std::lock_guard lock(mutex_);
-  waiting_.fetch_sub(1);
+  auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
   UserRiskAggregator& principals = s.engine->servicePrincipalRisk();
@@ -476,22 +489,11 @@ Result<ActionResult> LiveEngine::ActOnServicePrincipals(
       changes.AddDetection(std::move(detection));
     } else {
       const RiskDetail detail = RiskDetail::adminDismissedAllRiskForServicePrincipal;
-      Status scanned =
-          s.store->ForEachDetectionJsonOfUser(id, [&](std::string_view json) -> Status {
-            auto parsed = s.detectionParser->Parse(json);
-            if (!parsed.ok()) return parsed.status().WithContext("stored detection");
-            RiskDetection& detection = parsed->detection;
-            if (!detection.IsActive() || detection.activity != ActivityType::servicePrincipal) {
-              return Status::Ok();
-            }
-            detection.riskState = RiskState::dismissed;
-            detection.riskDetail = detail;
-            detection.lastUpdatedDateTime = now;
-            changes.AddDetection(std::move(detection));
-            return Status::Ok();
-          });
-      if (!scanned.ok()) return scanned;
-      principals.ClearActive(id);
+      if (Status closed =
+              CloseAllRisk(s, id, true, RiskState::dismissed, detail, false, now, changes);
+          !closed.ok()) {
+        return closed;
+      }
       changes.AddServicePrincipalHistory(principals.SetUserRisk(
           before, RiskLevel::none, RiskState::dismissed, detail, {}, actor.name, now));
     }
@@ -505,19 +507,14 @@ Result<ActionResult> LiveEngine::ActOnServicePrincipals(
       MakeAuditEntry(now, "IdentityProtection",
                      std::string("riskyServicePrincipals/") + std::string(ToString(action)), actor,
                      "success", "", changes.targets));
-  if (Status written = s.store->Write(changes.batch); !written.ok()) {
-    s.restored = false;
-    return written;
-  }
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
   return result;
 }
 
 Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
                                               const std::vector<std::string>& sign_in_ids,
                                               const Actor& actor) {
-  waiting_.fetch_add(1);
-  std::lock_guard lock(mutex_);
-  waiting_.fetch_sub(1);
+  auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
   UserRiskAggregator& users = s.engine->userRisk();
@@ -632,10 +629,7 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
   changes.batch.audit.push_back(MakeAuditEntry(
       now, "IdentityProtection", std::string("signIns/") + std::string(ToString(action)), actor,
       "success", "", changes.targets));
-  if (Status written = s.store->Write(changes.batch); !written.ok()) {
-    s.restored = false;
-    return written;
-  }
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
   return result;
 }
 
@@ -651,9 +645,7 @@ Result<std::optional<Account>> LiveEngine::FindAccount(const std::string& user_i
 template <typename Act>
 Status LiveEngine::AccountAction(const std::string& user_id, std::string_view activity,
                                  const Actor& actor, Act act) {
-  waiting_.fetch_add(1);
-  std::lock_guard lock(mutex_);
-  waiting_.fetch_sub(1);
+  auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
   auto account = s.accounts->Find(user_id);
@@ -666,10 +658,7 @@ Status LiveEngine::AccountAction(const std::string& user_id, std::string_view ac
   changes.CloseUsers(s.engine->userRisk());
   changes.batch.audit.push_back(
       MakeAuditEntry(now, "UserManagement", activity, actor, "success", "", {target}));
-  if (Status written = s.store->Write(changes.batch); !written.ok()) {
-    s.restored = false;
-    return written;
-  }
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
   return Status::Ok();
 }
 
@@ -695,8 +684,8 @@ Result<std::string> LiveEngine::ResetPassword(const std::string& user_id, Passwo
         if (known == nullptr || known->riskLevel == RiskLevel::none) return Status::Ok();
         const RiskyUser before = *known;
         const RiskDetail detail = RiskDetail::adminGeneratedTemporaryPassword;
-        if (Status closed =
-                CloseAllRisk(s, account.id, RiskState::remediated, detail, true, now, changes);
+        if (Status closed = CloseAllRisk(s, account.id, false, RiskState::remediated, detail, true,
+                                         now, changes);
             !closed.ok()) {
           return closed;
         }

@@ -125,6 +125,10 @@ class LiveEngine {
  private:
   LiveEngine(LiveEngineOptions options, std::unique_ptr<State> state);
   Status EnsureRestored();
+  // The engine lock, with the wait counted for the queue-depth metric.
+  std::unique_lock<std::mutex> LockEngine();
+  // Writes one call's changes; on failure the engine is rebuilt from the store before the next.
+  Status Commit(const StoreBatch& batch);
   template <typename Act>
   Status AccountAction(const std::string& user_id, std::string_view activity, const Actor& actor,
                        Act act);

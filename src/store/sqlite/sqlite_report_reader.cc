@@ -116,20 +116,15 @@ class SqliteReportReader final : public ReportReader {
     st.BindInt(index, static_cast<std::int64_t>(request.limit));
 
     std::vector<ListedRow> rows;
-    for (;;) {
-      auto more = st.Step();
-      if (!more.ok()) {
-        st.Reset();
-        return more.status().WithContext(path_);
-      }
-      if (!*more) break;
+    Status read = sqlite::ForEachRow(st, [&] {
       ListedRow row;
       row.payload = std::string(st.ColumnBlob(0));
       row.position.orderValue = ReadValue(st, 1);
       row.position.rowid = st.ColumnInt(2);
       rows.push_back(std::move(row));
-    }
-    st.Reset();
+      return Status::Ok();
+    });
+    if (!read.ok()) return read.WithContext(path_);
     return rows;
   }
 
@@ -188,17 +183,12 @@ class SqliteReportReader final : public ReportReader {
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     std::vector<ApiTokenRecord> tokens;
-    for (;;) {
-      auto row = st.Step();
-      if (!row.ok()) {
-        st.Reset();
-        return row.status().WithContext(path_);
-      }
-      if (!*row) break;
+    Status read = sqlite::ForEachRow(st, [&] {
       tokens.push_back({std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
                         std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0});
-    }
-    st.Reset();
+      return Status::Ok();
+    });
+    if (!read.ok()) return read.WithContext(path_);
     return tokens;
   }
 
@@ -209,16 +199,11 @@ class SqliteReportReader final : public ReportReader {
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     std::vector<std::pair<std::string, std::int64_t>> counts;
-    for (;;) {
-      auto row = st.Step();
-      if (!row.ok()) {
-        st.Reset();
-        return row.status().WithContext(path_);
-      }
-      if (!*row) break;
+    Status read = sqlite::ForEachRow(st, [&] {
       counts.emplace_back(std::string(st.ColumnText(0)), st.ColumnInt(1));
-    }
-    st.Reset();
+      return Status::Ok();
+    });
+    if (!read.ok()) return read.WithContext(path_);
     return counts;
   }
 

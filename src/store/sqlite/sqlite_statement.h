@@ -87,4 +87,24 @@ class SqliteStatement {
   sqlite3* db_ = nullptr;
 };
 
+// Steps `statement` to the end, calling `row` (returning a Status) for each row; stops at the first
+// error, and resets the statement on every path.
+template <typename Row>
+Status ForEachRow(SqliteStatement& statement, Row row) {
+  for (;;) {
+    auto stepped = statement.Step();
+    if (!stepped.ok()) {
+      statement.Reset();
+      return stepped.status();
+    }
+    if (!*stepped) break;
+    if (Status visited = row(); !visited.ok()) {
+      statement.Reset();
+      return visited;
+    }
+  }
+  statement.Reset();
+  return Status::Ok();
+}
+
 }  // namespace idguard::sqlite

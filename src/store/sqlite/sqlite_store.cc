@@ -617,17 +617,7 @@ Result<RetentionResult> SqliteRiskStore::ApplyRetention(EventTime now,
 
 template <typename Row>
 Status SqliteRiskStore::Scan(SqliteStatement& statement, Row row) {
-  for (;;) {
-    auto stepped = statement.Step();
-    if (!stepped.ok()) return WithPath(stepped.status());
-    if (!*stepped) break;
-    if (Status visited = row(); !visited.ok()) {
-      statement.Reset();
-      return WithPath(visited);
-    }
-  }
-  statement.Reset();
-  return Status::Ok();
+  return WithPath(sqlite::ForEachRow(statement, row));
 }
 
 Status SqliteRiskStore::ForEachSignInId(const std::function<void(std::string_view id)>& visit) {
