@@ -14,6 +14,7 @@
 #include "api/openapi.h"
 #include "api/query_string.h"
 #include "api/reader_pool.h"
+#include "api/realtime_routes.h"
 #include "api/request_body.h"
 #include "api/router.h"
 #include "idguard/core/digest.h"
@@ -34,20 +35,6 @@ bool IsSafeHost(std::string_view host) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
            c == '[' || c == ']';
   });
-}
-
-HttpResponse NoContent() {
-  HttpResponse response;
-  response.status = 204;
-  response.contentType = "application/json";
-  return response;
-}
-
-HttpResponse JsonResponse(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
 }
 
 }  // namespace
@@ -74,10 +61,6 @@ class ApiService::Impl {
   void AddOwnRoutes();
   void AddUserRoutes();
   void AddDownloadRoutes();
-  static Actor ActorOf(const RouteContext& context) {
-    return Actor{context.principal.ActorId(), context.principal.tokenId,
-                 std::string(RoleName(context.principal.role)), context.request.requestId};
-  }
   std::string BaseUrl(const HttpRequest& request) const;
   // Looks the bearer token up (cached briefly); nullopt with `error` set when it is not valid.
   std::optional<Principal> Authenticate(const HttpRequest& request, HttpResponse& error);
@@ -334,6 +317,12 @@ void ApiService::Impl::AddRoutes() {
                               std::to_string(count) + "\n";
                    }
                    metrics_->writerQueueDepth().store(engine_->QueueDepth());
+                   extra +=
+                       "# HELP idguard_evaluations_unwritten Evaluations answered and not yet "
+                       "written to the store.\n"
+                       "# TYPE idguard_evaluations_unwritten gauge\n"
+                       "idguard_evaluations_unwritten " +
+                       std::to_string(engine_->PendingEvaluations()) + "\n";
                    HttpResponse response;
                    response.contentType = "text/plain; version=0.0.4";
                    response.body = metrics_->Render(extra);
@@ -345,6 +334,9 @@ void ApiService::Impl::AddRoutes() {
   AddSignInRoutes();
   AddAuditRoutes();
   AddOwnRoutes();
+  AddConditionalAccessRoutes(router_, *engine_,
+                             [this](const HttpRequest& request) { return BaseUrl(request); });
+  AddEvaluateRoutes(router_, *engine_);
 }
 
 void ApiService::Impl::AddList(const std::string& pattern, const std::string& summary,

@@ -27,6 +27,20 @@ HttpResponse GraphError(const HttpRequest& request, int status, std::string_view
   return response;
 }
 
+HttpResponse NoContent() {
+  HttpResponse response;
+  response.status = 204;
+  response.contentType = "application/json";
+  return response;
+}
+
+HttpResponse JsonResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
 HttpResponse GraphErrorFromStatus(const HttpRequest& request, const Status& status) {
   switch (status.code()) {
     case StatusCode::kInvalidInput:

@@ -5,6 +5,7 @@
 // lacks the permission, 404, 405, 413, 429, 500, 503).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "idguard/api/http_message.h"
@@ -14,6 +15,9 @@ namespace idguard::api {
 
 HttpResponse GraphError(const HttpRequest& request, int status, std::string_view code,
                         std::string_view message);
+
+HttpResponse NoContent();
+HttpResponse JsonResponse(int status, std::string body);
 
 // 400 for invalid input, 404 for not found, 503 for unavailable, 500 otherwise.
 HttpResponse GraphErrorFromStatus(const HttpRequest& request, const Status& status);

@@ -217,6 +217,22 @@ void WriteComponents(JsonWriter& json) {
   json.Member("type", "string");
   json.Member("description", "Sign-in records: NDJSON, a JSON array or a Graph page");
   json.EndObject();
+  const std::pair<const char*, const char*> objects[] = {
+      {"resetPassword", "{\"mode\": \"temporaryPassword\" | \"requireChangeAtNextSignIn\"}"},
+      {"conditionalAccessPolicy", "A Graph conditionalAccessPolicy (docs/POLICIES.md)"},
+      {"evaluateRequest", "A Graph signIn-shaped sign-in attempt (docs/EVALUATE.md)"},
+      {"signInOutcome",
+       "{\"outcome\": mfaPassed | mfaFailed | mfaDenied | mfaTimedOut | fraudReported | "
+       "passwordChanged | passwordReset | onPremisesPasswordChanged | completed | abandoned, "
+       "\"authMethod\"?}"},
+  };
+  for (const auto& [name, description] : objects) {
+    json.Key(name);
+    json.BeginObject();
+    json.Member("type", "object");
+    json.Member("description", description);
+    json.EndObject();
+  }
   json.EndObject();
   json.EndObject();
 }

@@ -11,6 +11,7 @@
 
 #include "idguard/api/http_message.h"
 #include "idguard/api/roles.h"
+#include "idguard/pipeline/live_engine.h"
 
 namespace idguard::api {
 
@@ -41,6 +42,12 @@ struct RouteContext {
     return false;
   }
 };
+
+// How the caller appears in history and the audit log.
+inline Actor ActorOf(const RouteContext& context) {
+  return Actor{context.principal.ActorId(), context.principal.tokenId,
+               std::string(RoleName(context.principal.role)), context.request.requestId};
+}
 
 using RouteHandler = std::function<HttpResponse(RouteContext& context)>;
 

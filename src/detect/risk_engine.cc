@@ -47,12 +47,29 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
                                  organization_, config_,  sign_in.createdDateTime};
   for (auto& detector : detectors_) detector->Inspect(context, findings_);
 
-  // Sign-in risk fields.
   sign_in.riskLevelDuringSignIn = RiskLevel::none;
   sign_in.riskLevelAggregated = RiskLevel::none;
   sign_in.riskState = RiskState::none;
   sign_in.riskDetail = RiskDetail::none;
   sign_in.riskEventTypes_v2.clear();
+  ApplyFindings(sign_in, outcome);
+  Learn(sign_in, features, profile_it, new_subject);  // after detecting
+}
+
+void RiskEngine::ObserveSecondFactor(SignIn& sign_in, EngineOutcome& outcome) {
+  const FeatureValues features = FeatureValues::Of(sign_in);
+  auto [profile_it, new_subject] = profiles_.try_emplace(sign_in.SubjectId());
+  (void)new_subject;
+  findings_.clear();
+  const DetectionContext context{sign_in,       features, profile_it->second.profile,
+                                 organization_, config_,  sign_in.createdDateTime};
+  for (auto& detector : detectors_) {
+    if (detector->observesSecondFactor()) detector->Inspect(context, findings_);
+  }
+  if (!findings_.empty()) ApplyFindings(sign_in, outcome);
+}
+
+void RiskEngine::ApplyFindings(SignIn& sign_in, EngineOutcome& outcome) {
   const std::size_t first_new = outcome.detections.size();
   const PastSignIn current = findings_.empty() ? PastSignIn{} : PastSignIn::Of(sign_in);
   std::size_t about_current = 0;
@@ -71,7 +88,11 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
         MakeDetection(current, sign_in.createdDateTime, std::move(finding)));
   }
   if (about_current > 0) {
-    sign_in.riskState = RiskState::atRisk;
+    // A second-factor finding reopens a sign-in that was closed; an admin's confirmation stays.
+    if (sign_in.riskState != RiskState::confirmedCompromised) {
+      sign_in.riskState = RiskState::atRisk;
+      sign_in.riskDetail = RiskDetail::none;
+    }
     std::sort(sign_in.riskEventTypes_v2.begin(), sign_in.riskEventTypes_v2.end());
     sign_in.riskEventTypes_v2.erase(
         std::unique(sign_in.riskEventTypes_v2.begin(), sign_in.riskEventTypes_v2.end()),
@@ -88,8 +109,6 @@ void RiskEngine::Process(SignIn& sign_in, EngineOutcome& outcome) {
       }
     }
   }
-
-  Learn(sign_in, features, profile_it, new_subject);  // after detecting
 }
 
 void RiskEngine::AddEarlierDetection(Finding&& finding, EventTime now, EngineOutcome& outcome) {

@@ -13,84 +13,17 @@
 #include "idguard/ingest/risk_detection_parser.h"
 #include "idguard/store/sign_in_document.h"
 #include "pipeline/engine_state.h"
+#include "pipeline/live_engine_state.h"
 
 namespace idguard {
 
-struct LiveEngine::State {
-  std::unique_ptr<RiskStore> store;
-  EnrichmentData enrichment;
-  std::unique_ptr<Enricher> enricher;
-  std::unique_ptr<RiskEngine> engine;
-  FingerprintSet seen;
-  std::unique_ptr<RiskDetectionParser> detectionParser;
-  std::unique_ptr<AccountDirectory> accounts;
-  SystemClock clock;
-  std::size_t ingestsSinceCheckpoint = 0;
-  bool restored = false;  // false: rebuild engine state from the store before the next call
-};
-
-namespace {
-
 std::string ShortHash(std::string_view text) { return Sha256Hex(text).substr(0, 32); }
 
-// A GUID-shaped id from a hash, so ids look like Graph's and are stable for the same inputs.
 std::string GuidFromHash(std::string_view text) {
   const std::string hex = ShortHash(text);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
-
-struct PendingChanges {
-  StoreBatch batch;
-  std::unordered_set<std::string> changedUsers;
-  std::unordered_set<std::string> changedServicePrincipals;
-  std::vector<AuditTarget> targets;
-
-  void AddDetection(RiskDetection detection) {
-    std::string json;
-    AppendRiskDetectionJson(json, detection);
-    batch.detections.push_back({std::move(detection), std::move(json)});
-  }
-  void AddHistory(RiskyUserHistoryItem item) {
-    changedUsers.insert(item.user.id);
-    std::string json;
-    AppendRiskyUserHistoryItemJson(json, item);
-    batch.history.push_back({std::move(item), std::move(json)});
-  }
-  void AddSignIn(SignIn sign_in) {
-    batch.signInUpdates.push_back(StoredSignIn::From(std::move(sign_in)));
-  }
-  void AddServicePrincipalHistory(RiskyUserHistoryItem item) {
-    changedServicePrincipals.insert(item.user.id);
-    std::string json;
-    AppendRiskyServicePrincipalHistoryItemJson(json, item);
-    batch.servicePrincipalHistory.push_back({std::move(item), std::move(json)});
-  }
-  void CloseServicePrincipals(const UserRiskAggregator& service_principals) {
-    AddRecords(changedServicePrincipals, service_principals, AppendRiskyServicePrincipalJson,
-               batch.riskyServicePrincipals);
-  }
-  void CloseUsers(const UserRiskAggregator& users) {
-    AddRecords(changedUsers, users, AppendRiskyUserJson, batch.riskyUsers);
-  }
-
- private:
-  // The changed records as they are now, in id order.
-  static void AddRecords(const std::unordered_set<std::string>& changed,
-                         const UserRiskAggregator& risk,
-                         void (*append)(std::string&, const RiskyUser&),
-                         std::vector<StoredRiskyUser>& out) {
-    std::vector<std::string> ids(changed.begin(), changed.end());
-    std::sort(ids.begin(), ids.end());
-    for (const auto& id : ids) {
-      if (const RiskyUser* record = risk.Find(id)) {
-        std::string json;
-        append(json, *record);
-        out.push_back({*record, std::move(json)});
-      }
-    }
-  }
-};
 
 void AddRiskChanges(AuditTarget& target, const RiskyUser& before, const RiskyUser& after) {
   auto add = [&](std::string_view property, std::string_view old_value,
@@ -163,8 +96,6 @@ Status CloseAllRisk(LiveEngine::State& s, const std::string& subject_id, bool se
   s.engine->userRisk().ClearActive(subject_id);
   return Status::Ok();
 }
-
-}  // namespace
 
 std::string_view ToString(RiskAction action) {
   switch (action) {
@@ -260,9 +191,10 @@ LiveEngine::LiveEngine(LiveEngineOptions options, std::unique_ptr<State> state)
     : options_(std::move(options)), state_(std::move(state)) {}
 
 LiveEngine::~LiveEngine() {
-  std::lock_guard lock(mutex_);
+  StopDeferredWriter();
+  auto lock = LockEngine();  // writes the evaluations still waiting
   State& s = *state_;
-  if (!s.restored || s.ingestsSinceCheckpoint == 0) return;
+  if (!s.restored || (s.ingestsSinceCheckpoint == 0 && s.flushesSinceCheckpoint == 0)) return;
   StoreBatch batch;
   AppendProfileCheckpoint(*s.engine, batch);
   // Best effort: a failure here only means the next start learns a little more again.
@@ -291,32 +223,53 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
       });
   std::unique_ptr<LiveEngine> engine(new LiveEngine(options, std::move(state)));
   if (Status s = engine->EnsureRestored(); !s.ok()) return s;
+  LiveEngine* raw_engine = engine.get();
+  engine->state_->writer = std::thread([raw_engine] { raw_engine->RunDeferredWriter(); });
   return engine;
 }
 
-std::unique_lock<std::mutex> LiveEngine::LockEngine() {
+LiveEngine::EngineLock LiveEngine::LockEngine() {
   waiting_.fetch_add(1);
-  std::unique_lock lock(mutex_);
+  EngineLock lock{std::unique_lock(mutex_), std::unique_lock(state_->storeMutex)};
   waiting_.fetch_sub(1);
+  (void)FlushDeferred();  // a failure marks the engine for a rebuild, which the caller does next
   return lock;
 }
 
 Status LiveEngine::Commit(const StoreBatch& batch) {
-  Status written = state_->store->Write(batch);
+  State& s = *state_;
+  Status written = s.store->Write(batch);
   // The engine has already applied what the store did not take: rebuild it before going on.
-  if (!written.ok()) state_->restored = false;
+  if (!written.ok()) {
+    s.restored = false;
+    return written;
+  }
+  for (const AccountState& account : batch.accounts) {
+    AccountFlags& flags = s.accountFlags[account.userId];
+    flags.known = true;
+    flags.accountEnabled = account.accountEnabled;
+    flags.mustChangePassword = account.mustChangePassword;
+  }
   return written;
 }
 
 Status LiveEngine::EnsureRestored() {
   State& s = *state_;
   if (s.restored) return Status::Ok();
+  // What was built on the state being replaced is dropped with it.
+  s.deferred = PendingChanges();
+  s.deferredSignIns = 0;
+  s.deferredAnswers.clear();
+  s.accountFlags.clear();
+  s.policiesLoaded = false;
+  pendingEvaluations_.store(0);
   s.engine = std::make_unique<RiskEngine>();
   s.seen = FingerprintSet();
   std::uint64_t relearned = 0;
   if (Status restored = RestoreState(*s.store, *s.engine, s.seen, relearned); !restored.ok()) {
     return restored.WithContext("restoring engine state from " + options_.dbPath);
   }
+  if (Status loaded = LoadPolicies(); !loaded.ok()) return loaded;
   s.restored = true;
   return Status::Ok();
 }
@@ -634,7 +587,7 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
 }
 
 Result<std::optional<Account>> LiveEngine::FindAccount(const std::string& user_id) {
-  std::lock_guard lock(mutex_);
+  auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   return state_->accounts->Find(user_id);
 }
@@ -719,7 +672,7 @@ Status LiveEngine::RevokeSessions(const std::string& user_id, const Actor& actor
 }
 
 Result<std::optional<std::string>> LiveEngine::ProfileJson(const std::string& user_id) {
-  std::lock_guard lock(mutex_);
+  auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   const UserProfile* profile = state_->engine->FindProfile(user_id);
   if (profile == nullptr || profile->empty()) return std::optional<std::string>();
@@ -729,7 +682,7 @@ Result<std::optional<std::string>> LiveEngine::ProfileJson(const std::string& us
 }
 
 Status LiveEngine::Audit(AuditEntry entry) {
-  std::lock_guard lock(mutex_);
+  auto lock = LockEngine();
   StoreBatch batch;
   batch.audit.push_back(std::move(entry));
   return state_->store->Write(batch);

@@ -282,8 +282,18 @@ Result<ConditionalAccessPolicy> ReadPolicyJson(std::string_view json,
     if (key == "conditions") return ReadConditions(member, policy);
     if (key == "grantControls") return ReadGrantControls(member, policy.grantControls);
     if (key == "sessionControls") return ReadSessionControls(member, policy.signInFrequency);
-    if (key == "id" || key == "createdDateTime" || key == "modifiedDateTime" ||
-        key == "templateId" || key == "@odata.type" || key == "@odata.context") {
+    if (key == "createdDateTime" || key == "modifiedDateTime") {
+      // Read-only: kept when the text is a timestamp (a stored policy read back); the engine sets
+      // them on every create and update.
+      std::string_view text;
+      if (member.get_string().get(text) == simdjson::SUCCESS) {
+        if (auto time = ParseTimestamp(text)) {
+          (key == "createdDateTime" ? policy.createdDateTime : policy.modifiedDateTime) = *time;
+        }
+      }
+      return Status::Ok();
+    }
+    if (key == "id" || key == "templateId" || key == "@odata.type" || key == "@odata.context") {
       return Status::Ok();  // read-only or informational
     }
     return PropertyError(property, "is not a conditionalAccessPolicy property");

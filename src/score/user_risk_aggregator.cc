@@ -214,6 +214,18 @@ std::vector<std::string> UserRiskAggregator::ActiveIds(const std::string& user_i
   return ids;
 }
 
+bool UserRiskAggregator::HasActiveOfType(const std::string& user_id,
+                                         std::initializer_list<std::string_view> types) const {
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return false;
+  for (const ActiveDetection& active : it->second.active) {
+    for (std::string_view type : types) {
+      if (active.riskEventType == type) return true;
+    }
+  }
+  return false;
+}
+
 void UserRiskAggregator::RestoreUser(const RiskyUser& user, std::int64_t history_count) {
   UserState& state = users_[user.id];
   state.user = user;

@@ -22,6 +22,8 @@
 namespace idguard {
 namespace {
 
+using e2e::Json;
+
 using api::ApiService;
 using api::HttpRequest;
 using api::HttpResponse;
@@ -66,31 +68,6 @@ RiskDetection MakeDetection(const std::string& id, const SignIn* sign_in, const 
   }
   return d;
 }
-
-// simdjson DOM over a response body, kept alive with its parser.
-struct Json {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  explicit Json(const std::string& text) {
-    auto error = parser.parse(text).get(root);
-    EXPECT_EQ(error, simdjson::SUCCESS) << text;
-  }
-  std::string String(std::string_view pointer) {
-    std::string_view value;
-    if (root.at_pointer(pointer).get(value) != simdjson::SUCCESS) return "<absent>";
-    return std::string(value);
-  }
-  std::vector<std::string> Strings(std::string_view array_pointer, std::string_view member) {
-    std::vector<std::string> values;
-    simdjson::dom::array array;
-    if (root.at_pointer(array_pointer).get(array) != simdjson::SUCCESS) return values;
-    for (auto element : array) {
-      std::string_view value;
-      if (element[member].get(value) == simdjson::SUCCESS) values.emplace_back(value);
-    }
-    return values;
-  }
-};
 
 class ApiServiceTest : public ::testing::Test {
  protected:
@@ -282,6 +259,7 @@ class ApiServiceTest : public ::testing::Test {
     if (pattern.find("directoryAudits") != std::string::npos) id = auditId_;
     if (pattern.find("riskyServicePrincipals") != std::string::npos) id = "sp1";
     if (pattern.find("servicePrincipalRiskDetections") != std::string::npos) id = "dsp1";
+    if (pattern.find("conditionalAccess") != std::string::npos) id = policyId_;
     const std::pair<std::string, std::string> values[] = {
         {"{itemId}", "u1_000001"}, {"{id}", id}, {"{report}", "riskyUsers"}};
     for (const auto& [name, value] : values) {
@@ -295,13 +273,28 @@ class ApiServiceTest : public ::testing::Test {
   std::unique_ptr<e2e::TempDir> dir_;
   std::string db_;
   std::string auditId_;
+  std::string policyId_ = "no-policy";
   std::map<Role, std::string> tokens_;
   std::unique_ptr<ApiService> service_;
   int requests_ = 0;
   bool evolvable_ = true;
 };
 
+// A sign-in risk policy as Microsoft recommends it: MFA for medium and high sign-in risk.
+constexpr const char* kSignInRiskPolicy = R"({"displayName": "Sign-in risk: MFA",
+  "state": "enabled",
+  "conditions": {"users": {"includeUsers": ["All"]},
+    "applications": {"includeApplications": ["All"]}, "clientAppTypes": ["all"],
+    "signInRiskLevels": ["high", "medium"]},
+  "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+  "sessionControls": {"signInFrequency": {"isEnabled": true, "frequencyInterval": "everyTime",
+    "authenticationType": "primaryAndSecondaryAuthentication"}}})";
+
 TEST_F(ApiServiceTest, EveryRouteRefusesMissingTokensAndRolesWithoutItsPermission) {
+  HttpResponse policy = Call("POST", "/v1.0/identity/conditionalAccess/policies",
+                             Role::securityAdministrator, kSignInRiskPolicy);
+  ASSERT_EQ(policy.status, 201) << policy.body;
+  policyId_ = Json(policy.body).String("/id");
   const auto routes = service_->Routes();
   ASSERT_GT(routes.size(), 15U);
   for (const auto& route : routes) {

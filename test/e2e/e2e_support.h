@@ -1,6 +1,9 @@
 // Helpers for end-to-end tests that run the real `idguard` binary on real files.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -73,5 +76,30 @@ inline bool HaveGeoData() {
 }
 
 inline std::string DataDirArgument() { return std::string(" --data-dir ") + IDGUARD_DATA_DIR; }
+
+// simdjson DOM over a response body, kept alive with its parser.
+struct Json {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  explicit Json(const std::string& text) {
+    auto error = parser.parse(text).get(root);
+    EXPECT_EQ(error, simdjson::SUCCESS) << text;
+  }
+  std::string String(std::string_view pointer) {
+    std::string_view value;
+    if (root.at_pointer(pointer).get(value) != simdjson::SUCCESS) return "<absent>";
+    return std::string(value);
+  }
+  std::vector<std::string> Strings(std::string_view array_pointer, std::string_view member) {
+    std::vector<std::string> values;
+    simdjson::dom::array array;
+    if (root.at_pointer(array_pointer).get(array) != simdjson::SUCCESS) return values;
+    for (auto element : array) {
+      std::string_view value;
+      if (element[member].get(value) == simdjson::SUCCESS) values.emplace_back(value);
+    }
+    return values;
+  }
+};
 
 }  // namespace idguard::e2e

@@ -3,7 +3,7 @@
 // A route declares the one permission it needs; a role is a set of permissions:
 //   global-reader, security-reader  read every report
 //   security-operator               read + confirm compromised / confirm safe / dismiss
-//   security-administrator          everything except resetting passwords
+//   security-administrator          everything except resetting passwords (and policies)
 //   user-administrator              reset passwords, block and unblock, revoke sessions
 //   identity-provider               only the evaluate API (the sign-in-time calls)
 #pragma once
@@ -34,6 +34,7 @@ enum class Permission : std::uint8_t {
   evaluate,       // the identity provider's sign-in-time calls
   readMetrics,    // Prometheus /metrics
   readAccounts,   // an account's directory state (enabled, password reset, sessions revoked)
+  managePolicies,  // create, change and delete conditional access policies
 };
 
 std::string_view RoleName(Role role);  // the command-line spelling, e.g. "security-reader"

@@ -94,6 +94,10 @@ class Detector {
   virtual std::string_view riskEventType() const = 0;
   virtual DetectionTimingType timing() const = 0;
   virtual void Inspect(const DetectionContext& context, std::vector<Finding>& findings) = 0;
+  // True for detectors that judge what happened at the second factor (denied or ignored MFA
+  // prompts, fraud reports). The real-time path learns that after it answered, from the
+  // identity provider's outcome call, and shows them the sign-in again with its final status.
+  virtual bool observesSecondFactor() const { return false; }
   // State across sign-ins, for detectors that keep some; nullopt (the default) for none.
   virtual std::optional<std::string> SaveState() const { return std::nullopt; }
   virtual Status RestoreState(std::string_view /*blob*/) { return Status::Ok(); }

@@ -41,6 +41,13 @@ class RiskEngine {
   // Processes one enriched sign-in; fills its risk fields and appends what changed to `outcome`.
   void Process(SignIn& sign_in, EngineOutcome& outcome);
 
+  // Shows a sign-in processed earlier again with what happened at its second factor (the
+  // identity provider's outcome: MFA passed, denied, timed out, reported as fraud). Only the
+  // detectors that judge second factors see it, and nothing is learned again. New findings about
+  // the sign-in are added to its risk fields; its riskState, riskDetail and earlier
+  // riskEventTypes_v2 stay as they are.
+  void ObserveSecondFactor(SignIn& sign_in, EngineOutcome& outcome);
+
   // Learns from a sign-in that was already judged (its risk fields and detections are stored)
   // without judging it again: a resumed run brings the profiles up to date with the sign-ins
   // stored after the last profile checkpoint. Learning is the same as in Process, so re-learning
@@ -69,6 +76,8 @@ class RiskEngine {
  private:
   RiskDetection MakeDetection(const PastSignIn& sign_in, EventTime detected,
                               Finding&& finding) const;
+  // Turns findings_ into detections and the sign-in's risk fields, and raises the user's risk.
+  void ApplyFindings(SignIn& sign_in, EngineOutcome& outcome);
   // A finding about an earlier sign-in: its own detection and user risk update.
   void AddEarlierDetection(Finding&& finding, EventTime now, EngineOutcome& outcome);
   // Teaches the subject's profile and the organisation profile; the learning half of Process.

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include "idguard/core/time.h"
 #include "idguard/ingest/record_parser.h"
 #include "idguard/pipeline/account_directory.h"
+#include "idguard/policy/conditional_access_policy.h"
 #include "idguard/store/risk_store.h"
 
 namespace idguard {
@@ -39,7 +41,31 @@ struct LiveEngineOptions {
   // rewriting every touched profile is most of an ingest's store work. A restart learns again
   // from the sign-ins stored after the last profile checkpoint, so nothing is lost.
   std::size_t profileCheckpointIngests = 8;  // Default: 8
+  // Evaluations are answered first and written by a writer thread in batches: at the latest
+  // this long after the first one waiting, or as soon as this many wait.
+  std::chrono::microseconds evaluationWriteDelay{2000};  // Default: 2 ms
+  std::size_t evaluationWriteBatch = 512;                 // Default: 512 sign-ins
+  // A profile checkpoint with every Nth batch of evaluations.
+  std::size_t evaluationCheckpointBatches = 256;  // Default: 256
+  // The "allow on-premises password change to reset user risk" setting (spec §3.3).
+  bool onPremisesPasswordChangeResetsRisk = false;  // Default: off
 };
+
+// What an identity provider reports after evaluate answered (POST /v1/signins/{id}/outcome).
+enum class SignInOutcome : std::uint8_t {
+  mfaPassed,
+  mfaFailed,
+  mfaDenied,
+  mfaTimedOut,
+  fraudReported,
+  passwordChanged,            // a secure password change (after MFA)
+  passwordReset,              // self-service password reset
+  onPremisesPasswordChanged,  // changed in the on-premises directory and synchronised
+  completed,
+  abandoned,
+};
+std::string_view ToString(SignInOutcome outcome);
+std::optional<SignInOutcome> ParseSignInOutcome(std::string_view text);
 
 // Who asked for a change, as history and the audit log record it.
 struct Actor {
@@ -114,19 +140,60 @@ class LiveEngine {
   // learned anything about the user.
   Result<std::optional<std::string>> ProfileJson(const std::string& user_id);
 
+  // Real-time evaluation of one sign-in attempt (a Graph signIn-shaped JSON object) for an
+  // identity provider: enrich, run the detectors, apply the conditional access policies, answer.
+  // The answer (JSON, docs/EVALUATE.md) is returned before the sign-in is written; the writer
+  // thread stores it within evaluationWriteDelay. A repeated id returns the first answer.
+  struct Evaluation {
+    std::string json;
+    bool repeated = false;
+  };
+  Result<Evaluation> Evaluate(std::string_view body, const Actor& actor);
+
+  // Applies what happened after evaluate: self-remediation, the sign-in's final status, and the
+  // second-factor detections. NotFound for a sign-in that was never evaluated. Repeating an
+  // outcome changes nothing. Returns the sign-in's and the user's risk afterwards as JSON.
+  Result<std::string> ReportOutcome(const std::string& sign_in_id, SignInOutcome outcome,
+                                    std::string_view auth_method, const Actor& actor);
+
+  // Conditional access policies (Graph conditionalAccessPolicy JSON bodies). Every change is
+  // validated, stored and audited; evaluate uses it from the next call on.
+  Result<std::vector<ConditionalAccessPolicy>> ListPolicies();
+  Result<ConditionalAccessPolicy> CreatePolicy(std::string_view json, const Actor& actor);
+  Result<ConditionalAccessPolicy> UpdatePolicy(const std::string& id, std::string_view json,
+                                               const Actor& actor);
+  Status DeletePolicy(const std::string& id, const Actor& actor);
+
   // Appends an audit record on its own (token management and other non-risk actions).
   Status Audit(AuditEntry entry);
 
   // Requests waiting for the engine, for the metrics endpoint.
   std::int64_t QueueDepth() const { return waiting_.load(); }
+  // Evaluations answered and not yet written.
+  std::int64_t PendingEvaluations() const { return pendingEvaluations_.load(); }
 
   struct State;  // defined in live_engine.cc
 
  private:
   LiveEngine(LiveEngineOptions options, std::unique_ptr<State> state);
   Status EnsureRestored();
-  // The engine lock, with the wait counted for the queue-depth metric.
-  std::unique_lock<std::mutex> LockEngine();
+  // The engine and store locks, with the wait counted for the queue-depth metric; evaluations
+  // not yet written are written first, so the call sees and extends a current store.
+  struct EngineLock {
+    std::unique_lock<std::mutex> engine;
+    std::unique_lock<std::mutex> store;
+  };
+  EngineLock LockEngine();
+  // With both locks held: writes the evaluations not yet written.
+  Status FlushDeferred();
+  // Takes the evaluations not yet written as one batch (engine lock held).
+  StoreBatch TakeDeferred();
+  void RunDeferredWriter();
+  void StopDeferredWriter();
+  Status LoadPolicies();
+  // Stores a policy change with its audit record (both locks held).
+  Status CommitPolicy(const ConditionalAccessPolicy* written, const std::string& deleted_id,
+                      std::string_view activity, const Actor& actor);
   // Writes one call's changes; on failure the engine is rebuilt from the store before the next.
   Status Commit(const StoreBatch& batch);
   template <typename Act>
@@ -137,6 +204,7 @@ class LiveEngine {
   std::unique_ptr<State> state_;
   std::mutex mutex_;
   std::atomic<std::int64_t> waiting_{0};
+  std::atomic<std::int64_t> pendingEvaluations_{0};
 };
 
 // A Graph directoryAudit record. `targets` are (id, type, display name) with the property

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -75,6 +77,9 @@ class UserRiskAggregator {
                                          EventTime now);
   // The ids of the user's active detections.
   std::vector<std::string> ActiveIds(const std::string& user_id) const;
+  // Whether one of the user's active detections has one of these types.
+  bool HasActiveOfType(const std::string& user_id,
+                       std::initializer_list<std::string_view> types) const;
 
   // Restoring state saved by an earlier run.
   void RestoreUser(const RiskyUser& user, std::int64_t history_count);

@@ -113,6 +113,27 @@ struct AccountState {
   EventTime updatedDateTime = 0;
 };
 
+// A configuration document kept as Graph JSON: conditional access policies, named locations,
+// settings. `kind` names the collection ("conditionalAccessPolicy", ...).
+struct ConfigDocument {
+  std::string kind;
+  std::string id;
+  std::string json;
+  EventTime modifiedDateTime = 0;
+};
+
+// What the evaluate API answered for a sign-in, and the outcomes reported since: the answer is
+// replayed for a repeated evaluate call, and outcomes look up what was demanded.
+struct EvaluationRecord {
+  std::string signInId;
+  EventTime createdDateTime = 0;
+  std::string decision;  // allow, mfa, passwordChange, block
+  bool bySignInRiskPolicy = false;
+  bool byUserRiskPolicy = false;
+  std::string outcomes;  // outcomes reported so far, comma-separated, in order
+  std::string answer;    // the evaluate response body
+};
+
 struct StoreBatch {
   std::vector<StoredSignIn> signIns;
   // Sign-ins already stored whose risk an admin changed: their risk columns and document are
@@ -122,6 +143,10 @@ struct StoreBatch {
   std::vector<StoredApiToken> apiTokens;
   std::vector<std::string> revokedApiTokenIds;  // unknown ids are an error
   std::vector<AccountState> accounts;           // upserted by user id
+  std::vector<ConfigDocument> configDocuments;  // upserted by (kind, id)
+  // (kind, id) of configuration documents to delete; unknown ones are an error.
+  std::vector<std::pair<std::string, std::string>> deletedConfigDocuments;
+  std::vector<EvaluationRecord> evaluations;  // upserted by sign-in id
   std::vector<StoredDetection> detections;
   std::vector<StoredRiskyUser> riskyUsers;
   std::vector<StoredHistoryItem> history;
@@ -138,7 +163,8 @@ struct StoreBatch {
   bool profileCheckpoint = false;
   bool empty() const {
     return signIns.empty() && signInUpdates.empty() && audit.empty() && apiTokens.empty() &&
-           revokedApiTokenIds.empty() && accounts.empty() && detections.empty() &&
+           revokedApiTokenIds.empty() && accounts.empty() && configDocuments.empty() &&
+           deletedConfigDocuments.empty() && evaluations.empty() && detections.empty() &&
            riskyUsers.empty() && history.empty() && riskyServicePrincipals.empty() &&
            servicePrincipalHistory.empty() && profiles.empty() && state.empty();
   }
@@ -208,6 +234,12 @@ class RiskStore {
   // The local directory's state of an account, or nullopt when no admin changed it.
   virtual Result<std::optional<AccountState>> GetAccountState(std::string_view userId) = 0;
 
+  // The configuration documents of one kind, in id order.
+  virtual Status ForEachConfigDocument(
+      std::string_view kind,
+      const std::function<Status(const ConfigDocument& document)>& visit) = 0;
+  // What evaluate answered for a sign-in, or nullopt when it was not evaluated.
+  virtual Result<std::optional<EvaluationRecord>> GetEvaluation(std::string_view signInId) = 0;
   // Counts for summaries and tests.
   virtual Result<std::int64_t> CountSignIns() = 0;
   virtual Result<std::int64_t> CountDetections() = 0;

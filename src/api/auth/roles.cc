@@ -60,6 +60,8 @@ std::string_view PermissionName(Permission permission) {
       return "evaluate";
     case Permission::readMetrics:
       return "readMetrics";
+    case Permission::managePolicies:
+      return "managePolicies";
     case Permission::readAccounts:
       return "readAccounts";
   }

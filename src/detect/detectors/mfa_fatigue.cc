@@ -36,6 +36,7 @@ class MfaFatigueDetector final : public StatefulDetector {
  public:
   std::string_view riskEventType() const override { return "mfaFatigue"; }
   DetectionTimingType timing() const override { return DetectionTimingType::realtime; }
+  bool observesSecondFactor() const override { return true; }
 
   std::uint64_t stateVersion() const override { return kStateVersion; }
   void SaveTo(ByteWriter& w) const override { denials_.Save(w); }

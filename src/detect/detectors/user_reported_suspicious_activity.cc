@@ -22,6 +22,7 @@ bool MentionsFraud(std::string_view text) {
 class UserReportedSuspiciousActivityDetector final : public Detector {
  public:
   std::string_view riskEventType() const override { return "userReportedSuspiciousActivity"; }
+  bool observesSecondFactor() const override { return true; }
   DetectionTimingType timing() const override { return DetectionTimingType::offline; }
 
   void Inspect(const DetectionContext& context, std::vector<Finding>& findings) override {

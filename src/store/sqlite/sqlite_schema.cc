@@ -207,8 +207,32 @@ CREATE INDEX risky_users_name_lower ON risky_users (lower(user_display_name));
 CREATE INDEX detections_user_request ON detections (request_id);
 )sql";
 
+// Version 4: real-time evaluation. Configuration documents (conditional access policies, named
+// locations, settings) as Graph JSON, and what evaluate answered per sign-in, kept as long as the
+// sign-ins.
+constexpr const char* kMigrateV4 = R"sql(
+CREATE TABLE config_documents (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL CONSTRAINT config_id_present CHECK (id <> ''),
+  modified_us INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE evaluations (
+  signin_id TEXT NOT NULL PRIMARY KEY CONSTRAINT evaluation_id_present CHECK (signin_id <> ''),
+  created_us INTEGER NOT NULL,
+  decision TEXT NOT NULL,
+  by_signin_risk_policy INTEGER NOT NULL,
+  by_user_risk_policy INTEGER NOT NULL,
+  outcomes TEXT NOT NULL,
+  answer TEXT NOT NULL
+);
+CREATE INDEX evaluations_created ON evaluations (created_us);
+)sql";
+
 // Migration i takes the schema from version i to version i + 1.
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1, kMigrateV2, kMigrateV3};
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1, kMigrateV2, kMigrateV3,
+                                                                  kMigrateV4};
 
 struct IndexDefinition {
   const char* name;

@@ -58,7 +58,7 @@ ON CONFLICT (created_day, id) DO NOTHING
 
 constexpr const char* kUpdateSignInRisk = R"sql(
 UPDATE signins SET risk_level_aggregated = ?3, risk_state = ?4, risk_detail = ?5,
-  risk_event_types = ?6
+  risk_event_types = ?6, risk_level_during = ?7, error_code = ?8
 WHERE created_day = ?1 / 86400000000 AND id = ?2
 RETURNING rowid
 )sql";
@@ -87,6 +87,27 @@ constexpr const char* kSelectAccount = R"sql(
 SELECT user_id, account_enabled, must_change_password, temporary_password_hash, password_reset_us,
   sessions_revoked_us, updated_us
 FROM directory_accounts WHERE user_id = ?1
+)sql";
+
+constexpr const char* kUpsertConfigDocument = R"sql(
+INSERT INTO config_documents (kind, id, modified_us, json) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (kind, id) DO UPDATE SET modified_us = excluded.modified_us, json = excluded.json
+)sql";
+
+constexpr const char* kUpsertEvaluation = R"sql(
+INSERT INTO evaluations (signin_id, created_us, decision, by_signin_risk_policy,
+  by_user_risk_policy, outcomes, answer)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (signin_id) DO UPDATE SET decision = excluded.decision,
+  by_signin_risk_policy = excluded.by_signin_risk_policy,
+  by_user_risk_policy = excluded.by_user_risk_policy, outcomes = excluded.outcomes,
+  answer = excluded.answer
+)sql";
+
+constexpr const char* kSelectEvaluation = R"sql(
+SELECT signin_id, created_us, decision, by_signin_risk_policy, by_user_risk_policy, outcomes,
+  answer
+FROM evaluations WHERE signin_id = ?1
 )sql";
 
 constexpr const char* kInsertApiToken = R"sql(
@@ -247,6 +268,10 @@ class SqliteRiskStore final : public RiskStore {
   Status ForEachRiskySignInOfUser(std::string_view userId,
                                   const std::function<Status(SignIn&& signIn)>& visit) override;
   Result<std::optional<AccountState>> GetAccountState(std::string_view userId) override;
+  Status ForEachConfigDocument(
+      std::string_view kind,
+      const std::function<Status(const ConfigDocument& document)>& visit) override;
+  Result<std::optional<EvaluationRecord>> GetEvaluation(std::string_view signInId) override;
   Result<std::int64_t> CountSignIns() override;
   Result<std::int64_t> CountDetections() override;
   Result<std::int64_t> CountRiskyUsers() override;
@@ -283,6 +308,8 @@ class SqliteRiskStore final : public RiskStore {
       revokeApiToken_;
   SqliteStatement selectDetectionsOfUser_, selectDetectionsOfSignIn_, selectRiskySignInsOfUser_;
   SqliteStatement upsertAccount_, selectAccount_;
+  SqliteStatement upsertConfigDocument_, deleteConfigDocument_, selectConfigDocuments_,
+      upsertEvaluation_, selectEvaluation_, deleteEvaluations_;
   SqliteStatement upsertRiskyServicePrincipal_, insertServicePrincipalHistory_,
       selectRiskyServicePrincipals_, countServicePrincipalHistory_;
   SqliteStatement upsertProfile_, upsertState_, markProfileCheckpoint_, lowerProfileCheckpoint_,
@@ -320,6 +347,14 @@ Status SqliteRiskStore::Prepare() {
       {&countServicePrincipalHistory_,
        "SELECT count(*) FROM risky_service_principal_history WHERE user_id = ?1"},
       {&selectAccount_, kSelectAccount},
+      {&upsertConfigDocument_, kUpsertConfigDocument},
+      {&deleteConfigDocument_,
+       "DELETE FROM config_documents WHERE kind = ?1 AND id = ?2 RETURNING id"},
+      {&selectConfigDocuments_,
+       "SELECT id, modified_us, json FROM config_documents WHERE kind = ?1 ORDER BY id"},
+      {&upsertEvaluation_, kUpsertEvaluation},
+      {&selectEvaluation_, kSelectEvaluation},
+      {&deleteEvaluations_, "DELETE FROM evaluations WHERE created_us < ?1"},
       {&upsertProfile_, kUpsertProfile},
       {&upsertState_, kUpsertState},
       {&markProfileCheckpoint_, kMarkProfileCheckpoint},
@@ -421,6 +456,38 @@ Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
     st.BindInt(7, account.updatedDateTime);
     if (Status s = st.Run(); !s.ok()) return s.WithContext("account '" + account.userId + "'");
   }
+  for (const ConfigDocument& document : batch.configDocuments) {
+    SqliteStatement& st = upsertConfigDocument_;
+    st.BindText(1, document.kind);
+    st.BindText(2, document.id);
+    st.BindInt(3, document.modifiedDateTime);
+    st.BindText(4, document.json);
+    if (Status s = st.Run(); !s.ok()) {
+      return s.WithContext(document.kind + " '" + document.id + "'");
+    }
+  }
+  for (const auto& [kind, id] : batch.deletedConfigDocuments) {
+    deleteConfigDocument_.BindText(1, kind);
+    deleteConfigDocument_.BindText(2, id);
+    auto found = deleteConfigDocument_.Step();
+    const bool known = found.ok() && *found;
+    deleteConfigDocument_.Reset();
+    if (!found.ok()) return found.status();
+    if (!known) return Status::NotFound("no " + kind + " has the id '" + id + "'");
+  }
+  for (const EvaluationRecord& record : batch.evaluations) {
+    SqliteStatement& st = upsertEvaluation_;
+    st.BindText(1, record.signInId);
+    st.BindInt(2, record.createdDateTime);
+    st.BindText(3, record.decision);
+    st.BindInt(4, record.bySignInRiskPolicy ? 1 : 0);
+    st.BindInt(5, record.byUserRiskPolicy ? 1 : 0);
+    st.BindText(6, record.outcomes);
+    st.BindText(7, record.answer);
+    if (Status s = st.Run(); !s.ok()) {
+      return s.WithContext("evaluation of sign-in '" + record.signInId + "'");
+    }
+  }
   for (const StateBlob& row : batch.profiles) {
     if (Status s = WriteBlob(upsertProfile_, row); !s.ok()) {
       return s.WithContext("profile '" + row.key + "'");
@@ -517,6 +584,8 @@ Status SqliteRiskStore::UpdateSignIn(const StoredSignIn& row) {
   st.BindText(4, ToString(s.riskState));
   st.BindText(5, ToString(s.riskDetail));
   st.BindText(6, eventTypes_);
+  st.BindText(7, ToString(s.riskLevelDuringSignIn));
+  st.BindInt(8, s.errorCode);
   auto found = st.Step();
   const std::int64_t rowid = found.ok() && *found ? st.ColumnInt(0) : 0;
   st.Reset();
@@ -594,6 +663,7 @@ Result<RetentionResult> SqliteRiskStore::ApplyRetention(EventTime now,
       {{&deleteSignIns_, policy.signInDays}, &result.signInsDeleted},
       {{&deleteDetections_, policy.detectionDays}, &result.detectionsDeleted},
       {{&deleteHistory_, policy.historyDays}, &result.historyDeleted},
+      {{&deleteEvaluations_, policy.signInDays}, nullptr},
   };
   for (const auto& [what, count] : deletes) {
     auto deleted = RunDelete(*what.first, now - what.second * kMicrosPerDay);
@@ -601,7 +671,7 @@ Result<RetentionResult> SqliteRiskStore::ApplyRetention(EventTime now,
       status = deleted.status();
       break;
     }
-    *count = *deleted;
+    if (count != nullptr) *count = *deleted;
   }
   if (status.ok()) {
     lowerProfileCheckpoint_.BindText(1, sqlite::kProfileCheckpointKey);
@@ -788,6 +858,31 @@ Result<std::optional<AccountState>> SqliteRiskStore::GetAccountState(std::string
                          st.ColumnInt(4),
                          st.ColumnInt(5),
                          st.ColumnInt(6)};
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return found;
+}
+
+Status SqliteRiskStore::ForEachConfigDocument(
+    std::string_view kind, const std::function<Status(const ConfigDocument& document)>& visit) {
+  SqliteStatement& st = selectConfigDocuments_;
+  st.BindText(1, kind);
+  return Scan(st, [&]() -> Status {
+    return visit(ConfigDocument{std::string(kind), std::string(st.ColumnText(0)),
+                                std::string(st.ColumnText(2)), st.ColumnInt(1)});
+  });
+}
+
+Result<std::optional<EvaluationRecord>> SqliteRiskStore::GetEvaluation(std::string_view signInId) {
+  SqliteStatement& st = selectEvaluation_;
+  st.BindText(1, signInId);
+  std::optional<EvaluationRecord> found;
+  Status status = Scan(st, [&] {
+    found = EvaluationRecord{std::string(st.ColumnText(0)), st.ColumnInt(1),
+                             std::string(st.ColumnText(2)), st.ColumnInt(3) != 0,
+                             st.ColumnInt(4) != 0,         std::string(st.ColumnText(5)),
+                             std::string(st.ColumnText(6))};
     return Status::Ok();
   });
   if (!status.ok()) return status;

@@ -1,0 +1,537 @@
+// LiveEngine: real-time evaluation for identity providers, the outcomes they report afterwards,
+// and the writer thread that stores evaluations in batches.
+#include <algorithm>
+
+#include "idguard/core/risk_event_types.h"
+#include "idguard/ingest/evaluate_request.h"
+#include "idguard/policy/policy_evaluator.h"
+#include "idguard/store/sign_in_document.h"
+#include "pipeline/live_engine_state.h"
+
+namespace idguard {
+namespace {
+
+constexpr std::int32_t kStrongAuthenticationRequired = 50074;
+constexpr std::int32_t kMfaFailed = 500121;
+constexpr std::int32_t kAccountDisabled = 50057;
+
+// Detections that mean the password is known to someone else: risk remediation then asks for a
+// secure password change rather than MFA (spec §3.3).
+bool HasPasswordRisk(const UserRiskAggregator& users, const std::string& user_id) {
+  return users.HasActiveOfType(user_id, {"leakedCredentials", "passwordSpray", "bruteForce",
+                                         "adminConfirmedUserCompromised"});
+}
+
+bool IsTokenTheftClass(std::string_view type) {
+  const RiskEventTypeInfo* info = FindRiskEventType(type);
+  return info != nullptr && info->tokenTheftClass;
+}
+
+void AppendAppliedPolicies(JsonWriter& json, const std::vector<AppliedConditionalAccessPolicy>& all) {
+  json.Key("appliedConditionalAccessPolicies");
+  json.BeginArray();
+  for (const AppliedConditionalAccessPolicy& policy : all) {
+    json.BeginObject();
+    json.Member("id", policy.id);
+    json.Member("displayName", policy.displayName);
+    json.MemberStrings("enforcedGrantControls", policy.enforcedGrantControls);
+    json.MemberStrings("enforcedSessionControls", policy.enforcedSessionControls);
+    json.Member("result", policy.result);
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
+void AppendUserRisk(JsonWriter& json, const RiskyUser* user) {
+  json.Member("userRiskLevel", ToString(user != nullptr ? user->riskLevel : RiskLevel::none));
+  json.Member("userRiskState", ToString(user != nullptr ? user->riskState : RiskState::none));
+  json.Member("userRiskDetail", ToString(user != nullptr ? user->riskDetail : RiskDetail::none));
+}
+
+struct Verdict {
+  Decision decision = Decision::allow;
+  std::int32_t errorCode = 0;
+  std::string reason;
+};
+
+std::string AnswerJson(const SignIn& sign_in, const Verdict& verdict,
+                       const PolicyEvaluation& evaluation, const RiskyUser* user,
+                       const std::vector<RiskDetection>& detections) {
+  std::string out;
+  JsonWriter json(out);
+  json.BeginObject();
+  json.Member("id", sign_in.id);
+  json.MemberTimestamp("createdDateTime", sign_in.createdDateTime);
+  json.Member("userId", sign_in.userId);
+  json.MemberOrNull("userPrincipalName", sign_in.userPrincipalName);
+  json.Member("decision", ToString(verdict.decision));
+  json.Member("errorCode", std::int64_t{verdict.errorCode});
+  json.Member("reason", verdict.reason);
+  json.Member("mfaRegistrationRequired", evaluation.mfaRegistrationRequired);
+  json.Member("riskLevelDuringSignIn", ToString(sign_in.riskLevelDuringSignIn));
+  std::vector<std::string> realtime_types;
+  json.Key("riskDetections");
+  json.BeginArray();
+  for (const RiskDetection& detection : detections) {
+    if (detection.requestId != sign_in.id ||
+        detection.detectionTimingType != DetectionTimingType::realtime) {
+      continue;  // offline findings are for the reports, not for this answer
+    }
+    realtime_types.push_back(detection.riskEventType);
+    json.BeginObject();
+    json.Member("id", detection.id);
+    json.Member("riskEventType", detection.riskEventType);
+    json.Member("riskLevel", ToString(detection.riskLevel));
+    json.Key("reasons");
+    json.BeginArray();
+    for (const InfoItem& item : detection.additionalInfo) {
+      json.BeginObject();
+      json.Member("key", item.key);
+      json.Member("value", item.value);
+      json.EndObject();
+    }
+    json.EndArray();
+    json.EndObject();
+  }
+  json.EndArray();
+  std::sort(realtime_types.begin(), realtime_types.end());
+  realtime_types.erase(std::unique(realtime_types.begin(), realtime_types.end()),
+                       realtime_types.end());
+  json.MemberStrings("riskEventTypes_v2", realtime_types);
+  AppendUserRisk(json, user);
+  json.Member("conditionalAccessStatus", sign_in.conditionalAccessStatus);
+  AppendAppliedPolicies(json, sign_in.appliedConditionalAccessPolicies);
+  json.EndObject();
+  return out;
+}
+
+std::string OutcomeJson(const SignIn& sign_in, const std::vector<std::string>& outcomes,
+                        const RiskyUser* user) {
+  std::string out;
+  JsonWriter json(out);
+  json.BeginObject();
+  json.Member("id", sign_in.id);
+  json.MemberStrings("outcomes", outcomes);
+  json.Key("status");
+  json.BeginObject();
+  json.Member("errorCode", std::int64_t{sign_in.status.errorCode});
+  json.MemberOrNull("failureReason", sign_in.status.failureReason);
+  json.EndObject();
+  json.Member("riskLevelDuringSignIn", ToString(sign_in.riskLevelDuringSignIn));
+  json.Member("riskLevelAggregated", ToString(sign_in.riskLevelAggregated));
+  json.Member("riskState", ToString(sign_in.riskState));
+  json.Member("riskDetail", ToString(sign_in.riskDetail));
+  json.MemberStrings("riskEventTypes_v2", sign_in.riskEventTypes_v2);
+  AppendUserRisk(json, user);
+  json.Member("conditionalAccessStatus", sign_in.conditionalAccessStatus);
+  AppendAppliedPolicies(json, sign_in.appliedConditionalAccessPolicies);
+  json.EndObject();
+  return out;
+}
+
+std::vector<std::string> SplitOutcomes(const std::string& joined) {
+  std::vector<std::string> outcomes;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    const std::size_t comma = joined.find(',', start);
+    const std::size_t end = comma == std::string::npos ? joined.size() : comma;
+    outcomes.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return outcomes;
+}
+
+// Settles the policies that waited for the user: success or failure.
+void SettlePendingPolicies(SignIn& sign_in, bool success) {
+  for (AppliedConditionalAccessPolicy& policy : sign_in.appliedConditionalAccessPolicies) {
+    if (policy.result == "unknown") policy.result = success ? "success" : "failure";
+  }
+  const bool any_failed = std::any_of(
+      sign_in.appliedConditionalAccessPolicies.begin(),
+      sign_in.appliedConditionalAccessPolicies.end(),
+      [](const AppliedConditionalAccessPolicy& p) { return p.result == "failure"; });
+  if (any_failed) sign_in.conditionalAccessStatus = "failure";
+}
+
+}  // namespace
+
+std::string_view ToString(SignInOutcome outcome) {
+  switch (outcome) {
+    case SignInOutcome::mfaPassed:
+      return "mfaPassed";
+    case SignInOutcome::mfaFailed:
+      return "mfaFailed";
+    case SignInOutcome::mfaDenied:
+      return "mfaDenied";
+    case SignInOutcome::mfaTimedOut:
+      return "mfaTimedOut";
+    case SignInOutcome::fraudReported:
+      return "fraudReported";
+    case SignInOutcome::passwordChanged:
+      return "passwordChanged";
+    case SignInOutcome::passwordReset:
+      return "passwordReset";
+    case SignInOutcome::onPremisesPasswordChanged:
+      return "onPremisesPasswordChanged";
+    case SignInOutcome::completed:
+      return "completed";
+    case SignInOutcome::abandoned:
+      return "abandoned";
+  }
+  return "completed";
+}
+
+std::optional<SignInOutcome> ParseSignInOutcome(std::string_view text) {
+  for (int i = 0; i <= static_cast<int>(SignInOutcome::abandoned); ++i) {
+    const auto outcome = static_cast<SignInOutcome>(i);
+    if (ToString(outcome) == text) return outcome;
+  }
+  return std::nullopt;
+}
+
+StoreBatch LiveEngine::TakeDeferred() {
+  State& s = *state_;
+  s.deferred.CloseUsers(s.engine->userRisk());
+  StoreBatch batch = std::move(s.deferred.batch);
+  s.deferred = PendingChanges();
+  s.deferredSignIns = 0;
+  s.deferredAnswers.clear();
+  pendingEvaluations_.store(0);
+  if (++s.flushesSinceCheckpoint >= options_.evaluationCheckpointBatches) {
+    AppendProfileCheckpoint(*s.engine, batch);
+    s.flushesSinceCheckpoint = 0;
+  }
+  return batch;
+}
+
+Status LiveEngine::FlushDeferred() {
+  State& s = *state_;
+  if (s.deferredSignIns == 0 && s.deferred.batch.empty()) return Status::Ok();
+  return Commit(TakeDeferred());
+}
+
+void LiveEngine::RunDeferredWriter() {
+  State& s = *state_;
+  std::unique_lock engine(mutex_);
+  while (!s.stopping) {
+    s.flushWanted.wait(engine, [&] { return s.stopping || s.deferredSignIns > 0; });
+    // Gather more for one transaction, up to the delay or the batch size.
+    s.flushWanted.wait_for(engine, options_.evaluationWriteDelay, [&] {
+      return s.stopping || s.deferredSignIns >= options_.evaluationWriteBatch;
+    });
+    if (s.deferredSignIns == 0) continue;  // another call wrote them meanwhile
+    StoreBatch batch = TakeDeferred();
+    // The store lock is taken before the engine lock is let go, so whoever takes the engine next
+    // writes after this batch.
+    std::unique_lock store(s.storeMutex);
+    engine.unlock();
+    Status written = s.store->Write(batch);
+    store.unlock();
+    engine.lock();
+    if (!written.ok()) {
+      ++s.deferredWriteFailures;
+      s.restored = false;  // rebuilt from the store by the next call
+    }
+  }
+}
+
+void LiveEngine::StopDeferredWriter() {
+  State& s = *state_;
+  {
+    std::lock_guard lock(mutex_);
+    s.stopping = true;
+  }
+  s.flushWanted.notify_all();
+  if (s.writer.joinable()) s.writer.join();
+}
+
+Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const Actor& actor) {
+  State& s = *state_;
+  const EventTime now = s.clock.Now();
+  auto parsed = ParseEvaluateRequest(body, now, GuidFromHash("evaluate|" + actor.requestId));
+  if (!parsed.ok()) return parsed.status();
+  EvaluateRequest& request = *parsed;
+  SignIn& sign_in = request.signIn;
+
+  waiting_.fetch_add(1);
+  std::unique_lock engine(mutex_);
+  waiting_.fetch_sub(1);
+  if (!s.restored) {
+    std::lock_guard store(s.storeMutex);
+    if (Status restored = EnsureRestored(); !restored.ok()) return restored;
+  }
+  if (!s.seen.Insert(sign_in.id)) {
+    if (auto it = s.deferredAnswers.find(sign_in.id); it != s.deferredAnswers.end()) {
+      return Evaluation{it->second, true};
+    }
+    std::lock_guard store(s.storeMutex);
+    auto stored = s.store->GetEvaluation(sign_in.id);
+    if (!stored.ok()) return stored.status();
+    if (!*stored) {
+      return Status::InvalidInput("sign-in '" + sign_in.id +
+                                   "' was ingested as a log record, not evaluated");
+    }
+    return Evaluation{(*stored)->answer, true};
+  }
+
+  // The account as the directory knows it: blocked, or must change its password.
+  const DirectoryUser* entry =
+      s.enrichment.directory ? s.enrichment.directory->FindById(sign_in.userId) : nullptr;
+  auto flags_it = s.accountFlags.find(sign_in.userId);
+  if (flags_it == s.accountFlags.end()) {
+    std::lock_guard store(s.storeMutex);
+    auto state = s.store->GetAccountState(sign_in.userId);
+    if (!state.ok()) return state.status();
+    AccountFlags flags;
+    if (*state) flags = {true, (*state)->accountEnabled, (*state)->mustChangePassword};
+    flags_it = s.accountFlags.emplace(sign_in.userId, flags).first;
+  }
+  const bool account_enabled =
+      flags_it->second.known ? flags_it->second.accountEnabled : entry == nullptr || entry->accountEnabled;
+
+  s.enricher->Enrich(sign_in);
+  EngineOutcome outcome;
+  s.engine->Process(sign_in, outcome);
+
+  UserRiskAggregator& users = s.engine->userRisk();
+  const RiskyUser* user = users.Find(sign_in.userId);
+  EvaluationSubject subject;
+  if (user != nullptr && (user->riskState == RiskState::atRisk ||
+                          user->riskState == RiskState::confirmedCompromised)) {
+    subject.userRiskLevel = user->riskLevel;
+  }
+  subject.groupIds = entry != nullptr ? &entry->groupIds : nullptr;
+  subject.isMfaRegistered =
+      entry != nullptr ? entry->isMfaRegistered : request.isMfaRegistered.value_or(true);
+  subject.sessionHasMfa = request.sessionHasMfa;
+  subject.passwordRelatedRisk = HasPasswordRisk(users, sign_in.userId);
+  const NamedLocations* locations =
+      s.enrichment.namedLocations ? &*s.enrichment.namedLocations : nullptr;
+  const PolicyEvaluation evaluation =
+      EvaluatePolicies(s.policies, EvaluationInputs{sign_in, subject, locations});
+
+  Verdict verdict{evaluation.decision, evaluation.errorCode, evaluation.reason};
+  if (!account_enabled) {
+    verdict = {Decision::block, kAccountDisabled, "the account is disabled (sign-in blocked)"};
+  } else if (flags_it->second.mustChangePassword && verdict.decision < Decision::passwordChange) {
+    verdict = {Decision::passwordChange, 0,
+               "an administrator reset the password; the user must change it at this sign-in"};
+  }
+
+  for (const PolicyOutcome& policy : evaluation.policies) {
+    sign_in.appliedConditionalAccessPolicies.push_back(policy.applied);
+  }
+  sign_in.conditionalAccessStatus = std::string(evaluation.ConditionalAccessStatus());
+  if (verdict.decision == Decision::block) {
+    sign_in.status.errorCode = verdict.errorCode;
+    sign_in.status.failureReason = verdict.reason;
+  } else if (verdict.decision != Decision::allow) {
+    sign_in.status.errorCode = kStrongAuthenticationRequired;
+    sign_in.status.failureReason = "Strong Authentication is required.";
+  }
+  if (verdict.decision == Decision::mfa || verdict.decision == Decision::passwordChange) {
+    sign_in.authenticationRequirement = "multiFactorAuthentication";
+  }
+
+  std::string answer = AnswerJson(sign_in, verdict, evaluation, users.Find(sign_in.userId),
+                                  outcome.detections);
+  PendingChanges& deferred = s.deferred;
+  for (RiskDetection& detection : outcome.detections) deferred.AddDetection(std::move(detection));
+  for (RiskyUserHistoryItem& item : outcome.history) deferred.AddHistory(std::move(item));
+  deferred.batch.evaluations.push_back({sign_in.id, sign_in.createdDateTime,
+                                        std::string(ToString(verdict.decision)),
+                                        evaluation.bySignInRiskPolicy, evaluation.byUserRiskPolicy,
+                                        "", answer});
+  deferred.batch.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
+  s.deferredAnswers.emplace(deferred.batch.evaluations.back().signInId, answer);
+  ++s.deferredSignIns;
+  pendingEvaluations_.store(static_cast<std::int64_t>(s.deferredSignIns));
+  if (s.deferredSignIns == 1 || s.deferredSignIns >= options_.evaluationWriteBatch) {
+    s.flushWanted.notify_one();
+  }
+  return Evaluation{std::move(answer), false};
+}
+
+Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, SignInOutcome outcome,
+                                              std::string_view auth_method, const Actor& actor) {
+  (void)actor;
+  auto lock = LockEngine();
+  if (Status restored = EnsureRestored(); !restored.ok()) return restored;
+  State& s = *state_;
+  auto record = s.store->GetEvaluation(sign_in_id);
+  if (!record.ok()) return record.status();
+  if (!*record) return Status::NotFound("no evaluated sign-in has the id '" + sign_in_id + "'");
+  auto found = s.store->GetSignIn(sign_in_id);
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::NotFound("sign-in '" + sign_in_id + "' is no longer stored");
+  SignIn sign_in = std::move(**found);
+  EvaluationRecord evaluation = std::move(**record);
+  std::vector<std::string> outcomes = SplitOutcomes(evaluation.outcomes);
+  UserRiskAggregator& users = s.engine->userRisk();
+  const std::string name(ToString(outcome));
+  if (std::find(outcomes.begin(), outcomes.end(), name) != outcomes.end()) {
+    return OutcomeJson(sign_in, outcomes, users.Find(sign_in.userId));  // already applied
+  }
+  outcomes.push_back(name);
+
+  const EventTime now = s.clock.Now();
+  const std::string& user_id = sign_in.userId;
+  const std::string initiated_by =
+      sign_in.userPrincipalName.empty() ? user_id : sign_in.userPrincipalName;
+  PendingChanges changes;
+  EngineOutcome observed;
+  auto observe_second_factor = [&] {
+    s.engine->ObserveSecondFactor(sign_in, observed);
+    const bool found_any = !observed.detections.empty();
+    for (RiskDetection& detection : observed.detections) changes.AddDetection(std::move(detection));
+    for (RiskyUserHistoryItem& item : observed.history) changes.AddHistory(std::move(item));
+    observed.clear();
+    return found_any;
+  };
+  // A secure password change closes all of the user's risk (spec §3.3).
+  auto remediate_user = [&](RiskDetail detail) -> Status {
+    const RiskyUser* known = users.Find(user_id);
+    if (known == nullptr || (known->riskState != RiskState::atRisk &&
+                             known->riskState != RiskState::confirmedCompromised)) {
+      return Status::Ok();
+    }
+    const RiskyUser before = *known;
+    if (Status closed = CloseAllRisk(s, user_id, false, RiskState::remediated, detail, false, now,
+                                     changes);
+        !closed.ok()) {
+      return closed;
+    }
+    changes.AddHistory(users.SetUserRisk(before, RiskLevel::none, RiskState::remediated, detail,
+                                         {}, initiated_by, now));
+    if (sign_in.riskState == RiskState::atRisk ||
+        sign_in.riskState == RiskState::confirmedCompromised) {
+      sign_in.riskState = RiskState::remediated;
+      sign_in.riskDetail = detail;
+    }
+    return Status::Ok();
+  };
+  auto password_changed = [&]() -> Status {
+    // The change also ends an administrator's "change at next sign-in" demand.
+    auto account = s.store->GetAccountState(user_id);
+    if (!account.ok()) return account.status();
+    if (*account && (*account)->mustChangePassword) {
+      AccountState changed = **account;
+      changed.mustChangePassword = false;
+      changed.temporaryPasswordHash.clear();
+      changed.updatedDateTime = now;
+      changes.batch.accounts.push_back(std::move(changed));
+    }
+    SettlePendingPolicies(sign_in, true);
+    if (sign_in.status.errorCode == kStrongAuthenticationRequired) sign_in.status = {};
+    return Status::Ok();
+  };
+
+  switch (outcome) {
+    case SignInOutcome::mfaPassed: {
+      sign_in.status = {};
+      sign_in.authenticationRequirement = "multiFactorAuthentication";
+      sign_in.mfaDetail.authMethod =
+          auth_method.empty() ? std::string("Multifactor authentication") : std::string(auth_method);
+      if (evaluation.decision != "passwordChange") SettlePendingPolicies(sign_in, true);
+      // An approval after a run of denials is the fatigue attack succeeding: that MFA proves
+      // nothing, so it remediates nothing.
+      const bool suspicious = observe_second_factor();
+      if (suspicious || !evaluation.bySignInRiskPolicy) break;
+      // Sign-in risk policy satisfied by MFA: the sign-in's detections are remediated, except
+      // the token-theft class (spec §1.6).
+      std::vector<RiskDetection> closed;
+      bool still_open = false;
+      Status scanned = s.store->ForEachDetectionJsonOfSignIn(
+          sign_in_id, [&](std::string_view json) -> Status {
+            auto parsed = s.detectionParser->Parse(json);
+            if (!parsed.ok()) return parsed.status().WithContext("stored detection");
+            RiskDetection& detection = parsed->detection;
+            if (!detection.IsActive()) return Status::Ok();
+            if (IsTokenTheftClass(detection.riskEventType) ||
+                detection.riskState == RiskState::confirmedCompromised) {
+              still_open = true;
+              return Status::Ok();
+            }
+            detection.riskState = RiskState::remediated;
+            detection.riskDetail = RiskDetail::userPassedMFADrivenByRiskBasedPolicy;
+            detection.lastUpdatedDateTime = now;
+            closed.push_back(std::move(detection));
+            return Status::Ok();
+          });
+      if (!scanned.ok()) return scanned;
+      std::vector<std::string> ids;
+      for (RiskDetection& detection : closed) {
+        ids.push_back(detection.id);
+        changes.AddDetection(std::move(detection));
+      }
+      if (!still_open && sign_in.riskState == RiskState::atRisk) {
+        sign_in.riskState = RiskState::remediated;
+        sign_in.riskDetail = RiskDetail::userPassedMFADrivenByRiskBasedPolicy;
+      }
+      if (!ids.empty() && users.Find(user_id) != nullptr && users.RemoveActive(user_id, ids) > 0) {
+        changes.AddHistory(users.RescoreAfterAdmin(user_id, RiskState::remediated,
+                                                   RiskDetail::userPassedMFADrivenByRiskBasedPolicy,
+                                                   initiated_by, now));
+      }
+      break;
+    }
+    case SignInOutcome::mfaFailed:
+    case SignInOutcome::mfaDenied:
+    case SignInOutcome::mfaTimedOut:
+    case SignInOutcome::fraudReported: {
+      sign_in.status.errorCode = kMfaFailed;
+      sign_in.status.failureReason =
+          outcome == SignInOutcome::fraudReported
+              ? "The user denied the authentication request and reported it as fraud."
+          : outcome == SignInOutcome::mfaTimedOut
+              ? "Authentication failed during strong authentication request: the user did not "
+                "respond."
+              : "Authentication failed during strong authentication request.";
+      SettlePendingPolicies(sign_in, false);
+      observe_second_factor();
+      break;
+    }
+    case SignInOutcome::passwordChanged:
+    case SignInOutcome::passwordReset: {
+      if (Status changed = password_changed(); !changed.ok()) return changed;
+      // Only a change the user risk policy asked for is a secure change (spec §3.3).
+      if (evaluation.byUserRiskPolicy && evaluation.decision == "passwordChange") {
+        const RiskDetail detail = outcome == SignInOutcome::passwordChanged
+                                      ? RiskDetail::userPerformedSecuredPasswordChange
+                                      : RiskDetail::userPerformedSecuredPasswordReset;
+        if (Status done = remediate_user(detail); !done.ok()) return done;
+      }
+      break;
+    }
+    case SignInOutcome::onPremisesPasswordChanged: {
+      if (Status changed = password_changed(); !changed.ok()) return changed;
+      if (options_.onPremisesPasswordChangeResetsRisk) {
+        if (Status done = remediate_user(RiskDetail::userChangedPasswordOnPremises); !done.ok()) {
+          return done;
+        }
+      }
+      break;
+    }
+    case SignInOutcome::completed:
+      if (sign_in.status.errorCode == kStrongAuthenticationRequired) sign_in.status = {};
+      SettlePendingPolicies(sign_in, true);
+      break;
+    case SignInOutcome::abandoned:
+      SettlePendingPolicies(sign_in, false);
+      break;
+  }
+
+  evaluation.outcomes.clear();
+  for (const std::string& item : outcomes) {
+    if (!evaluation.outcomes.empty()) evaluation.outcomes += ',';
+    evaluation.outcomes += item;
+  }
+  std::string answer = OutcomeJson(sign_in, outcomes, users.Find(user_id));
+  changes.batch.evaluations.push_back(std::move(evaluation));
+  changes.AddSignIn(std::move(sign_in));
+  changes.CloseUsers(users);
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  return answer;
+}
+
+}  // namespace idguard

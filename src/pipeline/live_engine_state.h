@@ -1,0 +1,132 @@
+// The live engine's state and the helpers its calls share (live_engine*.cc only).
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "idguard/core/fingerprint_set.h"
+#include "idguard/core/json_writer.h"
+#include "idguard/detect/risk_engine.h"
+#include "idguard/export/graph_json.h"
+#include "idguard/ingest/risk_detection_parser.h"
+#include "idguard/pipeline/live_engine.h"
+#include "idguard/policy/conditional_access_policy.h"
+#include "pipeline/engine_state.h"
+
+namespace idguard {
+
+struct PendingChanges {
+  StoreBatch batch;
+  std::unordered_set<std::string> changedUsers;
+  std::unordered_set<std::string> changedServicePrincipals;
+  std::vector<AuditTarget> targets;
+
+  void AddDetection(RiskDetection detection) {
+    std::string json;
+    AppendRiskDetectionJson(json, detection);
+    batch.detections.push_back({std::move(detection), std::move(json)});
+  }
+  void AddHistory(RiskyUserHistoryItem item) {
+    changedUsers.insert(item.user.id);
+    std::string json;
+    AppendRiskyUserHistoryItemJson(json, item);
+    batch.history.push_back({std::move(item), std::move(json)});
+  }
+  void AddSignIn(SignIn sign_in) {
+    batch.signInUpdates.push_back(StoredSignIn::From(std::move(sign_in)));
+  }
+  void AddServicePrincipalHistory(RiskyUserHistoryItem item) {
+    changedServicePrincipals.insert(item.user.id);
+    std::string json;
+    AppendRiskyServicePrincipalHistoryItemJson(json, item);
+    batch.servicePrincipalHistory.push_back({std::move(item), std::move(json)});
+  }
+  void CloseServicePrincipals(const UserRiskAggregator& service_principals) {
+    AddRecords(changedServicePrincipals, service_principals, AppendRiskyServicePrincipalJson,
+               batch.riskyServicePrincipals);
+  }
+  void CloseUsers(const UserRiskAggregator& users) {
+    AddRecords(changedUsers, users, AppendRiskyUserJson, batch.riskyUsers);
+  }
+
+ private:
+  // The changed records as they are now, in id order.
+  static void AddRecords(const std::unordered_set<std::string>& changed,
+                         const UserRiskAggregator& risk,
+                         void (*append)(std::string&, const RiskyUser&),
+                         std::vector<StoredRiskyUser>& out) {
+    std::vector<std::string> ids(changed.begin(), changed.end());
+    std::sort(ids.begin(), ids.end());
+    for (const auto& id : ids) {
+      if (const RiskyUser* record = risk.Find(id)) {
+        std::string json;
+        append(json, *record);
+        out.push_back({*record, std::move(json)});
+      }
+    }
+  }
+};
+
+// What evaluate needs of an account, kept in memory so the sign-in path never reads the store:
+// the local directory's state, cached on first use and updated by every write that changes it.
+struct AccountFlags {
+  bool known = false;  // the directory has the account
+  bool accountEnabled = true;
+  bool mustChangePassword = false;
+};
+
+struct LiveEngine::State {
+  std::unique_ptr<RiskStore> store;
+  EnrichmentData enrichment;
+  std::unique_ptr<Enricher> enricher;
+  std::unique_ptr<RiskEngine> engine;
+  FingerprintSet seen;
+  std::unique_ptr<RiskDetectionParser> detectionParser;
+  std::unique_ptr<AccountDirectory> accounts;
+  SystemClock clock;
+  std::size_t ingestsSinceCheckpoint = 0;
+  bool restored = false;  // false: rebuild engine state from the store before the next call
+
+  // Every use of `store` holds this mutex: the deferred writer writes without the engine lock.
+  std::mutex storeMutex;
+
+  // Conditional access policies, in id order, as stored.
+  std::vector<ConditionalAccessPolicy> policies;
+  bool policiesLoaded = false;
+
+  // Evaluations answered but not yet written: the writer thread commits them every few
+  // milliseconds, and every other call writes them first (FlushDeferred), so the store sees
+  // changes in the order the engine made them.
+  PendingChanges deferred;
+  std::size_t deferredSignIns = 0;
+  std::size_t flushesSinceCheckpoint = 0;
+  // Answers of evaluations not yet written, for a repeated call with the same id.
+  std::unordered_map<std::string, std::string> deferredAnswers;
+  std::unordered_map<std::string, AccountFlags> accountFlags;
+  std::condition_variable flushWanted;
+  bool stopping = false;
+  std::uint64_t deferredWriteFailures = 0;
+  std::thread writer;
+};
+
+std::string ShortHash(std::string_view text);
+// A GUID-shaped id from a hash, so ids look like Graph's and are stable for the same inputs.
+std::string GuidFromHash(std::string_view text);
+void AddRiskChanges(AuditTarget& target, const RiskyUser& before, const RiskyUser& after);
+RiskDetection MakeAdminDetection(std::string_view type, ActivityType activity, RiskDetail detail,
+                                 const RiskyUser& subject, const Actor& actor, EventTime now,
+                                 const std::string& key);
+// Closes every open detection of a user or service principal, and a user's risky sign-ins
+// (dismiss, confirm safe, password reset, self-remediation), and forgets the subject's active
+// detections; the caller sets the subject's record.
+Status CloseAllRisk(LiveEngine::State& s, const std::string& subject_id, bool service_principal,
+                    RiskState closed, RiskDetail detail, bool lower_sign_in_level, EventTime now,
+                    PendingChanges& changes);
+
+}  // namespace idguard

@@ -1,0 +1,356 @@
+// The real-time path through the API, in-process on a real SQLite store: conditional access
+// policies over the Graph routes, an identity provider's evaluate and outcome calls, and the
+// stories the product promises — a risky sign-in is challenged with MFA and remediated by it; a
+// user with leaked credentials must change the password and is remediated by the change;
+// report-only policies record what they would do and never decide.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "e2e/e2e_support.h"
+#include "idguard/api/api_service.h"
+#include "idguard/api/roles.h"
+#include "idguard/export/graph_json.h"
+#include "idguard/pipeline/live_engine.h"
+#include "idguard/store/risk_store.h"
+
+namespace idguard {
+namespace {
+
+using api::ApiService;
+using api::HttpRequest;
+using api::HttpResponse;
+using api::Role;
+using e2e::Json;
+
+constexpr EventTime kStart = 1'790'000'000LL * kMicrosPerSecond;  // 2026-09-21
+constexpr const char* kPolicies = "/v1.0/identity/conditionalAccess/policies";
+constexpr const char* kUserAgent =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36";
+
+std::string SignInRiskPolicy(const std::string& state) {
+  return R"({"displayName":"Sign-in risk: MFA","state":")" + state + R"(",
+    "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
+      "clientAppTypes":["all"],"signInRiskLevels":["low","medium","high"]},
+    "grantControls":{"operator":"OR","builtInControls":["mfa"]},
+    "sessionControls":{"signInFrequency":{"isEnabled":true,"frequencyInterval":"everyTime",
+      "authenticationType":"primaryAndSecondaryAuthentication"}}})";
+}
+
+constexpr const char* kUserRiskPolicy = R"({"displayName":"User risk high: password change",
+  "state":"enabled",
+  "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
+    "userRiskLevels":["high"]},
+  "grantControls":{"operator":"AND","builtInControls":["mfa","passwordChange"]},
+  "sessionControls":{"signInFrequency":{"isEnabled":true,"frequencyInterval":"everyTime",
+    "authenticationType":"primaryAndSecondaryAuthentication"}}})";
+
+// A sign-in attempt as an identity provider sends it.
+std::string Attempt(const std::string& id, EventTime time, const std::string& user,
+                    const std::string& ip, const std::string& country,
+                    const std::string& user_agent = kUserAgent) {
+  return R"({"id":")" + id + R"(","createdDateTime":")" + FormatTimestamp(time) +
+         R"(","userId":")" + user + R"(","userPrincipalName":")" + user +
+         R"(@contoso.example","appId":"app-mail","appDisplayName":"Mail","ipAddress":")" + ip +
+         R"(","clientAppUsed":"Browser","isInteractive":true,"userAgent":")" + user_agent +
+         R"(","location":{"city":"","countryOrRegion":")" + country + R"("}})";
+}
+
+class EvaluateApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::make_unique<e2e::TempDir>(
+        "evaluate-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    db_ = *dir_ / "store.db";
+    auto store = OpenSqliteStore(db_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    StoreBatch batch;
+    for (Role role : api::AllRoles()) {
+      auto token = api::GenerateApiToken();
+      ASSERT_TRUE(token.ok());
+      StoredApiToken stored;
+      stored.token.id = "token-" + std::string(api::RoleName(role));
+      stored.token.name = "test " + std::string(api::RoleName(role));
+      stored.token.role = std::string(api::RoleName(role));
+      stored.tokenSha256 = token->sha256;
+      batch.apiTokens.push_back(stored);
+      tokens_[role] = token->token;
+    }
+    // Bob's credentials were found in a breach: a high user-risk detection before any sign-in.
+    RiskDetection leaked;
+    leaked.id = "leak-bob";
+    leaked.riskEventType = "leakedCredentials";
+    leaked.riskLevel = RiskLevel::high;
+    leaked.riskState = RiskState::atRisk;
+    leaked.activity = ActivityType::user;
+    leaked.detectionTimingType = DetectionTimingType::offline;
+    leaked.userId = "bob";
+    leaked.userPrincipalName = "bob@contoso.example";
+    leaked.detectedDateTime = leaked.activityDateTime = leaked.lastUpdatedDateTime = kStart;
+    std::string json;
+    AppendRiskDetectionJson(json, leaked);
+    batch.detections.push_back({leaked, json});
+    RiskyUser bob;
+    bob.id = "bob";
+    bob.userPrincipalName = "bob@contoso.example";
+    bob.riskLevel = RiskLevel::high;
+    bob.riskState = RiskState::atRisk;
+    bob.riskLastUpdatedDateTime = kStart;
+    json.clear();
+    AppendRiskyUserJson(json, bob);
+    batch.riskyUsers.push_back({bob, json});
+    ASSERT_TRUE((*store)->Write(batch).ok());
+    store->reset();
+    Start();
+  }
+
+  void Start() {
+    service_.reset();
+    LiveEngineOptions options;
+    options.dbPath = db_;
+    std::ostringstream log;
+    auto engine = LiveEngine::Open(options, log);
+    ASSERT_TRUE(engine.ok()) << engine.status().message();
+    api::ApiOptions api_options;
+    api_options.dbPath = db_;
+    auto service = ApiService::Create(api_options, std::move(engine).value());
+    ASSERT_TRUE(service.ok()) << service.status().message();
+    service_ = std::move(service).value();
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, Role role,
+                    const std::string& body = "") {
+    HttpRequest request;
+    request.method = method;
+    const auto question = target.find('?');
+    request.path = target.substr(0, question);
+    if (question != std::string::npos) request.query = target.substr(question + 1);
+    request.body = body;
+    request.remoteAddress = "127.0.0.1";
+    request.requestId = "evaluate-request-" + std::to_string(++requests_);
+    request.headers.emplace_back("host", "idguard.test");
+    request.headers.emplace_back("prefer", "include-unknown-enum-members");
+    request.headers.emplace_back("authorization", "Bearer " + tokens_[role]);
+    return service_->Handle(request);
+  }
+  std::string CreatePolicy(const std::string& body) {
+    HttpResponse created = Call("POST", kPolicies, Role::securityAdministrator, body);
+    EXPECT_EQ(created.status, 201) << created.body;
+    return Json(created.body).String("/id");
+  }
+  HttpResponse Evaluate(const std::string& body) {
+    return Call("POST", "/v1/evaluate", Role::identityProvider, body);
+  }
+  HttpResponse Outcome(const std::string& id, const std::string& outcome) {
+    return Call("POST", "/v1/signins/" + id + "/outcome", Role::identityProvider,
+                R"({"outcome":")" + outcome + R"("})");
+  }
+  // Alice signs in from home for a week: her profile leaves learning.
+  void LearnAlice() {
+    for (int i = 0; i < 14; ++i) {
+      HttpResponse answer = Evaluate(Attempt("home-" + std::to_string(i),
+                                             kStart + i * kMicrosPerDay / 2, "alice",
+                                             "145.14.10." + std::to_string(10 + i % 3), "NL"));
+      ASSERT_EQ(answer.status, 200) << answer.body;
+      ASSERT_EQ(Json(answer.body).String("/decision"), "allow") << answer.body;
+    }
+  }
+
+  std::unique_ptr<e2e::TempDir> dir_;
+  std::string db_;
+  std::map<Role, std::string> tokens_;
+  std::unique_ptr<ApiService> service_;
+  int requests_ = 0;
+};
+
+TEST_F(EvaluateApiTest, PoliciesAreGraphResourcesWithValidationAndAudit) {
+  const std::string id = CreatePolicy(SignInRiskPolicy("enabledForReportingButNotEnforced"));
+  HttpResponse listed = Call("GET", kPolicies, Role::securityReader);
+  ASSERT_EQ(listed.status, 200);
+  Json list(listed.body);
+  EXPECT_EQ(list.String("/value/0/id"), id);
+  EXPECT_EQ(list.String("/value/0/state"), "enabledForReportingButNotEnforced");
+  EXPECT_EQ(list.String("/value/0/conditions/signInRiskLevels/2"), "high");
+
+  HttpResponse patched = Call("PATCH", std::string(kPolicies) + "/" + id,
+                              Role::securityAdministrator, R"({"state":"enabled"})");
+  EXPECT_EQ(patched.status, 204) << patched.body;
+  HttpResponse one = Call("GET", std::string(kPolicies) + "/" + id, Role::globalReader);
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(Json(one.body).String("/state"), "enabled");
+  EXPECT_EQ(Json(one.body).String("/grantControls/builtInControls/0"), "mfa");
+
+  // Graph's rules: passwordChange needs mfa, user risk and all applications.
+  HttpResponse refused = Call("POST", kPolicies, Role::securityAdministrator,
+                              R"({"displayName":"bad","state":"enabled",
+        "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
+        "signInRiskLevels":["high"]},
+        "grantControls":{"operator":"AND","builtInControls":["mfa","passwordChange"]}})");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(Json(refused.body).String("/error/message").find("userRiskLevels"), std::string::npos)
+      << refused.body;
+  // Operators may not change policies; readers may not either.
+  EXPECT_EQ(Call("DELETE", std::string(kPolicies) + "/" + id, Role::securityOperator).status, 403);
+
+  HttpResponse audit = Call("GET",
+                            "/v1.0/auditLogs/directoryAudits?$filter=category%20eq%20'Policy'",
+                            Role::securityReader);
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_EQ(Json(audit.body).Strings("/value", "activityDisplayName"),
+            (std::vector<std::string>{"Update conditional access policy",
+                                      "Add conditional access policy"}));
+
+  EXPECT_EQ(Call("DELETE", std::string(kPolicies) + "/" + id, Role::securityAdministrator).status,
+            204);
+  EXPECT_EQ(Call("GET", std::string(kPolicies) + "/" + id, Role::securityReader).status, 404);
+  // Policies survive a restart.
+  const std::string kept = CreatePolicy(kUserRiskPolicy);
+  Start();
+  EXPECT_EQ(Call("GET", std::string(kPolicies) + "/" + kept, Role::securityReader).status, 200);
+}
+
+TEST_F(EvaluateApiTest, RiskySignInIsChallengedWithMfaAndRemediatedByIt) {
+  CreatePolicy(SignInRiskPolicy("enabled"));
+  LearnAlice();
+  // Then a sign-in from another country, network and browser.
+  const std::string risky = Attempt(
+      "far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR",
+      "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0");
+  HttpResponse answer = Evaluate(risky);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  Json judged(answer.body);
+  EXPECT_EQ(judged.String("/decision"), "mfa") << answer.body;
+  EXPECT_NE(judged.String("/riskLevelDuringSignIn"), "none");
+  EXPECT_EQ(judged.String("/riskEventTypes_v2/0"), "unfamiliarFeatures");
+  EXPECT_EQ(judged.String("/riskDetections/0/riskEventType"), "unfamiliarFeatures");
+  EXPECT_NE(judged.String("/riskDetections/0/reasons/0/value"), "<absent>");
+  EXPECT_EQ(judged.String("/appliedConditionalAccessPolicies/0/result"), "unknown");
+  EXPECT_EQ(judged.String("/appliedConditionalAccessPolicies/0/enforcedGrantControls/0"), "Mfa");
+  EXPECT_NE(judged.String("/userRiskLevel"), "none");
+
+  // The same call again answers the same, changing nothing.
+  HttpResponse repeated = Evaluate(risky);
+  EXPECT_EQ(repeated.body, answer.body);
+
+  HttpResponse passed = Outcome("far-away", "mfaPassed");
+  ASSERT_EQ(passed.status, 200) << passed.body;
+  Json after(passed.body);
+  EXPECT_EQ(after.String("/riskState"), "remediated");
+  EXPECT_EQ(after.String("/riskDetail"), "userPassedMFADrivenByRiskBasedPolicy");
+  EXPECT_EQ(after.String("/userRiskState"), "remediated");
+  EXPECT_EQ(after.String("/userRiskLevel"), "none");
+  EXPECT_EQ(after.String("/appliedConditionalAccessPolicies/0/result"), "success");
+
+  // The reports agree: the sign-in, its detection and the user.
+  Json sign_in(Call("GET", "/v1.0/auditLogs/signIns/far-away", Role::securityReader).body);
+  EXPECT_EQ(sign_in.String("/riskState"), "remediated");
+  EXPECT_EQ(sign_in.String("/conditionalAccessStatus"), "success");
+  EXPECT_EQ(sign_in.String("/appliedConditionalAccessPolicies/0/result"), "success");
+  Json detections(Call("GET",
+                       "/v1.0/identityProtection/riskDetections?$filter=requestId%20eq%20'far-away'",
+                       Role::securityReader)
+                      .body);
+  const auto details = detections.Strings("/value", "riskDetail");
+  ASSERT_FALSE(details.empty());
+  for (const std::string& detail : details) {
+    EXPECT_EQ(detail, "userPassedMFADrivenByRiskBasedPolicy");
+  }
+  Json user(Call("GET", "/v1.0/identityProtection/riskyUsers/alice", Role::securityReader).body);
+  EXPECT_EQ(user.String("/riskState"), "remediated");
+  Json history(
+      Call("GET", "/v1.0/identityProtection/riskyUsers/alice/history", Role::securityReader).body);
+  EXPECT_EQ(history.Strings("/value", "initiatedBy").back(), "alice@contoso.example");
+
+  // Repeating the outcome changes nothing; an unknown sign-in is 404.
+  EXPECT_EQ(Outcome("far-away", "mfaPassed").body, passed.body);
+  EXPECT_EQ(Outcome("never-evaluated", "mfaPassed").status, 404);
+}
+
+TEST_F(EvaluateApiTest, LeakedCredentialsDemandASecurePasswordChangeThatRemediates) {
+  CreatePolicy(kUserRiskPolicy);
+  HttpResponse answer = Evaluate(Attempt("bob-1", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL"));
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  Json judged(answer.body);
+  EXPECT_EQ(judged.String("/decision"), "passwordChange") << answer.body;
+  EXPECT_EQ(judged.String("/userRiskLevel"), "high");
+  EXPECT_EQ(judged.String("/appliedConditionalAccessPolicies/0/enforcedGrantControls/1"),
+            "PasswordChange");
+
+  // MFA alone does not remediate user risk; the secure password change does.
+  Json after_mfa(Outcome("bob-1", "mfaPassed").body);
+  EXPECT_EQ(after_mfa.String("/userRiskState"), "atRisk");
+  Json changed(Outcome("bob-1", "passwordChanged").body);
+  EXPECT_EQ(changed.String("/userRiskState"), "remediated");
+  EXPECT_EQ(changed.String("/userRiskDetail"), "userPerformedSecuredPasswordChange");
+  EXPECT_EQ(changed.String("/userRiskLevel"), "none");
+  Json leak(Call("GET", "/v1.0/identityProtection/riskDetections/leak-bob", Role::securityReader).body);
+  EXPECT_EQ(leak.String("/riskState"), "remediated");
+  EXPECT_EQ(leak.String("/riskDetail"), "userPerformedSecuredPasswordChange");
+
+  // Next sign-in: no risk left, no demand.
+  Json next(Evaluate(Attempt("bob-2", kStart + 2 * kMicrosPerDay, "bob", "145.14.10.20", "NL")).body);
+  EXPECT_EQ(next.String("/decision"), "allow");
+}
+
+TEST_F(EvaluateApiTest, APasswordChangeOutsideTheRiskFlowDoesNotRemediate) {
+  // No user risk policy: bob is allowed in, and his own password change is not a secure one.
+  HttpResponse answer = Evaluate(Attempt("bob-3", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL"));
+  ASSERT_EQ(answer.status, 200);
+  EXPECT_EQ(Json(answer.body).String("/decision"), "allow");
+  Json changed(Outcome("bob-3", "passwordChanged").body);
+  EXPECT_EQ(changed.String("/userRiskState"), "atRisk");
+  EXPECT_EQ(changed.String("/userRiskLevel"), "high");
+}
+
+TEST_F(EvaluateApiTest, ReportOnlyPoliciesRecordResultsAndNeverDecide) {
+  CreatePolicy(SignInRiskPolicy("enabledForReportingButNotEnforced"));
+  CreatePolicy(R"({"displayName":"Block everything - trial","state":"enabledForReportingButNotEnforced",
+    "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},
+    "grantControls":{"operator":"OR","builtInControls":["block"]}})");
+  LearnAlice();  // every learning sign-in was allowed although a report-only policy blocks all
+  HttpResponse answer = Evaluate(Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice",
+                                         "177.54.144.20", "BR"));
+  Json judged(answer.body);
+  EXPECT_EQ(judged.String("/decision"), "allow") << answer.body;
+  std::vector<std::string> results = judged.Strings("/appliedConditionalAccessPolicies", "result");
+  std::sort(results.begin(), results.end());
+  EXPECT_EQ(results, (std::vector<std::string>{"reportOnlyFailure", "reportOnlyInterrupted"}));
+  EXPECT_EQ(judged.String("/conditionalAccessStatus"), "notApplied");
+}
+
+TEST_F(EvaluateApiTest, FraudReportsRaiseTheUserToHigh) {
+  LearnAlice();
+  ASSERT_EQ(Evaluate(Attempt("prompted", kStart + 8 * kMicrosPerDay, "alice", "145.14.10.10", "NL"))
+                .status,
+            200);
+  Json reported(Outcome("prompted", "fraudReported").body);
+  EXPECT_EQ(reported.String("/status/errorCode"), "<absent>");  // a number, not a string
+  EXPECT_EQ(reported.String("/riskEventTypes_v2/0"), "userReportedSuspiciousActivity");
+  EXPECT_EQ(reported.String("/userRiskLevel"), "high");
+}
+
+TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {
+  HttpResponse not_json = Evaluate("{");
+  EXPECT_EQ(not_json.status, 400);
+  HttpResponse no_user = Evaluate(R"({"ipAddress":"198.51.100.1"})");
+  EXPECT_EQ(no_user.status, 400);
+  EXPECT_NE(Json(no_user.body).String("/error/message").find("userId"), std::string::npos)
+      << no_user.body;
+  HttpResponse bad_hash = Evaluate(R"({"userId":"alice","passwordSha1":"xyz"})");
+  EXPECT_EQ(bad_hash.status, 400);
+  EXPECT_NE(Json(bad_hash.body).String("/error/message").find("passwordSha1"), std::string::npos);
+  // Without an id idguard assigns one, and the answer carries it.
+  HttpResponse assigned = Evaluate(R"({"userId":"carol","ipAddress":"198.51.100.1"})");
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  EXPECT_EQ(Json(assigned.body).String("/id").size(), 36U);
+  HttpResponse unknown = Call("POST", "/v1/signins/x/outcome", Role::identityProvider,
+                              R"({"outcome":"teleported"})");
+  EXPECT_EQ(unknown.status, 400);
+  // The identity provider's token opens nothing else.
+  EXPECT_EQ(Call("GET", "/v1.0/identityProtection/riskyUsers", Role::identityProvider).status, 403);
+  EXPECT_EQ(Call("POST", "/v1/evaluate", Role::securityAdministrator, "{}").status, 403);
+}
+
+}  // namespace
+}  // namespace idguard
