@@ -2,6 +2,8 @@
 // ingest, health, metrics and the OpenAPI document.
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
+
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -33,6 +35,8 @@ struct ServeArguments {
   std::string accessLogPath;  // empty: stderr
   std::string portFile;
   bool quiet = false;
+  bool onPremisesPasswordChangeResetsRisk = false;
+  unsigned evaluationWriteDelayMs = 2;
 };
 
 [[noreturn]] void Fail(const Status& status) {
@@ -67,11 +71,15 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
   take("directory", "--directory", args.directoryPath);
   take("namedLocations", "--named-locations", args.namedLocationsPath);
   take("accessLog", "--access-log", args.accessLogPath);
+  take("onPremisesPasswordChangeResetsRisk", "--on-premises-password-change-resets-risk",
+       args.onPremisesPasswordChangeResetsRisk);
+  take("evaluationWriteDelayMs", "--evaluation-write-delay-ms", args.evaluationWriteDelayMs);
   for (const auto& entry : config) {
     static const std::vector<std::string> known = {
         "db",        "listen",         "tlsCertificate",     "tlsKey",
         "threads",   "maxBodyBytes",   "rateLimitPerSecond", "dataDir",
-        "directory", "namedLocations", "accessLog"};
+        "directory", "namedLocations", "accessLog", "onPremisesPasswordChangeResetsRisk",
+        "evaluationWriteDelayMs"};
     const auto key = entry.first.as<std::string>();
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       Fail(Status::InvalidInput(args.configPath + ": unknown setting '" + key + "'"));
@@ -110,6 +118,8 @@ void Serve(ServeArguments& args, const CLI::App& command) {
   engine_options.userAgentRegexes = args.userAgentRegexes;
   engine_options.directoryPath = args.directoryPath;
   engine_options.namedLocationsPath = args.namedLocationsPath;
+  engine_options.onPremisesPasswordChangeResetsRisk = args.onPremisesPasswordChangeResetsRisk;
+  engine_options.evaluationWriteDelay = std::chrono::milliseconds(args.evaluationWriteDelayMs);
   auto engine = LiveEngine::Open(engine_options, std::cerr);
   if (!engine.ok()) Fail(engine.status());
 
@@ -186,6 +196,14 @@ void RegisterServeCommand(CLI::App& app) {
                     "Append access log lines (JSON) here instead of stderr");
   serve->add_option("--port-file", args->portFile, "Write the port listened on to this file");
   serve->add_flag("--quiet", args->quiet, "No access log");
+  serve->add_flag("--on-premises-password-change-resets-risk",
+                  args->onPremisesPasswordChangeResetsRisk,
+                  "A password change in the on-premises directory remediates user risk "
+                  "(outcome onPremisesPasswordChanged)");
+  serve->add_option("--evaluation-write-delay-ms", args->evaluationWriteDelayMs,
+                    "Longest time an evaluated sign-in waits to be written")
+      ->check(CLI::Range(0U, 1000U))
+      ->capture_default_str();
   serve->callback([args, serve] { Serve(*args, *serve); });
 }
 

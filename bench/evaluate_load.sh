@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Whole-process evaluate load on this machine, release build: a simulated tenant replayed into a
+# store, the recommended sign-in risk and user risk policies enabled, then wrk POSTing a new
+# sign-in attempt per request to /v1/evaluate over loopback (1 wrk thread, 32 connections, 20 s).
+#   bench/evaluate_load.sh [USERS] [DAYS]     (default 2000 users, 30 days)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+users="${1:-2000}"
+days="${2:-30}"
+bin=build/release/idguard
+[ -x "$bin" ] || { echo "build the release preset first (scripts/setup)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing (apt install wrk)" >&2; exit 1; }
+command -v curl >/dev/null || { echo "curl is missing (apt install curl)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$bin" simulate --users "$users" --days "$days" --seed 5 --attacks --out "$work/tenant" >/dev/null
+"$bin" replay --input "$work/tenant/signIns.ndjson" --db "$work/store.db" --out "$work/out" \
+  --directory "$work/tenant/users.ndjson" --quiet
+admin=$("$bin" token create --db "$work/store.db" --name bench-admin --role security-administrator)
+provider=$("$bin" token create --db "$work/store.db" --name bench-idp --role identity-provider)
+sed -E 's/^\{"id":"([^"]+)","userPrincipalName":"([^"]+)".*/\1 \2/' "$work/tenant/users.ndjson" \
+  > "$work/users.txt"
+
+"$bin" serve --db "$work/store.db" --listen 127.0.0.1:0 --port-file "$work/port" --quiet \
+  --directory "$work/tenant/users.ndjson" 2>"$work/serve.log" &
+server=$!
+for _ in $(seq 1 600); do [ -s "$work/port" ] && break; sleep 0.1; done
+port=$(cat "$work/port")
+policies="http://127.0.0.1:$port/v1.0/identity/conditionalAccess/policies"
+post_policy() {
+  curl -sf -o /dev/null -X POST -H "Authorization: Bearer $admin" \
+    -H "Content-Type: application/json" --data "$1" "$policies"
+}
+post_policy '{"displayName":"Sign-in risk: MFA","state":"enabled",
+  "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
+  "signInRiskLevels":["high","medium"]},"grantControls":{"operator":"OR","builtInControls":["mfa"]},
+  "sessionControls":{"signInFrequency":{"isEnabled":true,"frequencyInterval":"everyTime",
+  "authenticationType":"primaryAndSecondaryAuthentication"}}}'
+post_policy '{"displayName":"User risk: password change","state":"enabled",
+  "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
+  "userRiskLevels":["high"]},"grantControls":{"operator":"AND","builtInControls":["mfa","passwordChange"]}}'
+post_policy '{"displayName":"Block legacy clients (report-only)","state":"enabledForReportingButNotEnforced",
+  "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
+  "clientAppTypes":["exchangeActiveSync","other"]},"grantControls":{"operator":"OR","builtInControls":["block"]}}'
+
+echo "== wrk POST /v1/evaluate ($(wc -l < "$work/users.txt") users, 1 thread, 32 connections, 20 s)"
+IDGUARD_TOKEN="$provider" wrk -t1 -c32 -d20s --latency -s bench/evaluate.lua \
+  "http://127.0.0.1:$port" -- "$work/users.txt" |
+  grep -E "Requests/sec|Latency|requests in|50%|90%|99%|Non-2xx"
+curl -sf -H "Authorization: Bearer $admin" "http://127.0.0.1:$port/metrics" |
+  grep -E "^idguard_evaluations_unwritten" || true
+kill "$server"; wait "$server" 2>/dev/null || true
