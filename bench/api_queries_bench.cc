@@ -161,16 +161,7 @@ api::HttpResponse Call(const std::string& target) {
   return bench.service->Handle(request);
 }
 
-void ReportPercentiles(benchmark::State& state, std::vector<double>& millis) {
-  if (millis.empty()) return;
-  std::sort(millis.begin(), millis.end());
-  auto at = [&](double q) {
-    return millis[std::min(millis.size() - 1, static_cast<std::size_t>(q * millis.size()))];
-  };
-  state.counters["p50_ms"] = at(0.50);
-  state.counters["p95_ms"] = at(0.95);
-  state.counters["p99_ms"] = at(0.99);
-}
+using bench::ReportPercentiles;
 
 void RunQuery(benchmark::State& state, const std::string& target) {
   Store();

@@ -1,8 +1,12 @@
 // Deterministic synthetic data for the benchmarks: scattered 64-bit values and GUID-shaped ids.
 #pragma once
 
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace idguard::bench {
 
@@ -27,6 +31,20 @@ inline std::string Guid(std::uint64_t n) {
     out += kHex[(word >> ((i % 16) * 4)) & 0xf];
   }
   return out;
+}
+
+// Sorts the measured call times (in `unit`) and reports p50, p95 and p99 as counters named
+// p50_<unit>, ... on the benchmark.
+inline void ReportPercentiles(benchmark::State& state, std::vector<double>& times,
+                              const std::string& unit = "ms") {
+  if (times.empty()) return;
+  std::sort(times.begin(), times.end());
+  auto at = [&](double q) {
+    return times[std::min(times.size() - 1, static_cast<std::size_t>(q * times.size()))];
+  };
+  state.counters["p50_" + unit] = at(0.50);
+  state.counters["p95_" + unit] = at(0.95);
+  state.counters["p99_" + unit] = at(0.99);
 }
 
 }  // namespace idguard::bench

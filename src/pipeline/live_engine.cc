@@ -194,7 +194,7 @@ LiveEngine::~LiveEngine() {
   StopDeferredWriter();
   auto lock = LockEngine();  // writes the evaluations still waiting
   State& s = *state_;
-  if (!s.restored || (s.ingestsSinceCheckpoint == 0 && s.flushesSinceCheckpoint == 0)) return;
+  if (!s.restored || (s.ingestsSinceCheckpoint == 0 && s.evaluationsSinceCheckpoint == 0)) return;
   StoreBatch batch;
   AppendProfileCheckpoint(*s.engine, batch);
   // Best effort: a failure here only means the next start learns a little more again.

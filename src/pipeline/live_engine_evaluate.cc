@@ -14,6 +14,8 @@ namespace {
 constexpr std::int32_t kStrongAuthenticationRequired = 50074;
 constexpr std::int32_t kMfaFailed = 500121;
 constexpr std::int32_t kAccountDisabled = 50057;
+// Evaluations wait for the writer while this many write batches are waiting.
+constexpr std::size_t kMaxUnwrittenBatches = 8;
 
 // Detections that mean the password is known to someone else: risk remediation then asks for a
 // secure password change rather than MFA (spec §3.3).
@@ -193,14 +195,16 @@ StoreBatch LiveEngine::TakeDeferred() {
   State& s = *state_;
   s.deferred.CloseUsers(s.engine->userRisk());
   StoreBatch batch = std::move(s.deferred.batch);
+  s.evaluationsSinceCheckpoint += s.deferredSignIns;
   s.deferred = PendingChanges();
   s.deferredSignIns = 0;
   s.deferredAnswers.clear();
   pendingEvaluations_.store(0);
-  if (++s.flushesSinceCheckpoint >= options_.evaluationCheckpointBatches) {
+  if (s.evaluationsSinceCheckpoint >= options_.evaluationCheckpointSignIns) {
     AppendProfileCheckpoint(*s.engine, batch);
-    s.flushesSinceCheckpoint = 0;
+    s.evaluationsSinceCheckpoint = 0;
   }
+  s.writerCaughtUp.notify_all();
   return batch;
 }
 
@@ -242,6 +246,7 @@ void LiveEngine::StopDeferredWriter() {
     s.stopping = true;
   }
   s.flushWanted.notify_all();
+  s.writerCaughtUp.notify_all();
   if (s.writer.joinable()) s.writer.join();
 }
 
@@ -255,6 +260,11 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
 
   waiting_.fetch_add(1);
   std::unique_lock engine(mutex_);
+  // When the writer cannot keep up, callers wait for it (without the engine lock), so memory
+  // stays bounded and the store never falls far behind the answers.
+  s.writerCaughtUp.wait(engine, [&] {
+    return s.stopping || s.deferredSignIns < kMaxUnwrittenBatches * options_.evaluationWriteBatch;
+  });
   waiting_.fetch_sub(1);
   if (!s.restored) {
     std::lock_guard store(s.storeMutex);

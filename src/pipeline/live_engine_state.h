@@ -105,11 +105,12 @@ struct LiveEngine::State {
   // changes in the order the engine made them.
   PendingChanges deferred;
   std::size_t deferredSignIns = 0;
-  std::size_t flushesSinceCheckpoint = 0;
+  std::size_t evaluationsSinceCheckpoint = 0;
   // Answers of evaluations not yet written, for a repeated call with the same id.
   std::unordered_map<std::string, std::string> deferredAnswers;
   std::unordered_map<std::string, AccountFlags> accountFlags;
   std::condition_variable flushWanted;
+  std::condition_variable writerCaughtUp;
   bool stopping = false;
   std::uint64_t deferredWriteFailures = 0;
   std::thread writer;

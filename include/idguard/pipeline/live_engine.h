@@ -45,8 +45,10 @@ struct LiveEngineOptions {
   // this long after the first one waiting, or as soon as this many wait.
   std::chrono::microseconds evaluationWriteDelay{2000};  // Default: 2 ms
   std::size_t evaluationWriteBatch = 512;                 // Default: 512 sign-ins
-  // A profile checkpoint with every Nth batch of evaluations.
-  std::size_t evaluationCheckpointBatches = 256;  // Default: 256
+  // A profile checkpoint once this many evaluations were written since the last one: rewriting
+  // every touched profile costs as much as thousands of sign-ins, and a restart learns again from
+  // the sign-ins stored since (about 2 s for 100,000).
+  std::size_t evaluationCheckpointSignIns = 100'000;  // Default: 100,000
   // The "allow on-premises password change to reset user risk" setting (spec §3.3).
   bool onPremisesPasswordChangeResetsRisk = false;  // Default: off
 };
