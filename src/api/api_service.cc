@@ -337,6 +337,7 @@ void ApiService::Impl::AddRoutes() {
   AddConditionalAccessRoutes(router_, *engine_,
                              [this](const HttpRequest& request) { return BaseUrl(request); });
   AddEvaluateRoutes(router_, *engine_);
+  AddPolicyImpactRoute(router_, *engine_, readers_);
 }
 
 void ApiService::Impl::AddList(const std::string& pattern, const std::string& summary,

@@ -221,6 +221,8 @@ void WriteComponents(JsonWriter& json) {
       {"resetPassword", "{\"mode\": \"temporaryPassword\" | \"requireChangeAtNextSignIn\"}"},
       {"conditionalAccessPolicy", "A Graph conditionalAccessPolicy (docs/POLICIES.md)"},
       {"evaluateRequest", "A Graph signIn-shaped sign-in attempt (docs/EVALUATE.md)"},
+      {"policyImpactRequest",
+       "{\"policyId\" | \"policy\", \"from\"?, \"to\"?, \"samples\"?} (docs/POLICIES.md)"},
       {"signInOutcome",
        "{\"outcome\": mfaPassed | mfaFailed | mfaDenied | mfaTimedOut | fraudReported | "
        "passwordChanged | passwordReset | onPremisesPasswordChanged | completed | abandoned, "

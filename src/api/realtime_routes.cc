@@ -1,5 +1,9 @@
 #include "api/realtime_routes.h"
 
+#include <simdjson.h>
+
+#include "idguard/policy/policy_impact.h"
+
 #include "api/graph_error.h"
 #include "api/request_body.h"
 #include "idguard/core/json_writer.h"
@@ -35,7 +39,113 @@ Route MakeRoute(std::string method, std::string pattern, Permission permission,
   return route;
 }
 
+constexpr std::int64_t kMaxSamples = 50;
+constexpr EventTime kDefaultImpactPeriod = 30 * kMicrosPerDay;
+
+// {"policyId": "..."} or {"policy": {...}}, with "from", "to" (default: the last 30 days) and
+// "samples" (per decision, default 5, at most 50).
+struct ImpactRequest {
+  std::string policyId;
+  std::string draft;  // the policy object's JSON text
+  ImpactOptions options;
+};
+
+Result<ImpactRequest> ReadImpactRequest(std::string_view body, EventTime now) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(body.data(), body.size()).get(object) != simdjson::SUCCESS) {
+    return Status::InvalidInput("the body must be a JSON object with 'policyId' or 'policy'");
+  }
+  ImpactRequest request;
+  request.options.to = now;
+  request.options.from = now - kDefaultImpactPeriod;
+  bool from_given = false;
+  for (auto member : object) {
+    const std::string_view key = member.key;
+    auto time_of = [&](EventTime& out) -> Status {
+      std::string_view text;
+      std::optional<EventTime> time;
+      if (member.value.get_string().get(text) == simdjson::SUCCESS) time = ParseTimestamp(text);
+      if (!time) return Status::InvalidInput("'" + std::string(key) + "' must be a timestamp");
+      out = *time;
+      return Status::Ok();
+    };
+    if (key == "policyId") {
+      std::string_view id;
+      if (member.value.get_string().get(id) != simdjson::SUCCESS) {
+        return Status::InvalidInput("'policyId' must be a string");
+      }
+      request.policyId = std::string(id);
+    } else if (key == "policy") {
+      if (!member.value.is_object()) return Status::InvalidInput("'policy' must be an object");
+      request.draft = simdjson::minify(member.value);
+    } else if (key == "from") {
+      if (Status s = time_of(request.options.from); !s.ok()) return s;
+      from_given = true;
+    } else if (key == "to") {
+      if (Status s = time_of(request.options.to); !s.ok()) return s;
+      if (!from_given) request.options.from = request.options.to - kDefaultImpactPeriod;
+    } else if (key == "samples") {
+      std::int64_t samples = 0;
+      if (member.value.get_int64().get(samples) != simdjson::SUCCESS || samples < 0 ||
+          samples > kMaxSamples) {
+        return Status::InvalidInput("'samples' must be a whole number from 0 to 50");
+      }
+      request.options.samplesPerDecision = static_cast<std::size_t>(samples);
+    } else {
+      return Status::InvalidInput("unknown member '" + std::string(key) +
+                                  "' (policyId, policy, from, to, samples)");
+    }
+  }
+  if (request.policyId.empty() == request.draft.empty()) {
+    return Status::InvalidInput("give exactly one of 'policyId' (a stored policy) and 'policy' "
+                                "(a draft)");
+  }
+  return request;
+}
+
 }  // namespace
+
+void AddPolicyImpactRoute(Router& router, LiveEngine& engine, ReaderPool& readers) {
+  router.Add(MakeRoute(
+      "POST", "/v1/policies/impact", Permission::readReports,
+      "Preview a stored or draft conditional access policy over the stored sign-ins of a period "
+      "(default: the last 30 days): sign-ins and users per decision, with samples.",
+      "conditionalAccess", "policyImpactRequest", 200, [&engine, &readers](RouteContext& context) {
+        auto request = ReadImpactRequest(context.request.body, SystemClock().Now());
+        if (!request.ok()) return GraphErrorFromStatus(context.request, request.status());
+        ConditionalAccessPolicy policy;
+        // Listing goes through the engine lock, which also writes the evaluations still waiting,
+        // so the preview sees every sign-in answered so far.
+        auto policies = engine.ListPolicies();
+        if (!policies.ok()) return GraphErrorFromStatus(context.request, policies.status());
+        if (!request->policyId.empty()) {
+          auto at = std::find_if(policies->begin(), policies->end(),
+                                 [&](const auto& p) { return p.id == request->policyId; });
+          if (at == policies->end()) {
+            return GraphError(context.request, 404, "ResourceNotFound",
+                              "no conditional access policy has the id '" + request->policyId +
+                                  "'");
+          }
+          policy = *at;
+        } else {
+          auto draft = ReadPolicyJson(request->draft, ConditionalAccessPolicy{});
+          Status valid = draft.ok() ? ValidatePolicy(*draft) : draft.status();
+          if (!valid.ok()) {
+            return GraphErrorFromStatus(context.request, valid.WithContext("policy"));
+          }
+          policy = std::move(draft).value();
+        }
+        auto lease = readers.Borrow();
+        if (!lease.ok()) return GraphErrorFromStatus(context.request, lease.status());
+        auto impact = PreviewPolicyImpact(***lease, policy, request->options,
+                                          {engine.directory(), engine.namedLocations()});
+        if (!impact.ok()) return GraphErrorFromStatus(context.request, impact.status());
+        std::string out;
+        AppendPolicyImpactJson(out, policy, request->options, *impact);
+        return JsonResponse(200, std::move(out));
+      }));
+}
 
 void AddConditionalAccessRoutes(Router& router, LiveEngine& engine, const BaseUrlOf& base_url) {
   const std::string collection = kPolicies;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "api/reader_pool.h"
 #include "api/router.h"
 #include "idguard/pipeline/live_engine.h"
 
@@ -14,5 +15,7 @@ using BaseUrlOf = std::function<std::string(const HttpRequest&)>;
 
 void AddConditionalAccessRoutes(Router& router, LiveEngine& engine, const BaseUrlOf& base_url);
 void AddEvaluateRoutes(Router& router, LiveEngine& engine);
+// POST /v1/policies/impact: a stored or draft policy's effect on the stored sign-ins of a period.
+void AddPolicyImpactRoute(Router& router, LiveEngine& engine, ReaderPool& readers);
 
 }  // namespace idguard::api

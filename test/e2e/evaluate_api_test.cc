@@ -100,6 +100,13 @@ class EvaluateApiTest : public ::testing::Test {
     json.clear();
     AppendRiskyUserJson(json, bob);
     batch.riskyUsers.push_back({bob, json});
+    RiskyUserHistoryItem became_risky;
+    became_risky.id = "bob_000001";
+    became_risky.user = bob;
+    became_risky.activityRiskEventTypes = {"leakedCredentials"};
+    json.clear();
+    AppendRiskyUserHistoryItemJson(json, became_risky);
+    batch.history.push_back({became_risky, json});
     ASSERT_TRUE((*store)->Write(batch).ok());
     store->reset();
     Start();
@@ -328,6 +335,48 @@ TEST_F(EvaluateApiTest, FraudReportsRaiseTheUserToHigh) {
   EXPECT_EQ(reported.String("/status/errorCode"), "<absent>");  // a number, not a string
   EXPECT_EQ(reported.String("/riskEventTypes_v2/0"), "userReportedSuspiciousActivity");
   EXPECT_EQ(reported.String("/userRiskLevel"), "high");
+}
+
+TEST_F(EvaluateApiTest, ImpactPreviewCountsWhatAPolicyWouldHaveDone) {
+  LearnAlice();
+  ASSERT_EQ(Evaluate(Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR"))
+                .status,
+            200);
+  ASSERT_EQ(Evaluate(Attempt("bob-1", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL")).status,
+            200);
+  const std::string period = R"("from":")" + FormatTimestamp(kStart - kMicrosPerDay) +
+                             R"(","to":")" + FormatTimestamp(kStart + 10 * kMicrosPerDay) + R"(")";
+  auto preview = [&](const std::string& what) {
+    return Call("POST", "/v1/policies/impact", Role::securityReader,
+                "{" + what + "," + period + R"(,"samples":3})");
+  };
+  HttpResponse sign_in_risk = preview(R"("policy":)" + SignInRiskPolicy("disabled"));
+  ASSERT_EQ(sign_in_risk.status, 200) << sign_in_risk.body;
+  Json counted(sign_in_risk.body);
+  EXPECT_EQ(counted.root["signIns"]["evaluated"].get_int64().value(), 16);
+  EXPECT_EQ(counted.root["signIns"]["applied"].get_int64().value(), 1);
+  EXPECT_EQ(counted.root["signIns"]["mfa"].get_int64().value(), 1);
+  EXPECT_EQ(counted.root["users"]["evaluated"].get_int64().value(), 2);
+  EXPECT_EQ(counted.root["users"]["mfa"].get_int64().value(), 1);
+  EXPECT_EQ(counted.String("/samples/mfa/0/id"), "far-away");
+  EXPECT_EQ(counted.String("/samples/mfa/0/userPrincipalName"), "alice@contoso.example");
+
+  // A stored policy by id: bob was at high user risk when he signed in (the risk history).
+  const std::string stored = CreatePolicy(kUserRiskPolicy);
+  HttpResponse user_risk = preview(R"("policyId":")" + stored + R"(")");
+  ASSERT_EQ(user_risk.status, 200) << user_risk.body;
+  Json by_id(user_risk.body);
+  EXPECT_EQ(by_id.root["signIns"]["passwordChange"].get_int64().value(), 1);
+  EXPECT_EQ(by_id.String("/samples/passwordChange/0/id"), "bob-1");
+  EXPECT_EQ(by_id.String("/samples/passwordChange/0/userRiskLevel"), "high");
+  EXPECT_EQ(by_id.String("/policy/id"), stored);
+
+  EXPECT_EQ(preview(R"("policyId":"nope")").status, 404);
+  EXPECT_EQ(preview(R"("policyId":")" + stored + R"(","policy":{})").status, 400);
+  HttpResponse invalid = preview(R"("policy":{"displayName":"x"})");
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_NE(Json(invalid.body).String("/error/message").find("policy"), std::string::npos);
+  EXPECT_EQ(Call("POST", "/v1/policies/impact", Role::identityProvider, "{}").status, 403);
 }
 
 TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {

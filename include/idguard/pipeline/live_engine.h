@@ -29,6 +29,9 @@
 
 namespace idguard {
 
+class Directory;
+class NamedLocations;
+
 struct LiveEngineOptions {
   std::string dbPath = "idguard.db";
   std::vector<std::string> geoipFiles;
@@ -165,6 +168,10 @@ class LiveEngine {
   Result<ConditionalAccessPolicy> UpdatePolicy(const std::string& id, std::string_view json,
                                                const Actor& actor);
   Status DeletePolicy(const std::string& id, const Actor& actor);
+
+  // Enrichment data loaded at start: immutable, readable from any thread; null when not given.
+  const Directory* directory() const;
+  const NamedLocations* namedLocations() const;
 
   // Appends an audit record on its own (token management and other non-risk actions).
   Status Audit(AuditEntry entry);

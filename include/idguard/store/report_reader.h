@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,15 @@ class ReportReader {
   virtual Result<std::optional<ApiTokenRecord>> FindToken(std::string_view token_sha256) = 0;
   // Every API token, oldest first (for `idguard token list`).
   virtual Result<std::vector<ApiTokenRecord>> ListTokens() = 0;
+  // Sign-ins created in [from, to), as their stored columns (riskEventTypes_v2 left empty), with
+  // the compact document when `with_documents` (empty otherwise). Order is the store's.
+  virtual Status ForEachSignInBetween(
+      EventTime from, EventTime to, bool with_documents,
+      const std::function<Status(const SignInRow& row, std::string_view document)>& visit) = 0;
+  // Every recorded change of a user's risk (the risk history), in (user, time) order.
+  virtual Status ForEachUserRiskChange(
+      const std::function<Status(std::string_view user_id, EventTime time, RiskLevel level,
+                                 RiskState state)>& visit) = 0;
   // Detections by riskEventType, for the metrics endpoint.
   virtual Result<std::vector<std::pair<std::string, std::int64_t>>> CountDetectionsByType() = 0;
 };

@@ -207,6 +207,58 @@ class SqliteReportReader final : public ReportReader {
     return counts;
   }
 
+  Status ForEachSignInBetween(
+      EventTime from, EventTime to, bool with_documents,
+      const std::function<Status(const SignInRow& row, std::string_view document)>& visit)
+      override {
+    // The range is pinned on created_day too, so the day-led index bounds the scan.
+    auto statement = Cached(
+        std::string("SELECT s.id, s.created_us, s.user_id, s.user_principal_name, s.app_id, "
+                    "s.app_display_name, s.ip_address, s.country, s.risk_level_during, "
+                    "s.is_interactive, s.error_code") +
+        (with_documents ? ", d.document FROM signins s JOIN signin_documents d "
+                          "ON d.signin_rowid = s.rowid"
+                        : " FROM signins s") +
+        " WHERE s.created_day >= ?1 / 86400000000 AND s.created_day <= ?2 / 86400000000 "
+        "AND s.created_us >= ?1 AND s.created_us < ?2");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    st.BindInt(1, from);
+    st.BindInt(2, to);
+    SignInRow row;
+    Status read = sqlite::ForEachRow(st, [&]() -> Status {
+      row.id = st.ColumnText(0);
+      row.createdDateTime = st.ColumnInt(1);
+      row.userId = st.ColumnText(2);
+      row.userPrincipalName = st.ColumnText(3);
+      row.appId = st.ColumnText(4);
+      row.appDisplayName = st.ColumnText(5);
+      row.ipAddress = st.ColumnText(6);
+      row.countryOrRegion = st.ColumnText(7);
+      row.riskLevelDuringSignIn = ParseRiskLevel(st.ColumnText(8)).value_or(RiskLevel::none);
+      row.isInteractive = st.ColumnInt(9) != 0;
+      row.errorCode = static_cast<std::int32_t>(st.ColumnInt(10));
+      return visit(row, with_documents ? st.ColumnBlob(11) : std::string_view());
+    });
+    return read.WithContext(path_);
+  }
+
+  Status ForEachUserRiskChange(
+      const std::function<Status(std::string_view user_id, EventTime time, RiskLevel level,
+                                 RiskState state)>& visit) override {
+    auto statement = Cached(
+        "SELECT user_id, time_us, json_extract(json, '$.riskLevel'), "
+        "json_extract(json, '$.riskState') FROM risky_user_history ORDER BY user_id, time_us");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    Status read = sqlite::ForEachRow(st, [&]() -> Status {
+      return visit(st.ColumnText(0), st.ColumnInt(1),
+                   ParseRiskLevel(st.ColumnText(2)).value_or(RiskLevel::none),
+                   ParseRiskState(st.ColumnText(3)).value_or(RiskState::none));
+    });
+    return read.WithContext(path_);
+  }
+
  private:
   static std::string WithStoredDays(const std::string& condition, bool over_stored_days) {
     if (!over_stored_days) return condition;
