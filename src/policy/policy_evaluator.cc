@@ -180,6 +180,18 @@ std::string_view ToString(Decision decision) {
   return "block";
 }
 
+bool PolicyApplies(const ConditionalAccessPolicy& policy, const EvaluationInputs& inputs) {
+  const SignIn& sign_in = inputs.signIn;
+  // Risk levels first: they rule out most sign-ins of a risk policy at once.
+  return policy.grantControls &&
+         MatchesLevels(policy.signInRiskLevels, sign_in.riskLevelDuringSignIn) &&
+         MatchesLevels(policy.userRiskLevels, inputs.subject.userRiskLevel) &&
+         MatchesUsers(policy.users, sign_in, inputs.subject) &&
+         MatchesApplications(policy.applications, sign_in) &&
+         MatchesClientApp(policy.clientAppTypes, sign_in) &&
+         MatchesLocations(policy.locations, sign_in, inputs.namedLocations);
+}
+
 std::string_view ClientAppType(std::string_view client_app_used) {
   if (client_app_used.empty() || client_app_used == "Browser") return "browser";
   if (client_app_used == "Mobile Apps and Desktop clients") return "mobileAppsAndDesktopClients";
@@ -204,13 +216,7 @@ PolicyEvaluation EvaluatePolicies(std::span<const ConditionalAccessPolicy> polic
     PolicyOutcome outcome;
     outcome.applied.id = policy.id;
     outcome.applied.displayName = policy.displayName;
-    const bool applies = policy.state != PolicyState::disabled && policy.grantControls &&
-                         MatchesUsers(policy.users, sign_in, subject) &&
-                         MatchesApplications(policy.applications, sign_in) &&
-                         MatchesClientApp(policy.clientAppTypes, sign_in) &&
-                         MatchesLocations(policy.locations, sign_in, inputs.namedLocations) &&
-                         MatchesLevels(policy.signInRiskLevels, sign_in.riskLevelDuringSignIn) &&
-                         MatchesLevels(policy.userRiskLevels, subject.userRiskLevel);
+    const bool applies = policy.state != PolicyState::disabled && PolicyApplies(policy, inputs);
     if (applies) Grant(policy, sign_in, subject, outcome);
     outcome.applied.result = std::string(ResultOf(outcome, applies, policy.state));
     outcome.enforced = applies && policy.state == PolicyState::enabled;

@@ -47,7 +47,7 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const Conditional
     return Status::InvalidInput("the period is empty: 'to' must be after 'from'");
   }
   std::unordered_map<std::string, RiskTimeline> timelines;
-  Status loaded = reader.ForEachUserRiskChange(
+  Status loaded = !policy.IsUserRiskPolicy() ? Status::Ok() : reader.ForEachUserRiskChange(
       [&](std::string_view user_id, EventTime time, RiskLevel level, RiskState state) {
         const bool at_risk =
             state == RiskState::atRisk || state == RiskState::confirmedCompromised;
@@ -61,6 +61,8 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const Conditional
   const std::span<const ConditionalAccessPolicy> policies(&enabled, 1);
   PolicyImpact impact;
   impact.documentsRead = NeedsDocuments(policy);
+  const bool reads_directory =
+      !policy.users.includeGroups.empty() || !policy.users.excludeGroups.empty();
   std::unordered_set<std::string> users_evaluated;
   std::unordered_set<std::string> users_applied;
   std::array<std::unordered_set<std::string>, PolicyImpact::kDecisions> users_by_decision;
@@ -87,7 +89,7 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const Conditional
         }
         sign_in.network.isTrustedLocation = false;
         sign_in.network.namedLocationId.clear();
-        if (context.namedLocations != nullptr) {
+        if (policy.locations && context.namedLocations != nullptr) {
           if (auto address = IpAddress::Parse(row.ipAddress)) {
             if (const NamedLocation* location = context.namedLocations->MatchIp(*address)) {
               sign_in.network.isTrustedLocation = location->isTrusted;
@@ -95,19 +97,29 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const Conditional
             }
           }
         }
-        const DirectoryUser* entry =
-            context.directory != nullptr ? context.directory->FindById(row.userId) : nullptr;
-        auto timeline = timelines.find(row.userId);
-        subject.userRiskLevel =
-            RiskAt(timeline == timelines.end() ? nullptr : &timeline->second, row.createdDateTime);
+        // What costs a lookup is looked up only when the policy reads it.
+        subject.userRiskLevel = RiskLevel::none;
+        if (policy.IsUserRiskPolicy()) {
+          auto timeline = timelines.find(row.userId);
+          if (timeline != timelines.end()) {
+            subject.userRiskLevel = RiskAt(&timeline->second, row.createdDateTime);
+          }
+        }
+        const DirectoryUser* entry = nullptr;
+        if (context.directory != nullptr && reads_directory) {
+          entry = context.directory->FindById(row.userId);
+        }
         subject.groupIds = entry != nullptr ? &entry->groupIds : nullptr;
         subject.isMfaRegistered = entry == nullptr || entry->isMfaRegistered;
-        const PolicyEvaluation evaluation =
-            EvaluatePolicies(policies, EvaluationInputs{sign_in, subject, context.namedLocations});
-
+        const EvaluationInputs inputs{sign_in, subject, context.namedLocations};
         ++impact.signInsEvaluated;
         users_evaluated.insert(row.userId);
-        if (!evaluation.policies.front().enforced) return Status::Ok();
+        if (!PolicyApplies(enabled, inputs)) return Status::Ok();
+        if (context.directory != nullptr && !reads_directory) {
+          entry = context.directory->FindById(row.userId);
+          subject.isMfaRegistered = entry == nullptr || entry->isMfaRegistered;
+        }
+        const PolicyEvaluation evaluation = EvaluatePolicies(policies, inputs);
         ++impact.signInsApplied;
         users_applied.insert(row.userId);
         const auto decision = static_cast<std::size_t>(evaluation.decision);

@@ -72,6 +72,10 @@ struct EvaluationInputs {
 PolicyEvaluation EvaluatePolicies(std::span<const ConditionalAccessPolicy> policies,
                                   const EvaluationInputs& inputs);
 
+// Whether the policy's conditions match the sign-in (its state aside): the cheap first half of an
+// evaluation, for callers that judge many sign-ins against one policy.
+bool PolicyApplies(const ConditionalAccessPolicy& policy, const EvaluationInputs& inputs);
+
 // The Graph clientAppTypes member a sign-in's clientAppUsed belongs to.
 std::string_view ClientAppType(std::string_view client_app_used);
 

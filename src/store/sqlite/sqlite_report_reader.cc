@@ -1,4 +1,5 @@
 // SqliteReportReader: ReportReader over a read-only connection to the store file.
+#include <algorithm>
 #include <sqlite3.h>
 
 #include <memory>
@@ -211,16 +212,28 @@ class SqliteReportReader final : public ReportReader {
       EventTime from, EventTime to, bool with_documents,
       const std::function<Status(const SignInRow& row, std::string_view document)>& visit)
       override {
-    // The range is pinned on created_day too, so the day-led index bounds the scan.
+    // A period that covers much of what is stored reads the table in order (measured 2.5x faster
+    // than a million index lookups); a short one seeks the time index.
+    auto span = Cached("SELECT min(created_us), max(created_us) FROM signins");
+    if (!span.ok()) return span.status();
+    EventTime first = 0;
+    EventTime last = 0;
+    Status spanned = sqlite::ForEachRow(**span, [&] {
+      first = (*span)->ColumnInt(0);
+      last = (*span)->ColumnInt(1);
+      return Status::Ok();
+    });
+    if (!spanned.ok()) return spanned.WithContext(path_);
+    const EventTime covered = std::min(to, last + 1) - std::max(from, first);
+    const bool scan_table = covered * 3 >= (last + 1 - first);
     auto statement = Cached(
         std::string("SELECT s.id, s.created_us, s.user_id, s.user_principal_name, s.app_id, "
                     "s.app_display_name, s.ip_address, s.country, s.risk_level_during, "
                     "s.is_interactive, s.error_code") +
-        (with_documents ? ", d.document FROM signins s JOIN signin_documents d "
-                          "ON d.signin_rowid = s.rowid"
-                        : " FROM signins s") +
-        " WHERE s.created_day >= ?1 / 86400000000 AND s.created_day <= ?2 / 86400000000 "
-        "AND s.created_us >= ?1 AND s.created_us < ?2");
+        (with_documents ? ", d.document" : "") +
+        (scan_table ? " FROM signins s NOT INDEXED" : " FROM signins s INDEXED BY signins_created") +
+        (with_documents ? " JOIN signin_documents d ON d.signin_rowid = s.rowid" : "") +
+        " WHERE s.created_us >= ?1 AND s.created_us < ?2");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     st.BindInt(1, from);
