@@ -337,6 +337,7 @@ void ApiService::Impl::AddRoutes() {
   AddConditionalAccessRoutes(router_, *engine_,
                              [this](const HttpRequest& request) { return BaseUrl(request); });
   AddEvaluateRoutes(router_, *engine_);
+  AddMfaRegistrationRoutes(router_, *engine_);
   AddPolicyImpactRoute(router_, *engine_, readers_);
 }
 

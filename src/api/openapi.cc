@@ -221,11 +221,15 @@ void WriteComponents(JsonWriter& json) {
       {"resetPassword", "{\"mode\": \"temporaryPassword\" | \"requireChangeAtNextSignIn\"}"},
       {"conditionalAccessPolicy", "A Graph conditionalAccessPolicy (docs/POLICIES.md)"},
       {"evaluateRequest", "A Graph signIn-shaped sign-in attempt (docs/EVALUATE.md)"},
+      {"mfaRegistrationPolicy",
+       "{\"isEnabled\", \"includeUsers\", \"excludeUsers\", \"includeGroups\", "
+       "\"excludeGroups\", \"gracePeriodDays\"} (docs/POLICIES.md)"},
       {"policyImpactRequest",
        "{\"policyId\" | \"policy\", \"from\"?, \"to\"?, \"samples\"?} (docs/POLICIES.md)"},
       {"signInOutcome",
        "{\"outcome\": mfaPassed | mfaFailed | mfaDenied | mfaTimedOut | fraudReported | "
-       "passwordChanged | passwordReset | onPremisesPasswordChanged | completed | abandoned, "
+       "passwordChanged | passwordReset | onPremisesPasswordChanged | completed | abandoned | "
+       "mfaRegistered, "
        "\"authMethod\"?}"},
   };
   for (const auto& [name, description] : objects) {

@@ -221,6 +221,32 @@ void AddConditionalAccessRoutes(Router& router, LiveEngine& engine, const BaseUr
                        }));
 }
 
+void AddMfaRegistrationRoutes(Router& router, LiveEngine& engine) {
+  auto answer = [](const MfaRegistrationPolicy& policy) {
+    std::string out;
+    AppendMfaRegistrationPolicyJson(out, policy);
+    return JsonResponse(200, std::move(out));
+  };
+  router.Add(MakeRoute("GET", "/v1/policies/mfaRegistration", Permission::readReports,
+                       "The MFA registration policy.", "conditionalAccess", "", 200,
+                       [&engine, answer](RouteContext& context) {
+                         auto policy = engine.GetMfaRegistrationPolicy();
+                         if (!policy.ok()) {
+                           return GraphErrorFromStatus(context.request, policy.status());
+                         }
+                         return answer(*policy);
+                       }));
+  router.Add(MakeRoute(
+      "PUT", "/v1/policies/mfaRegistration", Permission::managePolicies,
+      "Replace the MFA registration policy (users in scope without a method are asked to "
+      "register; skippable for the grace period).",
+      "conditionalAccess", "mfaRegistrationPolicy", 200, [&engine, answer](RouteContext& context) {
+        auto policy = engine.SetMfaRegistrationPolicy(context.request.body, ActorOf(context));
+        if (!policy.ok()) return GraphErrorFromStatus(context.request, policy.status());
+        return answer(*policy);
+      }));
+}
+
 void AddEvaluateRoutes(Router& router, LiveEngine& engine) {
   router.Add(MakeRoute(
       "POST", "/v1/evaluate", Permission::evaluate,
@@ -253,7 +279,8 @@ void AddEvaluateRoutes(Router& router, LiveEngine& engine) {
                             "unknown outcome '" + **named +
                                 "': expected mfaPassed, mfaFailed, mfaDenied, mfaTimedOut, "
                                 "fraudReported, passwordChanged, passwordReset, "
-                                "onPremisesPasswordChanged, completed or abandoned");
+                                "onPremisesPasswordChanged, completed, abandoned or "
+                                "mfaRegistered");
         }
         auto method = ReadOptionalString(context.request.body, "authMethod");
         if (!method.ok()) return GraphErrorFromStatus(context.request, method.status());

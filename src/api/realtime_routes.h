@@ -15,6 +15,7 @@ using BaseUrlOf = std::function<std::string(const HttpRequest&)>;
 
 void AddConditionalAccessRoutes(Router& router, LiveEngine& engine, const BaseUrlOf& base_url);
 void AddEvaluateRoutes(Router& router, LiveEngine& engine);
+void AddMfaRegistrationRoutes(Router& router, LiveEngine& engine);
 // POST /v1/policies/impact: a stored or draft policy's effect on the stored sign-ins of a period.
 void AddPolicyImpactRoute(Router& router, LiveEngine& engine, ReaderPool& readers);
 

@@ -57,7 +57,7 @@ struct Verdict {
 };
 
 std::string AnswerJson(const SignIn& sign_in, const Verdict& verdict,
-                       const PolicyEvaluation& evaluation, const RiskyUser* user,
+                       const MfaRegistrationPrompt& registration, const RiskyUser* user,
                        const std::vector<RiskDetection>& detections) {
   std::string out;
   JsonWriter json(out);
@@ -69,7 +69,12 @@ std::string AnswerJson(const SignIn& sign_in, const Verdict& verdict,
   json.Member("decision", ToString(verdict.decision));
   json.Member("errorCode", std::int64_t{verdict.errorCode});
   json.Member("reason", verdict.reason);
-  json.Member("mfaRegistrationRequired", evaluation.mfaRegistrationRequired);
+  json.Member("mfaRegistrationRequired", registration.required);
+  if (registration.required) {
+    json.Member("mfaRegistrationSkippable", registration.skippable);
+    json.MemberTimestamp("mfaRegistrationGracePeriodEndDateTime",
+                         registration.gracePeriodEndDateTime);
+  }
   json.Member("riskLevelDuringSignIn", ToString(sign_in.riskLevelDuringSignIn));
   std::vector<std::string> realtime_types;
   json.Key("riskDetections");
@@ -179,12 +184,14 @@ std::string_view ToString(SignInOutcome outcome) {
       return "completed";
     case SignInOutcome::abandoned:
       return "abandoned";
+    case SignInOutcome::mfaRegistered:
+      return "mfaRegistered";
   }
   return "completed";
 }
 
 std::optional<SignInOutcome> ParseSignInOutcome(std::string_view text) {
-  for (int i = 0; i <= static_cast<int>(SignInOutcome::abandoned); ++i) {
+  for (int i = 0; i <= static_cast<int>(SignInOutcome::mfaRegistered); ++i) {
     const auto outcome = static_cast<SignInOutcome>(i);
     if (ToString(outcome) == text) return outcome;
   }
@@ -312,7 +319,8 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
   }
   subject.groupIds = entry != nullptr ? &entry->groupIds : nullptr;
   subject.isMfaRegistered =
-      entry != nullptr ? entry->isMfaRegistered : request.isMfaRegistered.value_or(true);
+      (entry != nullptr ? entry->isMfaRegistered : request.isMfaRegistered.value_or(true)) ||
+      s.registeredUsers.count(sign_in.userId) > 0;
   subject.sessionHasMfa = request.sessionHasMfa;
   subject.passwordRelatedRisk = HasPasswordRisk(users, sign_in.userId);
   const NamedLocations* locations =
@@ -343,9 +351,22 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     sign_in.authenticationRequirement = "multiFactorAuthentication";
   }
 
-  std::string answer = AnswerJson(sign_in, verdict, evaluation, users.Find(sign_in.userId),
-                                  outcome.detections);
+  // The MFA registration policy asks users in scope without a method to register (spec §3.4).
   PendingChanges& deferred = s.deferred;
+  MfaRegistrationPrompt registration;
+  if (!subject.isMfaRegistered && sign_in.isInteractive && verdict.decision != Decision::block &&
+      s.mfaRegistration.Covers(sign_in.userId, subject.groupIds)) {
+    // Event time, as every judgement: a replayed log prompts as the live one did.
+    const EventTime at = sign_in.createdDateTime;
+    auto [prompted, first] = s.registrationPrompts.try_emplace(sign_in.userId, at);
+    registration = PromptFor(s.mfaRegistration, prompted->second, at);
+    if (first) {
+      deferred.batch.configDocuments.push_back(
+          {std::string(kMfaRegistrationPromptKind), sign_in.userId, "{}", at});
+    }
+  }
+  std::string answer = AnswerJson(sign_in, verdict, registration, users.Find(sign_in.userId),
+                                  outcome.detections);
   for (RiskDetection& detection : outcome.detections) deferred.AddDetection(std::move(detection));
   for (RiskyUserHistoryItem& item : outcome.history) deferred.AddHistory(std::move(item));
   deferred.batch.evaluations.push_back({sign_in.id, sign_in.createdDateTime,
@@ -528,6 +549,12 @@ Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, Sig
       break;
     case SignInOutcome::abandoned:
       SettlePendingPolicies(sign_in, false);
+      break;
+    case SignInOutcome::mfaRegistered:
+      if (s.registeredUsers.insert(user_id).second) {
+        changes.batch.configDocuments.push_back(
+            {std::string(kMfaRegisteredKind), user_id, "{}", now});
+      }
       break;
   }
 

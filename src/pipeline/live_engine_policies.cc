@@ -8,7 +8,6 @@
 namespace idguard {
 namespace {
 
-constexpr std::string_view kPolicyKind = "conditionalAccessPolicy";
 // Graph allows 195 policies per tenant; the same bound keeps evaluate's work per sign-in bounded.
 constexpr std::size_t kMaxPolicies = 195;
 
@@ -33,8 +32,60 @@ Status LiveEngine::LoadPolicies() {
         return Status::Ok();
       });
   if (!status.ok()) return status;
+  s.mfaRegistration = MfaRegistrationPolicy();
+  s.registrationPrompts.clear();
+  s.registeredUsers.clear();
+  status = s.store->ForEachConfigDocument(
+      kMfaRegistrationPolicyKind, [&](const ConfigDocument& document) -> Status {
+        auto policy = ReadMfaRegistrationPolicyJson(document.json);
+        if (!policy.ok()) return policy.status().WithContext("stored MFA registration policy");
+        s.mfaRegistration = std::move(policy).value();
+        return Status::Ok();
+      });
+  if (!status.ok()) return status;
+  status = s.store->ForEachConfigDocument(kMfaRegistrationPromptKind,
+                                          [&](const ConfigDocument& document) {
+                                            s.registrationPrompts[document.id] =
+                                                document.modifiedDateTime;
+                                            return Status::Ok();
+                                          });
+  if (!status.ok()) return status;
+  status = s.store->ForEachConfigDocument(kMfaRegisteredKind, [&](const ConfigDocument& document) {
+    s.registeredUsers.insert(document.id);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
   s.policiesLoaded = true;
   return Status::Ok();
+}
+
+Result<MfaRegistrationPolicy> LiveEngine::GetMfaRegistrationPolicy() {
+  auto lock = LockEngine();
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  return state_->mfaRegistration;
+}
+
+Result<MfaRegistrationPolicy> LiveEngine::SetMfaRegistrationPolicy(std::string_view json,
+                                                                   const Actor& actor) {
+  auto read = ReadMfaRegistrationPolicyJson(json);
+  if (!read.ok()) return read.status();
+  auto lock = LockEngine();
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  State& s = *state_;
+  const EventTime now = s.clock.Now();
+  StoreBatch batch;
+  std::string document;
+  AppendMfaRegistrationPolicyJson(document, *read);
+  batch.configDocuments.push_back(
+      {std::string(kMfaRegistrationPolicyKind), "default", document, now});
+  AuditTarget target{"mfaRegistrationPolicy", "Policy", "MFA registration policy", {}};
+  target.changes.push_back({"isEnabled", s.mfaRegistration.isEnabled ? "true" : "false",
+                            read->isEnabled ? "true" : "false"});
+  batch.audit.push_back(MakeAuditEntry(now, "Policy", "Update MFA registration policy", actor,
+                                       "success", "", {target}));
+  if (Status committed = Commit(batch); !committed.ok()) return committed;
+  s.mfaRegistration = *read;
+  return read;
 }
 
 const Directory* LiveEngine::directory() const {

@@ -17,9 +17,16 @@
 #include "idguard/ingest/risk_detection_parser.h"
 #include "idguard/pipeline/live_engine.h"
 #include "idguard/policy/conditional_access_policy.h"
+#include "idguard/policy/mfa_registration_policy.h"
 #include "pipeline/engine_state.h"
 
 namespace idguard {
+
+// Kinds of configuration documents (config_documents.kind).
+inline constexpr std::string_view kPolicyKind = "conditionalAccessPolicy";
+inline constexpr std::string_view kMfaRegistrationPolicyKind = "mfaRegistrationPolicy";
+inline constexpr std::string_view kMfaRegistrationPromptKind = "mfaRegistrationPrompt";
+inline constexpr std::string_view kMfaRegisteredKind = "mfaRegistered";
 
 struct PendingChanges {
   StoreBatch batch;
@@ -98,6 +105,10 @@ struct LiveEngine::State {
 
   // Conditional access policies, in id order, as stored.
   std::vector<ConditionalAccessPolicy> policies;
+  MfaRegistrationPolicy mfaRegistration;
+  // When each user was first asked to register for MFA, and who reported a registration.
+  std::unordered_map<std::string, EventTime> registrationPrompts;
+  std::unordered_set<std::string> registeredUsers;
   bool policiesLoaded = false;
 
   // Evaluations answered but not yet written: the writer thread commits them every few

@@ -245,12 +245,6 @@ PolicyEvaluation EvaluatePolicies(std::span<const ConditionalAccessPolicy> polic
   const std::string step =
       evaluation.decision == Decision::mfa ? "multifactor authentication" : "MFA and a secure password change";
   if (!subject.isMfaRegistered) {
-    if (subject.inMfaRegistrationGrace) {
-      evaluation.mfaRegistrationRequired = true;
-      evaluation.reason = "policy '" + decider->displayName + "' requires " + step +
-                          "; the user must first register an MFA method (grace period)";
-      return evaluation;
-    }
     // Spec §3.3: risk remediation needs a registered method; without one the user is blocked.
     evaluation.decision = Decision::block;
     evaluation.errorCode = 53004;

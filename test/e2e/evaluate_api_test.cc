@@ -379,6 +379,50 @@ TEST_F(EvaluateApiTest, ImpactPreviewCountsWhatAPolicyWouldHaveDone) {
   EXPECT_EQ(Call("POST", "/v1/policies/impact", Role::identityProvider, "{}").status, 403);
 }
 
+TEST_F(EvaluateApiTest, MfaRegistrationPolicyPromptsWithAGracePeriod) {
+  const std::string policy = R"({"isEnabled":true,"includeUsers":["All"],"gracePeriodDays":14})";
+  EXPECT_EQ(Call("PUT", "/v1/policies/mfaRegistration", Role::securityOperator, policy).status, 403);
+  HttpResponse set = Call("PUT", "/v1/policies/mfaRegistration", Role::securityAdministrator, policy);
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(Json(Call("GET", "/v1/policies/mfaRegistration", Role::securityReader).body)
+                .root["isEnabled"]
+                .get_bool()
+                .value(),
+            true);
+  auto attempt = [&](const std::string& id, EventTime time) {
+    std::string body = Attempt(id, time, "carol", "145.14.10.30", "NL");
+    body.insert(1, R"("isMfaRegistered":false,)");
+    return Json(Evaluate(body).body);
+  };
+  Json first = attempt("carol-1", kStart);
+  EXPECT_EQ(first.root["mfaRegistrationRequired"].get_bool().value(), true);
+  EXPECT_EQ(first.root["mfaRegistrationSkippable"].get_bool().value(), true);
+  EXPECT_EQ(first.String("/mfaRegistrationGracePeriodEndDateTime"),
+            FormatTimestamp(kStart + 14 * kMicrosPerDay));
+  EXPECT_EQ(first.String("/decision"), "allow");
+  Json later = attempt("carol-2", kStart + 15 * kMicrosPerDay);
+  EXPECT_EQ(later.root["mfaRegistrationSkippable"].get_bool().value(), false);
+  ASSERT_EQ(Outcome("carol-2", "mfaRegistered").status, 200);
+  Json registered = attempt("carol-3", kStart + 16 * kMicrosPerDay);
+  EXPECT_EQ(registered.root["mfaRegistrationRequired"].get_bool().value(), false);
+  // The prompts and registrations survive a restart.
+  Start();
+  EXPECT_EQ(attempt("carol-4", kStart + 17 * kMicrosPerDay).root["mfaRegistrationRequired"]
+                .get_bool()
+                .value(),
+            false);
+}
+
+TEST_F(EvaluateApiTest, ARiskPolicyBlocksUsersWithoutAnMfaMethod) {
+  CreatePolicy(kUserRiskPolicy);
+  std::string body = Attempt("bob-unregistered", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL");
+  body.insert(1, R"("isMfaRegistered":false,)");
+  Json answer(Evaluate(body).body);
+  EXPECT_EQ(answer.String("/decision"), "block");
+  EXPECT_EQ(answer.root["errorCode"].get_int64().value(), 53004);
+  EXPECT_EQ(answer.String("/appliedConditionalAccessPolicies/0/result"), "failure");
+}
+
 TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {
   HttpResponse not_json = Evaluate("{");
   EXPECT_EQ(not_json.status, 400);

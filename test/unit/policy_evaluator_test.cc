@@ -156,7 +156,7 @@ TEST(PolicyEvaluatorTest, LocationsIncludeAndExclude) {
             Decision::block);  // 203.0.113.7 is in HQ's range
 }
 
-TEST(PolicyEvaluatorTest, UnregisteredUsersAreBlockedUnlessInTheirGracePeriod) {
+TEST(PolicyEvaluatorTest, UnregisteredUsersAreBlockedWhenARiskPolicyNeedsMfa) {
   const std::vector<ConditionalAccessPolicy> policies = {SignInRisk("p")};
   EvaluationSubject unregistered;
   unregistered.isMfaRegistered = false;
@@ -164,10 +164,8 @@ TEST(PolicyEvaluatorTest, UnregisteredUsersAreBlockedUnlessInTheirGracePeriod) {
   EXPECT_EQ(blocked.decision, Decision::block);
   EXPECT_EQ(blocked.errorCode, 53004);
   EXPECT_EQ(blocked.policies[0].applied.result, "failure");
-  unregistered.inMfaRegistrationGrace = true;
-  auto grace = Evaluate(policies, Attempt(RiskLevel::high), unregistered);
-  EXPECT_EQ(grace.decision, Decision::mfa);
-  EXPECT_TRUE(grace.mfaRegistrationRequired);
+  // Without risk nothing needs MFA, and nothing blocks.
+  EXPECT_EQ(Evaluate(policies, Attempt(RiskLevel::none), unregistered).decision, Decision::allow);
 }
 
 TEST(PolicyEvaluatorTest, DeviceControlsAndOperators) {

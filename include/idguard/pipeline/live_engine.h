@@ -25,6 +25,7 @@
 #include "idguard/ingest/record_parser.h"
 #include "idguard/pipeline/account_directory.h"
 #include "idguard/policy/conditional_access_policy.h"
+#include "idguard/policy/mfa_registration_policy.h"
 #include "idguard/store/risk_store.h"
 
 namespace idguard {
@@ -68,6 +69,7 @@ enum class SignInOutcome : std::uint8_t {
   onPremisesPasswordChanged,  // changed in the on-premises directory and synchronised
   completed,
   abandoned,
+  mfaRegistered,  // the user registered an MFA method (answering the registration prompt)
 };
 std::string_view ToString(SignInOutcome outcome);
 std::optional<SignInOutcome> ParseSignInOutcome(std::string_view text);
@@ -168,6 +170,10 @@ class LiveEngine {
   Result<ConditionalAccessPolicy> UpdatePolicy(const std::string& id, std::string_view json,
                                                const Actor& actor);
   Status DeletePolicy(const std::string& id, const Actor& actor);
+
+  // The MFA registration policy (off until set).
+  Result<MfaRegistrationPolicy> GetMfaRegistrationPolicy();
+  Result<MfaRegistrationPolicy> SetMfaRegistrationPolicy(std::string_view json, const Actor& actor);
 
   // Enrichment data loaded at start: immutable, readable from any thread; null when not given.
   const Directory* directory() const;

@@ -9,8 +9,8 @@
 // reportOnlyNotApplied). Decisions rank block > passwordChange > mfa > allow.
 //
 // A decision that needs MFA for a user who never registered a method is a block (53004,
-// ProofUpBlockedDueToRisk), unless the user is still inside the MFA registration policy's grace
-// period, when the answer asks for registration instead. Pure function of its inputs.
+// ProofUpBlockedDueToRisk): the MFA registration policy exists so users register before risk
+// finds them. Pure function of its inputs.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +34,6 @@ struct EvaluationSubject {
   RiskLevel userRiskLevel = RiskLevel::none;
   const std::vector<std::string>* groupIds = nullptr;  // directory groups; null: none known
   bool isMfaRegistered = true;
-  bool inMfaRegistrationGrace = false;  // must register, may still skip (first 14 days)
   bool sessionHasMfa = false;           // the session already carries an MFA claim
   // The user's open risk comes from password-related detections (leaked credentials, spray):
   // riskRemediation then means a secure password change instead of MFA and revoked sessions.
@@ -54,7 +53,6 @@ struct PolicyEvaluation {
   // registration needed before a risk control can be met.
   std::int32_t errorCode = 0;
   std::string reason;  // one sentence for the identity provider's logs
-  bool mfaRegistrationRequired = false;
   // Which enforced policies demanded the decision: sign-in risk, user risk, or other.
   bool bySignInRiskPolicy = false;
   bool byUserRiskPolicy = false;
