@@ -118,12 +118,13 @@ Tenant& LearnedTenant() {
 std::string Attempt(const Tenant& tenant, std::uint64_t n) {
   const auto& [id, upn] = tenant.users[n % tenant.users.size()];
   std::ostringstream body;
-  body << R"({"id":"bench-)" << n << R"(","userId":")" << id << R"(","userPrincipalName":")" << upn
-       << R"(","appId":"00000003-0000-0ff1-ce00-000000000000","appDisplayName":"SharePoint Online",)"
-       << R"("ipAddress":"81.2.69.)" << (n % 250 + 1)
-       << R"(","clientAppUsed":"Browser","isInteractive":true,"sessionId":"s-)" << n % 5000
-       << R"(","userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 )"
-       << R"((KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"})";
+  body
+      << R"({"id":"bench-)" << n << R"(","userId":")" << id << R"(","userPrincipalName":")" << upn
+      << R"(","appId":"00000003-0000-0ff1-ce00-000000000000","appDisplayName":"SharePoint Online",)"
+      << R"("ipAddress":"81.2.69.)" << (n % 250 + 1)
+      << R"(","clientAppUsed":"Browser","isInteractive":true,"sessionId":"s-)" << n % 5000
+      << R"(","userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 )"
+      << R"((KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"})";
   return body.str();
 }
 

@@ -2,11 +2,10 @@
 
 #include <simdjson.h>
 
-#include "idguard/policy/policy_impact.h"
-
 #include "api/graph_error.h"
 #include "api/request_body.h"
 #include "idguard/core/json_writer.h"
+#include "idguard/policy/policy_impact.h"
 
 namespace idguard::api {
 namespace {
@@ -24,9 +23,8 @@ std::string PolicyJson(const ConditionalAccessPolicy& policy, const std::string&
   return out;
 }
 
-Route MakeRoute(std::string method, std::string pattern, Permission permission,
-                std::string summary, std::string tag, std::string body, int status,
-                RouteHandler handler) {
+Route MakeRoute(std::string method, std::string pattern, Permission permission, std::string summary,
+                std::string tag, std::string body, int status, RouteHandler handler) {
   Route route;
   route.method = std::move(method);
   route.pattern = std::move(pattern);
@@ -98,8 +96,9 @@ Result<ImpactRequest> ReadImpactRequest(std::string_view body, EventTime now) {
     }
   }
   if (request.policyId.empty() == request.draft.empty()) {
-    return Status::InvalidInput("give exactly one of 'policyId' (a stored policy) and 'policy' "
-                                "(a draft)");
+    return Status::InvalidInput(
+        "give exactly one of 'policyId' (a stored policy) and 'policy' "
+        "(a draft)");
   }
   return request;
 }
@@ -123,9 +122,9 @@ void AddPolicyImpactRoute(Router& router, LiveEngine& engine, ReaderPool& reader
           auto at = std::find_if(policies->begin(), policies->end(),
                                  [&](const auto& p) { return p.id == request->policyId; });
           if (at == policies->end()) {
-            return GraphError(context.request, 404, "ResourceNotFound",
-                              "no conditional access policy has the id '" + request->policyId +
-                                  "'");
+            return GraphError(
+                context.request, 404, "ResourceNotFound",
+                "no conditional access policy has the id '" + request->policyId + "'");
           }
           policy = *at;
         } else {
@@ -153,40 +152,42 @@ void AddConditionalAccessRoutes(Router& router, LiveEngine& engine, const BaseUr
   auto context_of = [base_url](const HttpRequest& request) {
     return base_url(request) + "/v1.0/$metadata#identity/conditionalAccess/policies";
   };
-  router.Add(MakeRoute(
-      "GET", collection, Permission::readReports, "List conditional access policies.",
-      "conditionalAccess", "", 200, [&engine, context_of](RouteContext& context) {
-        auto policies = engine.ListPolicies();
-        if (!policies.ok()) return GraphErrorFromStatus(context.request, policies.status());
-        std::string out;
-        JsonWriter json(out);
-        json.BeginObject();
-        json.Member("@odata.context", context_of(context.request));
-        json.Key("value");
-        json.BeginArray();
-        for (const ConditionalAccessPolicy& policy : *policies) {
-          std::string one;
-          AppendPolicyJson(one, policy);
-          json.Raw(one);
-        }
-        json.EndArray();
-        json.EndObject();
-        return JsonResponse(200, std::move(out));
-      }));
-  router.Add(MakeRoute(
-      "GET", item, Permission::readReports, "Get a conditional access policy.",
-      "conditionalAccess", "", 200, [&engine, context_of](RouteContext& context) {
-        auto policies = engine.ListPolicies();
-        if (!policies.ok()) return GraphErrorFromStatus(context.request, policies.status());
-        for (const ConditionalAccessPolicy& policy : *policies) {
-          if (policy.id == context.parameters[0]) {
-            return JsonResponse(200, PolicyJson(policy, context_of(context.request)));
-          }
-        }
-        return GraphError(context.request, 404, "ResourceNotFound",
-                          "no conditional access policy has the id '" + context.parameters[0] +
-                              "'");
-      }));
+  router.Add(MakeRoute("GET", collection, Permission::readReports,
+                       "List conditional access policies.", "conditionalAccess", "", 200,
+                       [&engine, context_of](RouteContext& context) {
+                         auto policies = engine.ListPolicies();
+                         if (!policies.ok())
+                           return GraphErrorFromStatus(context.request, policies.status());
+                         std::string out;
+                         JsonWriter json(out);
+                         json.BeginObject();
+                         json.Member("@odata.context", context_of(context.request));
+                         json.Key("value");
+                         json.BeginArray();
+                         for (const ConditionalAccessPolicy& policy : *policies) {
+                           std::string one;
+                           AppendPolicyJson(one, policy);
+                           json.Raw(one);
+                         }
+                         json.EndArray();
+                         json.EndObject();
+                         return JsonResponse(200, std::move(out));
+                       }));
+  router.Add(MakeRoute("GET", item, Permission::readReports, "Get a conditional access policy.",
+                       "conditionalAccess", "", 200, [&engine, context_of](RouteContext& context) {
+                         auto policies = engine.ListPolicies();
+                         if (!policies.ok())
+                           return GraphErrorFromStatus(context.request, policies.status());
+                         for (const ConditionalAccessPolicy& policy : *policies) {
+                           if (policy.id == context.parameters[0]) {
+                             return JsonResponse(200,
+                                                 PolicyJson(policy, context_of(context.request)));
+                           }
+                         }
+                         return GraphError(context.request, 404, "ResourceNotFound",
+                                           "no conditional access policy has the id '" +
+                                               context.parameters[0] + "'");
+                       }));
   router.Add(MakeRoute(
       "POST", collection, Permission::managePolicies,
       "Create a conditional access policy (validated as Graph does; 201 with the policy).",
@@ -194,31 +195,31 @@ void AddConditionalAccessRoutes(Router& router, LiveEngine& engine, const BaseUr
       [&engine, context_of, base_url](RouteContext& context) {
         auto created = engine.CreatePolicy(context.request.body, ActorOf(context));
         if (!created.ok()) return GraphErrorFromStatus(context.request, created.status());
-        HttpResponse response = JsonResponse(201, PolicyJson(*created, context_of(context.request)));
+        HttpResponse response =
+            JsonResponse(201, PolicyJson(*created, context_of(context.request)));
         response.headers.emplace_back("Location",
                                       base_url(context.request) + kPolicies + "/" + created->id);
         return response;
       }));
-  router.Add(MakeRoute("PATCH", item, Permission::managePolicies,
-                       "Update a conditional access policy (the given top-level properties are "
-                       "replaced; 204).",
-                       "conditionalAccess", "conditionalAccessPolicy", 204,
-                       [&engine](RouteContext& context) {
-                         auto updated = engine.UpdatePolicy(context.parameters[0],
-                                                            context.request.body, ActorOf(context));
-                         if (!updated.ok()) {
-                           return GraphErrorFromStatus(context.request, updated.status());
-                         }
-                         return NoContent();
-                       }));
-  router.Add(MakeRoute("DELETE", item, Permission::managePolicies,
-                       "Delete a conditional access policy (204).", "conditionalAccess", "", 204,
-                       [&engine](RouteContext& context) {
-                         Status deleted =
-                             engine.DeletePolicy(context.parameters[0], ActorOf(context));
-                         if (!deleted.ok()) return GraphErrorFromStatus(context.request, deleted);
-                         return NoContent();
-                       }));
+  router.Add(MakeRoute(
+      "PATCH", item, Permission::managePolicies,
+      "Update a conditional access policy (the given top-level properties are "
+      "replaced; 204).",
+      "conditionalAccess", "conditionalAccessPolicy", 204, [&engine](RouteContext& context) {
+        auto updated =
+            engine.UpdatePolicy(context.parameters[0], context.request.body, ActorOf(context));
+        if (!updated.ok()) {
+          return GraphErrorFromStatus(context.request, updated.status());
+        }
+        return NoContent();
+      }));
+  router.Add(MakeRoute(
+      "DELETE", item, Permission::managePolicies, "Delete a conditional access policy (204).",
+      "conditionalAccess", "", 204, [&engine](RouteContext& context) {
+        Status deleted = engine.DeletePolicy(context.parameters[0], ActorOf(context));
+        if (!deleted.ok()) return GraphErrorFromStatus(context.request, deleted);
+        return NoContent();
+      }));
 }
 
 void AddMfaRegistrationRoutes(Router& router, LiveEngine& engine) {
@@ -284,8 +285,8 @@ void AddEvaluateRoutes(Router& router, LiveEngine& engine) {
         }
         auto method = ReadOptionalString(context.request.body, "authMethod");
         if (!method.ok()) return GraphErrorFromStatus(context.request, method.status());
-        auto result = engine.ReportOutcome(context.parameters[0], *outcome,
-                                           method->value_or(""), ActorOf(context));
+        auto result = engine.ReportOutcome(context.parameters[0], *outcome, method->value_or(""),
+                                           ActorOf(context));
         if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
         return JsonResponse(200, std::move(result).value());
       }));

@@ -3,7 +3,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
-
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -75,11 +74,19 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
        args.onPremisesPasswordChangeResetsRisk);
   take("evaluationWriteDelayMs", "--evaluation-write-delay-ms", args.evaluationWriteDelayMs);
   for (const auto& entry : config) {
-    static const std::vector<std::string> known = {
-        "db",        "listen",         "tlsCertificate",     "tlsKey",
-        "threads",   "maxBodyBytes",   "rateLimitPerSecond", "dataDir",
-        "directory", "namedLocations", "accessLog", "onPremisesPasswordChangeResetsRisk",
-        "evaluationWriteDelayMs"};
+    static const std::vector<std::string> known = {"db",
+                                                   "listen",
+                                                   "tlsCertificate",
+                                                   "tlsKey",
+                                                   "threads",
+                                                   "maxBodyBytes",
+                                                   "rateLimitPerSecond",
+                                                   "dataDir",
+                                                   "directory",
+                                                   "namedLocations",
+                                                   "accessLog",
+                                                   "onPremisesPasswordChangeResetsRisk",
+                                                   "evaluationWriteDelayMs"};
     const auto key = entry.first.as<std::string>();
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       Fail(Status::InvalidInput(args.configPath + ": unknown setting '" + key + "'"));
@@ -200,8 +207,9 @@ void RegisterServeCommand(CLI::App& app) {
                   args->onPremisesPasswordChangeResetsRisk,
                   "A password change in the on-premises directory remediates user risk "
                   "(outcome onPremisesPasswordChanged)");
-  serve->add_option("--evaluation-write-delay-ms", args->evaluationWriteDelayMs,
-                    "Longest time an evaluated sign-in waits to be written")
+  serve
+      ->add_option("--evaluation-write-delay-ms", args->evaluationWriteDelayMs,
+                   "Longest time an evaluated sign-in waits to be written")
       ->check(CLI::Range(0U, 1000U))
       ->capture_default_str();
   serve->callback([args, serve] { Serve(*args, *serve); });

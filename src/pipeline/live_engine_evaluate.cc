@@ -29,7 +29,8 @@ bool IsTokenTheftClass(std::string_view type) {
   return info != nullptr && info->tokenTheftClass;
 }
 
-void AppendAppliedPolicies(JsonWriter& json, const std::vector<AppliedConditionalAccessPolicy>& all) {
+void AppendAppliedPolicies(JsonWriter& json,
+                           const std::vector<AppliedConditionalAccessPolicy>& all) {
   json.Key("appliedConditionalAccessPolicies");
   json.BeginArray();
   for (const AppliedConditionalAccessPolicy& policy : all) {
@@ -153,10 +154,10 @@ void SettlePendingPolicies(SignIn& sign_in, bool success) {
   for (AppliedConditionalAccessPolicy& policy : sign_in.appliedConditionalAccessPolicies) {
     if (policy.result == "unknown") policy.result = success ? "success" : "failure";
   }
-  const bool any_failed = std::any_of(
-      sign_in.appliedConditionalAccessPolicies.begin(),
-      sign_in.appliedConditionalAccessPolicies.end(),
-      [](const AppliedConditionalAccessPolicy& p) { return p.result == "failure"; });
+  const bool any_failed =
+      std::any_of(sign_in.appliedConditionalAccessPolicies.begin(),
+                  sign_in.appliedConditionalAccessPolicies.end(),
+                  [](const AppliedConditionalAccessPolicy& p) { return p.result == "failure"; });
   if (any_failed) sign_in.conditionalAccessStatus = "failure";
 }
 
@@ -286,7 +287,7 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     if (!stored.ok()) return stored.status();
     if (!*stored) {
       return Status::InvalidInput("sign-in '" + sign_in.id +
-                                   "' was ingested as a log record, not evaluated");
+                                  "' was ingested as a log record, not evaluated");
     }
     return Evaluation{(*stored)->answer, true};
   }
@@ -303,8 +304,8 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     if (*state) flags = {true, (*state)->accountEnabled, (*state)->mustChangePassword};
     flags_it = s.accountFlags.emplace(sign_in.userId, flags).first;
   }
-  const bool account_enabled =
-      flags_it->second.known ? flags_it->second.accountEnabled : entry == nullptr || entry->accountEnabled;
+  const bool account_enabled = flags_it->second.known ? flags_it->second.accountEnabled
+                                                      : entry == nullptr || entry->accountEnabled;
 
   s.enricher->Enrich(sign_in);
   EngineOutcome outcome;
@@ -365,14 +366,13 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
           {std::string(kMfaRegistrationPromptKind), sign_in.userId, "{}", at});
     }
   }
-  std::string answer = AnswerJson(sign_in, verdict, registration, users.Find(sign_in.userId),
-                                  outcome.detections);
+  std::string answer =
+      AnswerJson(sign_in, verdict, registration, users.Find(sign_in.userId), outcome.detections);
   for (RiskDetection& detection : outcome.detections) deferred.AddDetection(std::move(detection));
   for (RiskyUserHistoryItem& item : outcome.history) deferred.AddHistory(std::move(item));
-  deferred.batch.evaluations.push_back({sign_in.id, sign_in.createdDateTime,
-                                        std::string(ToString(verdict.decision)),
-                                        evaluation.bySignInRiskPolicy, evaluation.byUserRiskPolicy,
-                                        "", answer});
+  deferred.batch.evaluations.push_back(
+      {sign_in.id, sign_in.createdDateTime, std::string(ToString(verdict.decision)),
+       evaluation.bySignInRiskPolicy, evaluation.byUserRiskPolicy, "", answer});
   deferred.batch.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
   s.deferredAnswers.emplace(deferred.batch.evaluations.back().signInId, answer);
   ++s.deferredSignIns;
@@ -427,13 +427,13 @@ Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, Sig
       return Status::Ok();
     }
     const RiskyUser before = *known;
-    if (Status closed = CloseAllRisk(s, user_id, false, RiskState::remediated, detail, false, now,
-                                     changes);
+    if (Status closed =
+            CloseAllRisk(s, user_id, false, RiskState::remediated, detail, false, now, changes);
         !closed.ok()) {
       return closed;
     }
-    changes.AddHistory(users.SetUserRisk(before, RiskLevel::none, RiskState::remediated, detail,
-                                         {}, initiated_by, now));
+    changes.AddHistory(users.SetUserRisk(before, RiskLevel::none, RiskState::remediated, detail, {},
+                                         initiated_by, now));
     if (sign_in.riskState == RiskState::atRisk ||
         sign_in.riskState == RiskState::confirmedCompromised) {
       sign_in.riskState = RiskState::remediated;
@@ -461,8 +461,8 @@ Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, Sig
     case SignInOutcome::mfaPassed: {
       sign_in.status = {};
       sign_in.authenticationRequirement = "multiFactorAuthentication";
-      sign_in.mfaDetail.authMethod =
-          auth_method.empty() ? std::string("Multifactor authentication") : std::string(auth_method);
+      sign_in.mfaDetail.authMethod = auth_method.empty() ? std::string("Multifactor authentication")
+                                                         : std::string(auth_method);
       if (evaluation.decision != "passwordChange") SettlePendingPolicies(sign_in, true);
       // An approval after a run of denials is the fatigue attack succeeding: that MFA proves
       // nothing, so it remediates nothing.
@@ -472,8 +472,8 @@ Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, Sig
       // the token-theft class (spec §1.6).
       std::vector<RiskDetection> closed;
       bool still_open = false;
-      Status scanned = s.store->ForEachDetectionJsonOfSignIn(
-          sign_in_id, [&](std::string_view json) -> Status {
+      Status scanned =
+          s.store->ForEachDetectionJsonOfSignIn(sign_in_id, [&](std::string_view json) -> Status {
             auto parsed = s.detectionParser->Parse(json);
             if (!parsed.ok()) return parsed.status().WithContext("stored detection");
             RiskDetection& detection = parsed->detection;

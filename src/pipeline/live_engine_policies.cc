@@ -20,8 +20,8 @@ std::string NewPolicyId(EventTime now, const std::string& request_id, const std:
 Status LiveEngine::LoadPolicies() {
   State& s = *state_;
   s.policies.clear();
-  Status status = s.store->ForEachConfigDocument(
-      kPolicyKind, [&](const ConfigDocument& document) -> Status {
+  Status status =
+      s.store->ForEachConfigDocument(kPolicyKind, [&](const ConfigDocument& document) -> Status {
         auto policy = ReadPolicyJson(document.json, ConditionalAccessPolicy{});
         if (!policy.ok()) {
           return policy.status().WithContext("stored conditional access policy '" + document.id +
@@ -43,12 +43,11 @@ Status LiveEngine::LoadPolicies() {
         return Status::Ok();
       });
   if (!status.ok()) return status;
-  status = s.store->ForEachConfigDocument(kMfaRegistrationPromptKind,
-                                          [&](const ConfigDocument& document) {
-                                            s.registrationPrompts[document.id] =
-                                                document.modifiedDateTime;
-                                            return Status::Ok();
-                                          });
+  status = s.store->ForEachConfigDocument(
+      kMfaRegistrationPromptKind, [&](const ConfigDocument& document) {
+        s.registrationPrompts[document.id] = document.modifiedDateTime;
+        return Status::Ok();
+      });
   if (!status.ok()) return status;
   status = s.store->ForEachConfigDocument(kMfaRegisteredKind, [&](const ConfigDocument& document) {
     s.registeredUsers.insert(document.id);
@@ -107,8 +106,10 @@ Status LiveEngine::CommitPolicy(const ConditionalAccessPolicy* written,
                                 const Actor& actor) {
   State& s = *state_;
   StoreBatch batch;
-  AuditTarget target{written != nullptr ? written->id : deleted_id, "Policy",
-                     written != nullptr ? written->displayName : "", {}};
+  AuditTarget target{written != nullptr ? written->id : deleted_id,
+                     "Policy",
+                     written != nullptr ? written->displayName : "",
+                     {}};
   if (written != nullptr) {
     std::string json;
     AppendPolicyJson(json, *written);
@@ -165,8 +166,8 @@ Result<ConditionalAccessPolicy> LiveEngine::UpdatePolicy(const std::string& id,
   auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
-  auto at = std::find_if(s.policies.begin(), s.policies.end(),
-                         [&](const auto& p) { return p.id == id; });
+  auto at =
+      std::find_if(s.policies.begin(), s.policies.end(), [&](const auto& p) { return p.id == id; });
   if (at == s.policies.end()) {
     return Status::NotFound("no conditional access policy has the id '" + id + "'");
   }
@@ -187,8 +188,8 @@ Status LiveEngine::DeletePolicy(const std::string& id, const Actor& actor) {
   auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
-  const bool known = std::any_of(s.policies.begin(), s.policies.end(),
-                                 [&](const auto& p) { return p.id == id; });
+  const bool known =
+      std::any_of(s.policies.begin(), s.policies.end(), [&](const auto& p) { return p.id == id; });
   if (!known) return Status::NotFound("no conditional access policy has the id '" + id + "'");
   return CommitPolicy(nullptr, id, "Delete conditional access policy", actor);
 }

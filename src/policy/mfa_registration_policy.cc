@@ -15,7 +15,8 @@ bool Contains(const std::vector<std::string>& values, const std::string& value) 
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-bool AnyGroup(const std::vector<std::string>& policy_groups, const std::vector<std::string>* groups) {
+bool AnyGroup(const std::vector<std::string>& policy_groups,
+              const std::vector<std::string>* groups) {
   if (groups == nullptr) return false;
   return std::any_of(policy_groups.begin(), policy_groups.end(),
                      [&](const std::string& group) { return Contains(*groups, group); });
@@ -80,8 +81,9 @@ Result<MfaRegistrationPolicy> ReadMfaRegistrationPolicyJson(std::string_view jso
     } else if (key == "gracePeriodDays") {
       if (member.value.get_int64().get(policy.gracePeriodDays) != simdjson::SUCCESS ||
           policy.gracePeriodDays < 0 || policy.gracePeriodDays > kMaxGracePeriodDays) {
-        status = Status::InvalidInput("member 'gracePeriodDays' must be a whole number of days "
-                                      "from 0 to 90");
+        status = Status::InvalidInput(
+            "member 'gracePeriodDays' must be a whole number of days "
+            "from 0 to 90");
       }
     } else {
       status = Status::InvalidInput("unknown member '" + key +
@@ -91,8 +93,9 @@ Result<MfaRegistrationPolicy> ReadMfaRegistrationPolicyJson(std::string_view jso
     if (!status.ok()) return status;
   }
   if (policy.isEnabled && policy.includeUsers.empty() && policy.includeGroups.empty()) {
-    return Status::InvalidInput("an enabled policy must include users or groups "
-                                "(includeUsers [\"All\"] for everyone)");
+    return Status::InvalidInput(
+        "an enabled policy must include users or groups "
+        "(includeUsers [\"All\"] for everyone)");
   }
   return policy;
 }

@@ -20,8 +20,8 @@ bool InAnyGroup(const std::vector<std::string>& policy_groups, const EvaluationS
 bool MatchesUsers(const PolicyUsers& users, const SignIn& sign_in,
                   const EvaluationSubject& subject) {
   const std::string& user = sign_in.userId;
-  const bool included = Contains(users.includeUsers, "All") ||
-                        Contains(users.includeUsers, user) || InAnyGroup(users.includeGroups, subject);
+  const bool included = Contains(users.includeUsers, "All") || Contains(users.includeUsers, user) ||
+                        InAnyGroup(users.includeGroups, subject);
   if (!included) return false;
   return !Contains(users.excludeUsers, user) && !InAnyGroup(users.excludeGroups, subject);
 }
@@ -107,7 +107,8 @@ ControlState StateOf(std::string_view control, const ConditionalAccessPolicy& po
     return {sign_in.deviceDetail.trustType.find("Hybrid") != std::string::npos, false,
             Decision::block, "RequireDomainJoinedDevice"};
   }
-  if (control == "approvedApplication") return {false, false, Decision::block, "RequireApprovedApp"};
+  if (control == "approvedApplication")
+    return {false, false, Decision::block, "RequireApprovedApp"};
   if (control == "compliantApplication") {
     return {false, false, Decision::block, "RequireCompliantApp"};
   }
@@ -242,8 +243,9 @@ PolicyEvaluation EvaluatePolicies(std::span<const ConditionalAccessPolicy> polic
     evaluation.reason = "blocked by Conditional Access policy '" + decider->displayName + "'";
     return evaluation;
   }
-  const std::string step =
-      evaluation.decision == Decision::mfa ? "multifactor authentication" : "MFA and a secure password change";
+  const std::string step = evaluation.decision == Decision::mfa
+                               ? "multifactor authentication"
+                               : "MFA and a secure password change";
   if (!subject.isMfaRegistered) {
     // Spec §3.3: risk remediation needs a registered method; without one the user is blocked.
     evaluation.decision = Decision::block;

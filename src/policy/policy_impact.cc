@@ -27,10 +27,9 @@ RiskLevel RiskAt(const RiskTimeline* timeline, EventTime time) {
 
 // Conditions and controls that read more than the indexed sign-in columns.
 bool NeedsDocuments(const ConditionalAccessPolicy& policy) {
-  const bool client_types =
-      !policy.clientAppTypes.empty() &&
-      std::find(policy.clientAppTypes.begin(), policy.clientAppTypes.end(), "all") ==
-          policy.clientAppTypes.end();
+  const bool client_types = !policy.clientAppTypes.empty() &&
+                            std::find(policy.clientAppTypes.begin(), policy.clientAppTypes.end(),
+                                      "all") == policy.clientAppTypes.end();
   const bool device_controls =
       policy.grantControls && (policy.grantControls->Has("compliantDevice") ||
                                policy.grantControls->Has("domainJoinedDevice"));
@@ -39,7 +38,8 @@ bool NeedsDocuments(const ConditionalAccessPolicy& policy) {
 
 }  // namespace
 
-Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const ConditionalAccessPolicy& policy,
+Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
+                                         const ConditionalAccessPolicy& policy,
                                          const ImpactOptions& options,
                                          const ImpactContext& context) {
   const auto started = std::chrono::steady_clock::now();
@@ -47,13 +47,16 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const Conditional
     return Status::InvalidInput("the period is empty: 'to' must be after 'from'");
   }
   std::unordered_map<std::string, RiskTimeline> timelines;
-  Status loaded = !policy.IsUserRiskPolicy() ? Status::Ok() : reader.ForEachUserRiskChange(
-      [&](std::string_view user_id, EventTime time, RiskLevel level, RiskState state) {
-        const bool at_risk =
-            state == RiskState::atRisk || state == RiskState::confirmedCompromised;
-        timelines[std::string(user_id)].emplace_back(time, at_risk ? level : RiskLevel::none);
-        return Status::Ok();
-      });
+  Status loaded =
+      !policy.IsUserRiskPolicy()
+          ? Status::Ok()
+          : reader.ForEachUserRiskChange([&](std::string_view user_id, EventTime time,
+                                             RiskLevel level, RiskState state) {
+              const bool at_risk =
+                  state == RiskState::atRisk || state == RiskState::confirmedCompromised;
+              timelines[std::string(user_id)].emplace_back(time, at_risk ? level : RiskLevel::none);
+              return Status::Ok();
+            });
   if (!loaded.ok()) return loaded;
 
   ConditionalAccessPolicy enabled = policy;  // the preview is of the policy switched on
@@ -126,12 +129,18 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const Conditional
         ++impact.signIns[decision];
         users_by_decision[decision].insert(row.userId);
         auto& samples = impact.samples[decision];
-        const bool newer = samples.size() < options.samplesPerDecision ||
-                           (!samples.empty() && row.createdDateTime > samples.back().createdDateTime);
+        const bool newer =
+            samples.size() < options.samplesPerDecision ||
+            (!samples.empty() && row.createdDateTime > samples.back().createdDateTime);
         if (newer && options.samplesPerDecision > 0) {
-          ImpactSample sample{row.id,           row.createdDateTime, row.userId,
-                              row.userPrincipalName, row.appDisplayName, row.ipAddress,
-                              row.countryOrRegion, row.riskLevelDuringSignIn,
+          ImpactSample sample{row.id,
+                              row.createdDateTime,
+                              row.userId,
+                              row.userPrincipalName,
+                              row.appDisplayName,
+                              row.ipAddress,
+                              row.countryOrRegion,
+                              row.riskLevelDuringSignIn,
                               subject.userRiskLevel};
           auto at = std::upper_bound(samples.begin(), samples.end(), sample,
                                      [](const ImpactSample& a, const ImpactSample& b) {
@@ -149,8 +158,7 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const Conditional
     impact.users[i] = users_by_decision[i].size();
   }
   impact.elapsedMilliseconds =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-          .count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return impact;
 }
 

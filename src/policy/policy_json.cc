@@ -64,8 +64,9 @@ Status RequireEmpty(element value, std::string_view property) {
   if (IsNull(value)) return Status::Ok();
   simdjson::dom::array array;
   if (value.get_array().get(array) == simdjson::SUCCESS && array.size() == 0) return Status::Ok();
-  return PropertyError(property, "is not supported by idguard (it cannot be evaluated for an "
-                                 "identity provider's sign-ins); leave it null or empty");
+  return PropertyError(property,
+                       "is not supported by idguard (it cannot be evaluated for an "
+                       "identity provider's sign-ins); leave it null or empty");
 }
 
 template <typename Reader>
@@ -98,21 +99,20 @@ Status ReadUsers(element value, PolicyUsers& users) {
 
 Status ReadApplications(element value, PolicyApplications& applications) {
   applications = {};
-  return ForEachMember(
-      value, "conditions.applications", [&](std::string_view key, element member) {
-        const std::string property = "conditions.applications." + std::string(key);
-        if (key == "includeApplications") {
-          return ReadStrings(member, property, applications.includeApplications);
-        }
-        if (key == "excludeApplications") {
-          return ReadStrings(member, property, applications.excludeApplications);
-        }
-        if (key == "includeUserActions" || key == "includeAuthenticationContextClassReferences" ||
-            key == "applicationFilter") {
-          return RequireEmpty(member, property);
-        }
-        return PropertyError(property, "is not a conditionalAccessApplications property");
-      });
+  return ForEachMember(value, "conditions.applications", [&](std::string_view key, element member) {
+    const std::string property = "conditions.applications." + std::string(key);
+    if (key == "includeApplications") {
+      return ReadStrings(member, property, applications.includeApplications);
+    }
+    if (key == "excludeApplications") {
+      return ReadStrings(member, property, applications.excludeApplications);
+    }
+    if (key == "includeUserActions" || key == "includeAuthenticationContextClassReferences" ||
+        key == "applicationFilter") {
+      return RequireEmpty(member, property);
+    }
+    return PropertyError(property, "is not a conditionalAccessApplications property");
+  });
 }
 
 Status ReadLocations(element value, std::optional<PolicyLocations>& locations) {
@@ -159,25 +159,24 @@ Status ReadGrantControls(element value, std::optional<GrantControls>& controls) 
   if (IsNull(value)) return Status::Ok();
   GrantControls read;
   read.op.clear();
-  Status status =
-      ForEachMember(value, "grantControls", [&](std::string_view key, element member) {
-        const std::string property = "grantControls." + std::string(key);
-        if (key == "operator") return ReadString(member, property, read.op);
-        if (key == "builtInControls") return ReadStrings(member, property, read.builtInControls);
-        if (key == "authenticationStrength") {
-          if (IsNull(member)) return Status::Ok();
-          element id;
-          if (member["id"].get(id) != simdjson::SUCCESS) {
-            return PropertyError(property, "must be an object with the strength's id");
-          }
-          return ReadString(id, property + ".id", read.authenticationStrengthId);
-        }
-        if (key == "customAuthenticationFactors" || key == "termsOfUse") {
-          return RequireEmpty(member, property);
-        }
-        if (key == "authenticationStrength@odata.context") return Status::Ok();
-        return PropertyError(property, "is not a conditionalAccessGrantControls property");
-      });
+  Status status = ForEachMember(value, "grantControls", [&](std::string_view key, element member) {
+    const std::string property = "grantControls." + std::string(key);
+    if (key == "operator") return ReadString(member, property, read.op);
+    if (key == "builtInControls") return ReadStrings(member, property, read.builtInControls);
+    if (key == "authenticationStrength") {
+      if (IsNull(member)) return Status::Ok();
+      element id;
+      if (member["id"].get(id) != simdjson::SUCCESS) {
+        return PropertyError(property, "must be an object with the strength's id");
+      }
+      return ReadString(id, property + ".id", read.authenticationStrengthId);
+    }
+    if (key == "customAuthenticationFactors" || key == "termsOfUse") {
+      return RequireEmpty(member, property);
+    }
+    if (key == "authenticationStrength@odata.context") return Status::Ok();
+    return PropertyError(property, "is not a conditionalAccessGrantControls property");
+  });
   if (!status.ok()) return status;
   controls = std::move(read);
   return Status::Ok();
@@ -201,7 +200,8 @@ Status ReadSessionControls(element value, std::optional<SignInFrequency>& freque
         }
         if (name == "frequencyInterval") return ReadString(field, inner, read.frequencyInterval);
         if (name == "authenticationType") return ReadString(field, inner, read.authenticationType);
-        if (name == "type") return IsNull(field) ? Status::Ok() : ReadString(field, inner, read.type);
+        if (name == "type")
+          return IsNull(field) ? Status::Ok() : ReadString(field, inner, read.type);
         if (name == "value") {
           if (IsNull(field)) return Status::Ok();
           if (field.get_int64().get(read.value) != simdjson::SUCCESS) {
@@ -304,7 +304,8 @@ Result<ConditionalAccessPolicy> ReadPolicyJson(std::string_view json,
 
 Status ValidatePolicy(const ConditionalAccessPolicy& policy) {
   if (policy.displayName.empty()) return PropertyError("displayName", "is required");
-  if (policy.displayName.size() > 256) return PropertyError("displayName", "is over 256 characters");
+  if (policy.displayName.size() > 256)
+    return PropertyError("displayName", "is over 256 characters");
   if (policy.users.includeUsers.empty() && policy.users.includeGroups.empty()) {
     return PropertyError("conditions.users",
                          "must include users or groups (includeUsers [\"All\"] for everyone)");
@@ -315,8 +316,8 @@ Status ValidatePolicy(const ConditionalAccessPolicy& policy) {
   }
   for (const std::string& type : policy.clientAppTypes) {
     static const std::vector<std::string> kTypes = {
-        "all", "browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "easSupported",
-        "other"};
+        "all",          "browser", "mobileAppsAndDesktopClients", "exchangeActiveSync",
+        "easSupported", "other"};
     if (!Contains(kTypes, type)) {
       return PropertyError("conditions.clientAppTypes",
                            "holds '" + type +
@@ -343,9 +344,14 @@ Status ValidatePolicy(const ConditionalAccessPolicy& policy) {
     return PropertyError("grantControls.builtInControls", "needs at least one control");
   }
   for (const std::string& control : grant.builtInControls) {
-    static const std::vector<std::string> kControls = {
-        "block",           "mfa",         "compliantDevice",  "domainJoinedDevice",
-        "approvedApplication", "compliantApplication", "passwordChange", "riskRemediation"};
+    static const std::vector<std::string> kControls = {"block",
+                                                       "mfa",
+                                                       "compliantDevice",
+                                                       "domainJoinedDevice",
+                                                       "approvedApplication",
+                                                       "compliantApplication",
+                                                       "passwordChange",
+                                                       "riskRemediation"};
     if (!Contains(kControls, control)) {
       return PropertyError("grantControls.builtInControls",
                            "holds '" + control +
@@ -356,7 +362,8 @@ Status ValidatePolicy(const ConditionalAccessPolicy& policy) {
   }
   if (grant.Has("block") &&
       (grant.builtInControls.size() > 1 || !grant.authenticationStrengthId.empty())) {
-    return PropertyError("grantControls.builtInControls", "cannot combine block with other controls");
+    return PropertyError("grantControls.builtInControls",
+                         "cannot combine block with other controls");
   }
   if (grant.Has("mfa") && !grant.authenticationStrengthId.empty()) {
     return PropertyError("grantControls",
@@ -383,8 +390,9 @@ Status ValidatePolicy(const ConditionalAccessPolicy& policy) {
     }
     if (grant.builtInControls.size() > (password_change ? 2U : 1U)) {
       return PropertyError("grantControls.builtInControls",
-                           control + " allows no other controls besides multifactor "
-                                     "authentication");
+                           control +
+                               " allows no other controls besides multifactor "
+                               "authentication");
     }
     if (!policy.IsUserRiskPolicy()) {
       return PropertyError("conditions.userRiskLevels", "is required with " + control);
@@ -392,8 +400,9 @@ Status ValidatePolicy(const ConditionalAccessPolicy& policy) {
     if (policy.applications.includeApplications != std::vector<std::string>{"All"} ||
         !policy.applications.excludeApplications.empty()) {
       return PropertyError("conditions.applications",
-                           control + " needs all applications (includeApplications [\"All\"]) "
-                                     "and no excluded ones");
+                           control +
+                               " needs all applications (includeApplications [\"All\"]) "
+                               "and no excluded ones");
     }
     const bool all_clients =
         policy.clientAppTypes.empty() || policy.clientAppTypes == std::vector<std::string>{"all"};
@@ -449,9 +458,8 @@ void AppendPolicyJson(std::string& out, const ConditionalAccessPolicy& policy) {
   w.BeginObject();
   levels("userRiskLevels", policy.userRiskLevels);
   levels("signInRiskLevels", policy.signInRiskLevels);
-  w.MemberStrings("clientAppTypes",
-                  policy.clientAppTypes.empty() ? std::vector<std::string>{"all"}
-                                                : policy.clientAppTypes);
+  w.MemberStrings("clientAppTypes", policy.clientAppTypes.empty() ? std::vector<std::string>{"all"}
+                                                                  : policy.clientAppTypes);
   w.MemberStrings("servicePrincipalRiskLevels", none);
   w.Key("platforms");
   w.Null();

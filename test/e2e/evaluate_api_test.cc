@@ -156,9 +156,9 @@ class EvaluateApiTest : public ::testing::Test {
   // Alice signs in from home for a week: her profile leaves learning.
   void LearnAlice() {
     for (int i = 0; i < 14; ++i) {
-      HttpResponse answer = Evaluate(Attempt("home-" + std::to_string(i),
-                                             kStart + i * kMicrosPerDay / 2, "alice",
-                                             "145.14.10." + std::to_string(10 + i % 3), "NL"));
+      HttpResponse answer =
+          Evaluate(Attempt("home-" + std::to_string(i), kStart + i * kMicrosPerDay / 2, "alice",
+                           "145.14.10." + std::to_string(10 + i % 3), "NL"));
       ASSERT_EQ(answer.status, 200) << answer.body;
       ASSERT_EQ(Json(answer.body).String("/decision"), "allow") << answer.body;
     }
@@ -200,9 +200,9 @@ TEST_F(EvaluateApiTest, PoliciesAreGraphResourcesWithValidationAndAudit) {
   // Operators may not change policies; readers may not either.
   EXPECT_EQ(Call("DELETE", std::string(kPolicies) + "/" + id, Role::securityOperator).status, 403);
 
-  HttpResponse audit = Call("GET",
-                            "/v1.0/auditLogs/directoryAudits?$filter=category%20eq%20'Policy'",
-                            Role::securityReader);
+  HttpResponse audit =
+      Call("GET", "/v1.0/auditLogs/directoryAudits?$filter=category%20eq%20'Policy'",
+           Role::securityReader);
   ASSERT_EQ(audit.status, 200);
   EXPECT_EQ(Json(audit.body).Strings("/value", "activityDisplayName"),
             (std::vector<std::string>{"Update conditional access policy",
@@ -221,9 +221,9 @@ TEST_F(EvaluateApiTest, RiskySignInIsChallengedWithMfaAndRemediatedByIt) {
   CreatePolicy(SignInRiskPolicy("enabled"));
   LearnAlice();
   // Then a sign-in from another country, network and browser.
-  const std::string risky = Attempt(
-      "far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR",
-      "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0");
+  const std::string risky =
+      Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR",
+              "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0");
   HttpResponse answer = Evaluate(risky);
   ASSERT_EQ(answer.status, 200) << answer.body;
   Json judged(answer.body);
@@ -254,10 +254,10 @@ TEST_F(EvaluateApiTest, RiskySignInIsChallengedWithMfaAndRemediatedByIt) {
   EXPECT_EQ(sign_in.String("/riskState"), "remediated");
   EXPECT_EQ(sign_in.String("/conditionalAccessStatus"), "success");
   EXPECT_EQ(sign_in.String("/appliedConditionalAccessPolicies/0/result"), "success");
-  Json detections(Call("GET",
-                       "/v1.0/identityProtection/riskDetections?$filter=requestId%20eq%20'far-away'",
-                       Role::securityReader)
-                      .body);
+  Json detections(
+      Call("GET", "/v1.0/identityProtection/riskDetections?$filter=requestId%20eq%20'far-away'",
+           Role::securityReader)
+          .body);
   const auto details = detections.Strings("/value", "riskDetail");
   ASSERT_FALSE(details.empty());
   for (const std::string& detail : details) {
@@ -276,7 +276,8 @@ TEST_F(EvaluateApiTest, RiskySignInIsChallengedWithMfaAndRemediatedByIt) {
 
 TEST_F(EvaluateApiTest, LeakedCredentialsDemandASecurePasswordChangeThatRemediates) {
   CreatePolicy(kUserRiskPolicy);
-  HttpResponse answer = Evaluate(Attempt("bob-1", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL"));
+  HttpResponse answer =
+      Evaluate(Attempt("bob-1", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL"));
   ASSERT_EQ(answer.status, 200) << answer.body;
   Json judged(answer.body);
   EXPECT_EQ(judged.String("/decision"), "passwordChange") << answer.body;
@@ -291,18 +292,21 @@ TEST_F(EvaluateApiTest, LeakedCredentialsDemandASecurePasswordChangeThatRemediat
   EXPECT_EQ(changed.String("/userRiskState"), "remediated");
   EXPECT_EQ(changed.String("/userRiskDetail"), "userPerformedSecuredPasswordChange");
   EXPECT_EQ(changed.String("/userRiskLevel"), "none");
-  Json leak(Call("GET", "/v1.0/identityProtection/riskDetections/leak-bob", Role::securityReader).body);
+  Json leak(
+      Call("GET", "/v1.0/identityProtection/riskDetections/leak-bob", Role::securityReader).body);
   EXPECT_EQ(leak.String("/riskState"), "remediated");
   EXPECT_EQ(leak.String("/riskDetail"), "userPerformedSecuredPasswordChange");
 
   // Next sign-in: no risk left, no demand.
-  Json next(Evaluate(Attempt("bob-2", kStart + 2 * kMicrosPerDay, "bob", "145.14.10.20", "NL")).body);
+  Json next(
+      Evaluate(Attempt("bob-2", kStart + 2 * kMicrosPerDay, "bob", "145.14.10.20", "NL")).body);
   EXPECT_EQ(next.String("/decision"), "allow");
 }
 
 TEST_F(EvaluateApiTest, APasswordChangeOutsideTheRiskFlowDoesNotRemediate) {
   // No user risk policy: bob is allowed in, and his own password change is not a secure one.
-  HttpResponse answer = Evaluate(Attempt("bob-3", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL"));
+  HttpResponse answer =
+      Evaluate(Attempt("bob-3", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL"));
   ASSERT_EQ(answer.status, 200);
   EXPECT_EQ(Json(answer.body).String("/decision"), "allow");
   Json changed(Outcome("bob-3", "passwordChanged").body);
@@ -312,12 +316,13 @@ TEST_F(EvaluateApiTest, APasswordChangeOutsideTheRiskFlowDoesNotRemediate) {
 
 TEST_F(EvaluateApiTest, ReportOnlyPoliciesRecordResultsAndNeverDecide) {
   CreatePolicy(SignInRiskPolicy("enabledForReportingButNotEnforced"));
-  CreatePolicy(R"({"displayName":"Block everything - trial","state":"enabledForReportingButNotEnforced",
+  CreatePolicy(
+      R"({"displayName":"Block everything - trial","state":"enabledForReportingButNotEnforced",
     "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},
     "grantControls":{"operator":"OR","builtInControls":["block"]}})");
   LearnAlice();  // every learning sign-in was allowed although a report-only policy blocks all
-  HttpResponse answer = Evaluate(Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice",
-                                         "177.54.144.20", "BR"));
+  HttpResponse answer =
+      Evaluate(Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR"));
   Json judged(answer.body);
   EXPECT_EQ(judged.String("/decision"), "allow") << answer.body;
   std::vector<std::string> results = judged.Strings("/appliedConditionalAccessPolicies", "result");
@@ -339,9 +344,10 @@ TEST_F(EvaluateApiTest, FraudReportsRaiseTheUserToHigh) {
 
 TEST_F(EvaluateApiTest, ImpactPreviewCountsWhatAPolicyWouldHaveDone) {
   LearnAlice();
-  ASSERT_EQ(Evaluate(Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR"))
-                .status,
-            200);
+  ASSERT_EQ(
+      Evaluate(Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR"))
+          .status,
+      200);
   ASSERT_EQ(Evaluate(Attempt("bob-1", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL")).status,
             200);
   const std::string period = R"("from":")" + FormatTimestamp(kStart - kMicrosPerDay) +
@@ -381,8 +387,10 @@ TEST_F(EvaluateApiTest, ImpactPreviewCountsWhatAPolicyWouldHaveDone) {
 
 TEST_F(EvaluateApiTest, MfaRegistrationPolicyPromptsWithAGracePeriod) {
   const std::string policy = R"({"isEnabled":true,"includeUsers":["All"],"gracePeriodDays":14})";
-  EXPECT_EQ(Call("PUT", "/v1/policies/mfaRegistration", Role::securityOperator, policy).status, 403);
-  HttpResponse set = Call("PUT", "/v1/policies/mfaRegistration", Role::securityAdministrator, policy);
+  EXPECT_EQ(Call("PUT", "/v1/policies/mfaRegistration", Role::securityOperator, policy).status,
+            403);
+  HttpResponse set =
+      Call("PUT", "/v1/policies/mfaRegistration", Role::securityAdministrator, policy);
   ASSERT_EQ(set.status, 200) << set.body;
   EXPECT_EQ(Json(Call("GET", "/v1/policies/mfaRegistration", Role::securityReader).body)
                 .root["isEnabled"]
@@ -407,7 +415,8 @@ TEST_F(EvaluateApiTest, MfaRegistrationPolicyPromptsWithAGracePeriod) {
   EXPECT_EQ(registered.root["mfaRegistrationRequired"].get_bool().value(), false);
   // The prompts and registrations survive a restart.
   Start();
-  EXPECT_EQ(attempt("carol-4", kStart + 17 * kMicrosPerDay).root["mfaRegistrationRequired"]
+  EXPECT_EQ(attempt("carol-4", kStart + 17 * kMicrosPerDay)
+                .root["mfaRegistrationRequired"]
                 .get_bool()
                 .value(),
             false);
@@ -415,7 +424,8 @@ TEST_F(EvaluateApiTest, MfaRegistrationPolicyPromptsWithAGracePeriod) {
 
 TEST_F(EvaluateApiTest, ARiskPolicyBlocksUsersWithoutAnMfaMethod) {
   CreatePolicy(kUserRiskPolicy);
-  std::string body = Attempt("bob-unregistered", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL");
+  std::string body =
+      Attempt("bob-unregistered", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL");
   body.insert(1, R"("isMfaRegistered":false,)");
   Json answer(Evaluate(body).body);
   EXPECT_EQ(answer.String("/decision"), "block");
@@ -437,8 +447,8 @@ TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {
   HttpResponse assigned = Evaluate(R"({"userId":"carol","ipAddress":"198.51.100.1"})");
   ASSERT_EQ(assigned.status, 200) << assigned.body;
   EXPECT_EQ(Json(assigned.body).String("/id").size(), 36U);
-  HttpResponse unknown = Call("POST", "/v1/signins/x/outcome", Role::identityProvider,
-                              R"({"outcome":"teleported"})");
+  HttpResponse unknown =
+      Call("POST", "/v1/signins/x/outcome", Role::identityProvider, R"({"outcome":"teleported"})");
   EXPECT_EQ(unknown.status, 400);
   // The identity provider's token opens nothing else.
   EXPECT_EQ(Call("GET", "/v1.0/identityProtection/riskyUsers", Role::identityProvider).status, 403);

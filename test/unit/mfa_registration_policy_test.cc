@@ -33,9 +33,9 @@ TEST(MfaRegistrationPolicyTest, ScopeAndGracePeriod) {
 }
 
 TEST(MfaRegistrationPolicyTest, RefusesWhatItCannotUse) {
-  for (const char* body : {"[]", R"({"isEnabled":"yes"})", R"({"gracePeriodDays":-1})",
-                           R"({"gracePeriodDays":365})", R"({"includeUsers":[1]})",
-                           R"({"isEnabled":true})", R"({"enforce":true})"}) {
+  for (const char* body :
+       {"[]", R"({"isEnabled":"yes"})", R"({"gracePeriodDays":-1})", R"({"gracePeriodDays":365})",
+        R"({"includeUsers":[1]})", R"({"isEnabled":true})", R"({"enforce":true})"}) {
     auto policy = ReadMfaRegistrationPolicyJson(body);
     EXPECT_FALSE(policy.ok()) << body;
     if (!policy.ok()) {

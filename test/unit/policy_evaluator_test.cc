@@ -22,7 +22,8 @@ ConditionalAccessPolicy Policy(std::string id, PolicyState state, std::vector<st
 ConditionalAccessPolicy SignInRisk(std::string id, PolicyState state = PolicyState::enabled) {
   auto policy = Policy(std::move(id), state, {"mfa"});
   policy.signInRiskLevels = {RiskLevel::medium, RiskLevel::high};
-  policy.signInFrequency = SignInFrequency{true, "everyTime", "", 0, "primaryAndSecondaryAuthentication"};
+  policy.signInFrequency =
+      SignInFrequency{true, "everyTime", "", 0, "primaryAndSecondaryAuthentication"};
   return policy;
 }
 
@@ -43,8 +44,8 @@ SignIn Attempt(RiskLevel sign_in_risk) {
   return sign_in;
 }
 
-PolicyEvaluation Evaluate(const std::vector<ConditionalAccessPolicy>& policies, const SignIn& sign_in,
-                          const EvaluationSubject& subject = {},
+PolicyEvaluation Evaluate(const std::vector<ConditionalAccessPolicy>& policies,
+                          const SignIn& sign_in, const EvaluationSubject& subject = {},
                           const NamedLocations* locations = nullptr) {
   return EvaluatePolicies(policies, EvaluationInputs{sign_in, subject, locations});
 }
@@ -183,7 +184,8 @@ TEST(PolicyEvaluatorTest, RiskRemediationDependsOnTheKindOfRisk) {
   auto policy = Policy("r", PolicyState::enabled, {"riskRemediation"}, "AND");
   policy.grantControls->authenticationStrengthId = "00000000-0000-0000-0000-000000000002";
   policy.userRiskLevels = {RiskLevel::high};
-  policy.signInFrequency = SignInFrequency{true, "everyTime", "", 0, "primaryAndSecondaryAuthentication"};
+  policy.signInFrequency =
+      SignInFrequency{true, "everyTime", "", 0, "primaryAndSecondaryAuthentication"};
   EvaluationSubject subject;
   subject.userRiskLevel = RiskLevel::high;
   EXPECT_EQ(Evaluate({policy}, Attempt(RiskLevel::none), subject).decision, Decision::mfa);

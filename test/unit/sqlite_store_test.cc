@@ -126,12 +126,12 @@ TEST_F(SqliteStoreTest, NewFileIsWalWithSchemaVersionAndAllIndices) {
   EXPECT_EQ(SignInIndices(), AllSignInIndices());
   auto tables = inspector.Column("SELECT name FROM sqlite_master WHERE type = 'table'");
   ASSERT_TRUE(tables.ok());
-  EXPECT_EQ(std::set<std::string>(tables->begin(), tables->end()),
-            (std::set<std::string>{"signins", "signin_documents", "detections", "risky_users",
-                                   "config_documents", "evaluations",
-                                   "risky_user_history", "profiles", "engine_state", "api_tokens",
-                                   "audit_log", "directory_accounts", "risky_service_principals",
-                                   "risky_service_principal_history"}));
+  EXPECT_EQ(
+      std::set<std::string>(tables->begin(), tables->end()),
+      (std::set<std::string>{"signins", "signin_documents", "detections", "risky_users",
+                             "config_documents", "evaluations", "risky_user_history", "profiles",
+                             "engine_state", "api_tokens", "audit_log", "directory_accounts",
+                             "risky_service_principals", "risky_service_principal_history"}));
 }
 
 TEST_F(SqliteStoreTest, AuditLogIsAppendOnlyAndTokensAreStoredAsHashes) {

@@ -25,15 +25,15 @@ enum class Role : std::uint8_t {
 };
 
 enum class Permission : std::uint8_t {
-  none,           // open to anyone, no token needed (health checks, the OpenAPI document)
-  readReports,    // risky users, sign-ins, detections, history, profiles, audit log, downloads
-  riskActions,    // confirm compromised, confirm safe, dismiss
-  ingest,         // POST /v1/signins
-  resetPassword,  // reset a user's password
-  manageUsers,    // block and unblock sign-in, revoke sessions
-  evaluate,       // the identity provider's sign-in-time calls
-  readMetrics,    // Prometheus /metrics
-  readAccounts,   // an account's directory state (enabled, password reset, sessions revoked)
+  none,            // open to anyone, no token needed (health checks, the OpenAPI document)
+  readReports,     // risky users, sign-ins, detections, history, profiles, audit log, downloads
+  riskActions,     // confirm compromised, confirm safe, dismiss
+  ingest,          // POST /v1/signins
+  resetPassword,   // reset a user's password
+  manageUsers,     // block and unblock sign-in, revoke sessions
+  evaluate,        // the identity provider's sign-in-time calls
+  readMetrics,     // Prometheus /metrics
+  readAccounts,    // an account's directory state (enabled, password reset, sessions revoked)
   managePolicies,  // create, change and delete conditional access policies
 };
 

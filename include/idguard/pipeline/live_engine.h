@@ -48,7 +48,7 @@ struct LiveEngineOptions {
   // Evaluations are answered first and written by a writer thread in batches: at the latest
   // this long after the first one waiting, or as soon as this many wait.
   std::chrono::microseconds evaluationWriteDelay{2000};  // Default: 2 ms
-  std::size_t evaluationWriteBatch = 512;                 // Default: 512 sign-ins
+  std::size_t evaluationWriteBatch = 512;                // Default: 512 sign-ins
   // A profile checkpoint once this many evaluations were written since the last one: rewriting
   // every touched profile costs as much as thousands of sign-ins, and a restart learns again from
   // the sign-ins stored since (about 2 s for 100,000).

@@ -80,8 +80,8 @@ struct ConditionalAccessPolicy {
 // Reads a policy from a POST body (create: the result starts empty) or a PATCH body (update: the
 // result starts as `base` and takes every top-level property the body carries, as Graph's PATCH
 // replaces a complex property whole). The read-only id is ignored; createdDateTime and
-// modifiedDateTime are read when they are timestamps, and callers set them as they should be. Errors name the property and say why; the result is
-// not yet validated.
+// modifiedDateTime are read when they are timestamps, and callers set them as they should be.
+// Errors name the property and say why; the result is not yet validated.
 Result<ConditionalAccessPolicy> ReadPolicyJson(std::string_view json,
                                                const ConditionalAccessPolicy& base);
 

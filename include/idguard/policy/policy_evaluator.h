@@ -34,7 +34,7 @@ struct EvaluationSubject {
   RiskLevel userRiskLevel = RiskLevel::none;
   const std::vector<std::string>* groupIds = nullptr;  // directory groups; null: none known
   bool isMfaRegistered = true;
-  bool sessionHasMfa = false;           // the session already carries an MFA claim
+  bool sessionHasMfa = false;  // the session already carries an MFA claim
   // The user's open risk comes from password-related detections (leaked credentials, spray):
   // riskRemediation then means a secure password change instead of MFA and revoked sessions.
   bool passwordRelatedRisk = false;

@@ -56,7 +56,8 @@ struct ImpactContext {
   const NamedLocations* namedLocations = nullptr;  // location conditions
 };
 
-Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader, const ConditionalAccessPolicy& policy,
+Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
+                                         const ConditionalAccessPolicy& policy,
                                          const ImpactOptions& options,
                                          const ImpactContext& context);
 

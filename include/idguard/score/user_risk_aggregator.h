@@ -15,9 +15,9 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <string_view>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 

@@ -1,7 +1,7 @@
 // SqliteReportReader: ReportReader over a read-only connection to the store file.
-#include <algorithm>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -226,14 +226,15 @@ class SqliteReportReader final : public ReportReader {
     if (!spanned.ok()) return spanned.WithContext(path_);
     const EventTime covered = std::min(to, last + 1) - std::max(from, first);
     const bool scan_table = covered * 3 >= (last + 1 - first);
-    auto statement = Cached(
-        std::string("SELECT s.id, s.created_us, s.user_id, s.user_principal_name, s.app_id, "
-                    "s.app_display_name, s.ip_address, s.country, s.risk_level_during, "
-                    "s.is_interactive, s.error_code") +
-        (with_documents ? ", d.document" : "") +
-        (scan_table ? " FROM signins s NOT INDEXED" : " FROM signins s INDEXED BY signins_created") +
-        (with_documents ? " JOIN signin_documents d ON d.signin_rowid = s.rowid" : "") +
-        " WHERE s.created_us >= ?1 AND s.created_us < ?2");
+    auto statement =
+        Cached(std::string("SELECT s.id, s.created_us, s.user_id, s.user_principal_name, s.app_id, "
+                           "s.app_display_name, s.ip_address, s.country, s.risk_level_during, "
+                           "s.is_interactive, s.error_code") +
+               (with_documents ? ", d.document" : "") +
+               (scan_table ? " FROM signins s NOT INDEXED"
+                           : " FROM signins s INDEXED BY signins_created") +
+               (with_documents ? " JOIN signin_documents d ON d.signin_rowid = s.rowid" : "") +
+               " WHERE s.created_us >= ?1 AND s.created_us < ?2");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     st.BindInt(1, from);

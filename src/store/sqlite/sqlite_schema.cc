@@ -232,7 +232,7 @@ CREATE INDEX evaluations_created ON evaluations (created_us);
 
 // Migration i takes the schema from version i to version i + 1.
 constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1, kMigrateV2, kMigrateV3,
-                                                                  kMigrateV4};
+                                                                 kMigrateV4};
 
 struct IndexDefinition {
   const char* name;

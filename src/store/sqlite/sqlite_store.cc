@@ -473,7 +473,14 @@ Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
     const bool known = found.ok() && *found;
     deleteConfigDocument_.Reset();
     if (!found.ok()) return found.status();
-    if (!known) return Status::NotFound("no " + kind + " has the id '" + id + "'");
+    if (!known) {
+      std::string message = "no ";
+      message += kind;
+      message += " has the id '";
+      message += id;
+      message += "'";
+      return Status::NotFound(message);
+    }
   }
   for (const EvaluationRecord& record : batch.evaluations) {
     SqliteStatement& st = upsertEvaluation_;
@@ -881,7 +888,7 @@ Result<std::optional<EvaluationRecord>> SqliteRiskStore::GetEvaluation(std::stri
   Status status = Scan(st, [&] {
     found = EvaluationRecord{std::string(st.ColumnText(0)), st.ColumnInt(1),
                              std::string(st.ColumnText(2)), st.ColumnInt(3) != 0,
-                             st.ColumnInt(4) != 0,         std::string(st.ColumnText(5)),
+                             st.ColumnInt(4) != 0,          std::string(st.ColumnText(5)),
                              std::string(st.ColumnText(6))};
     return Status::Ok();
   });
