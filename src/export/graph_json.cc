@@ -88,18 +88,7 @@ void AppendSignInJson(std::string& out, const SignIn& s) {
   w.MemberOrNull("authMethod", s.mfaDetail.authMethod);
   w.MemberOrNull("authDetail", s.mfaDetail.authDetail);
   w.EndObject();
-  w.Key("appliedConditionalAccessPolicies");
-  w.BeginArray();
-  for (const auto& policy : s.appliedConditionalAccessPolicies) {
-    w.BeginObject();
-    w.Member("id", policy.id);
-    w.MemberOrNull("displayName", policy.displayName);
-    w.MemberStrings("enforcedGrantControls", policy.enforcedGrantControls);
-    w.MemberStrings("enforcedSessionControls", policy.enforcedSessionControls);
-    w.MemberOrNull("result", policy.result);
-    w.EndObject();
-  }
-  w.EndArray();
+  AppendAppliedPoliciesMember(w, s.appliedConditionalAccessPolicies);
   if (s.network.autonomousSystemNumber != 0) {
     w.Member("autonomousSystemNumber", static_cast<std::int64_t>(s.network.autonomousSystemNumber));
   } else {
@@ -125,6 +114,22 @@ void AppendSignInJson(std::string& out, const SignIn& s) {
   w.MemberOrNull("deviceFamily", s.client.deviceFamily);
   w.EndObject();
   w.EndObject();
+}
+
+void AppendAppliedPoliciesMember(JsonWriter& w,
+                                 const std::vector<AppliedConditionalAccessPolicy>& policies) {
+  w.Key("appliedConditionalAccessPolicies");
+  w.BeginArray();
+  for (const auto& policy : policies) {
+    w.BeginObject();
+    w.Member("id", policy.id);
+    w.MemberOrNull("displayName", policy.displayName);
+    w.MemberStrings("enforcedGrantControls", policy.enforcedGrantControls);
+    w.MemberStrings("enforcedSessionControls", policy.enforcedSessionControls);
+    w.MemberOrNull("result", policy.result);
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 std::string AdditionalInfoJson(const std::vector<InfoItem>& items) {

@@ -29,22 +29,6 @@ bool IsTokenTheftClass(std::string_view type) {
   return info != nullptr && info->tokenTheftClass;
 }
 
-void AppendAppliedPolicies(JsonWriter& json,
-                           const std::vector<AppliedConditionalAccessPolicy>& all) {
-  json.Key("appliedConditionalAccessPolicies");
-  json.BeginArray();
-  for (const AppliedConditionalAccessPolicy& policy : all) {
-    json.BeginObject();
-    json.Member("id", policy.id);
-    json.Member("displayName", policy.displayName);
-    json.MemberStrings("enforcedGrantControls", policy.enforcedGrantControls);
-    json.MemberStrings("enforcedSessionControls", policy.enforcedSessionControls);
-    json.Member("result", policy.result);
-    json.EndObject();
-  }
-  json.EndArray();
-}
-
 void AppendUserRisk(JsonWriter& json, const RiskyUser* user) {
   json.Member("userRiskLevel", ToString(user != nullptr ? user->riskLevel : RiskLevel::none));
   json.Member("userRiskState", ToString(user != nullptr ? user->riskState : RiskState::none));
@@ -108,7 +92,7 @@ std::string AnswerJson(const SignIn& sign_in, const Verdict& verdict,
   json.MemberStrings("riskEventTypes_v2", realtime_types);
   AppendUserRisk(json, user);
   json.Member("conditionalAccessStatus", sign_in.conditionalAccessStatus);
-  AppendAppliedPolicies(json, sign_in.appliedConditionalAccessPolicies);
+  AppendAppliedPoliciesMember(json, sign_in.appliedConditionalAccessPolicies);
   json.EndObject();
   return out;
 }
@@ -132,7 +116,7 @@ std::string OutcomeJson(const SignIn& sign_in, const std::vector<std::string>& o
   json.MemberStrings("riskEventTypes_v2", sign_in.riskEventTypes_v2);
   AppendUserRisk(json, user);
   json.Member("conditionalAccessStatus", sign_in.conditionalAccessStatus);
-  AppendAppliedPolicies(json, sign_in.appliedConditionalAccessPolicies);
+  AppendAppliedPoliciesMember(json, sign_in.appliedConditionalAccessPolicies);
   json.EndObject();
   return out;
 }

@@ -166,17 +166,7 @@ class ApiServiceTest : public ::testing::Test {
     batch.profiles.push_back({"u1", profile.Serialize()});
     for (SignIn& s : sign_ins) batch.signIns.push_back(StoredSignIn::From(std::move(s)));
     // One token per role.
-    for (Role role : api::AllRoles()) {
-      auto token = api::GenerateApiToken();
-      ASSERT_TRUE(token.ok());
-      StoredApiToken stored;
-      stored.token.id = "token-" + std::string(api::RoleName(role));
-      stored.token.name = "test " + std::string(api::RoleName(role));
-      stored.token.role = std::string(api::RoleName(role));
-      stored.tokenSha256 = token->sha256;
-      batch.apiTokens.push_back(stored);
-      tokens_[role] = token->token;
-    }
+    tokens_ = e2e::AddRoleTokens(batch);
     Actor actor{"fixture", "", "security-administrator", "fixture-request"};
     batch.audit.push_back(MakeAuditEntry(kStart, "IdentityProtection", "riskyUsers/dismiss", actor,
                                          "success", "", {{"u9", "User", "", {}}}));
@@ -186,16 +176,7 @@ class ApiServiceTest : public ::testing::Test {
 
   void Start() {
     service_.reset();
-    LiveEngineOptions options;
-    options.dbPath = db_;
-    std::ostringstream log;
-    auto engine = LiveEngine::Open(options, log);
-    ASSERT_TRUE(engine.ok()) << engine.status().message();
-    api::ApiOptions api_options;
-    api_options.dbPath = db_;
-    auto service = ApiService::Create(api_options, std::move(engine).value());
-    ASSERT_TRUE(service.ok()) << service.status().message();
-    service_ = std::move(service).value();
+    service_ = e2e::StartApiService(db_);
   }
 
   HttpResponse Call(const std::string& method, const std::string& target, std::optional<Role> role,

@@ -8,9 +8,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "idguard/api/api_service.h"
+#include "idguard/api/roles.h"
+#include "idguard/pipeline/live_engine.h"
+#include "idguard/store/risk_store.h"
 
 namespace idguard::e2e {
 
@@ -100,5 +107,38 @@ struct Json {
     return values;
   }
 };
+
+// One API token per role, added to `batch`; returns the tokens by role.
+inline std::map<api::Role, std::string> AddRoleTokens(StoreBatch& batch) {
+  std::map<api::Role, std::string> tokens;
+  for (api::Role role : api::AllRoles()) {
+    auto token = api::GenerateApiToken();
+    EXPECT_TRUE(token.ok());
+    if (!token.ok()) continue;
+    StoredApiToken stored;
+    stored.token.id = "token-" + std::string(api::RoleName(role));
+    stored.token.name = "test " + std::string(api::RoleName(role));
+    stored.token.role = std::string(api::RoleName(role));
+    stored.tokenSha256 = token->sha256;
+    batch.apiTokens.push_back(stored);
+    tokens[role] = token->token;
+  }
+  return tokens;
+}
+
+// The API as `idguard serve` builds it over the store at `db` (no enrichment data).
+inline std::unique_ptr<api::ApiService> StartApiService(const std::string& db) {
+  LiveEngineOptions options;
+  options.dbPath = db;
+  std::ostringstream log;
+  auto engine = LiveEngine::Open(options, log);
+  EXPECT_TRUE(engine.ok()) << engine.status().message();
+  if (!engine.ok()) return nullptr;
+  api::ApiOptions api_options;
+  api_options.dbPath = db;
+  auto service = api::ApiService::Create(api_options, std::move(engine).value());
+  EXPECT_TRUE(service.ok()) << service.status().message();
+  return service.ok() ? std::move(service).value() : nullptr;
+}
 
 }  // namespace idguard::e2e

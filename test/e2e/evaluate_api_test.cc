@@ -66,17 +66,7 @@ class EvaluateApiTest : public ::testing::Test {
     auto store = OpenSqliteStore(db_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     StoreBatch batch;
-    for (Role role : api::AllRoles()) {
-      auto token = api::GenerateApiToken();
-      ASSERT_TRUE(token.ok());
-      StoredApiToken stored;
-      stored.token.id = "token-" + std::string(api::RoleName(role));
-      stored.token.name = "test " + std::string(api::RoleName(role));
-      stored.token.role = std::string(api::RoleName(role));
-      stored.tokenSha256 = token->sha256;
-      batch.apiTokens.push_back(stored);
-      tokens_[role] = token->token;
-    }
+    tokens_ = e2e::AddRoleTokens(batch);
     // Bob's credentials were found in a breach: a high user-risk detection before any sign-in.
     RiskDetection leaked;
     leaked.id = "leak-bob";
@@ -114,16 +104,7 @@ class EvaluateApiTest : public ::testing::Test {
 
   void Start() {
     service_.reset();
-    LiveEngineOptions options;
-    options.dbPath = db_;
-    std::ostringstream log;
-    auto engine = LiveEngine::Open(options, log);
-    ASSERT_TRUE(engine.ok()) << engine.status().message();
-    api::ApiOptions api_options;
-    api_options.dbPath = db_;
-    auto service = ApiService::Create(api_options, std::move(engine).value());
-    ASSERT_TRUE(service.ok()) << service.status().message();
-    service_ = std::move(service).value();
+    service_ = e2e::StartApiService(db_);
   }
 
   HttpResponse Call(const std::string& method, const std::string& target, Role role,

@@ -14,6 +14,8 @@
 
 namespace idguard {
 
+class JsonWriter;
+
 void AppendSignInJson(std::string& out, const SignIn& sign_in);
 // A detection whose activity is servicePrincipal is written in the servicePrincipalRiskDetection
 // shape (servicePrincipalId, servicePrincipalDisplayName, appId, keyIds) instead.
@@ -25,6 +27,11 @@ void AppendRiskyServicePrincipalJson(std::string& out, const RiskyUser& serviceP
 void AppendRiskyServicePrincipalHistoryItemJson(std::string& out, const RiskyUserHistoryItem& item);
 void AppendRiskyUserJson(std::string& out, const RiskyUser& user);
 void AppendRiskyUserHistoryItemJson(std::string& out, const RiskyUserHistoryItem& item);
+
+// The member "appliedConditionalAccessPolicies" (Graph appliedConditionalAccessPolicy objects),
+// written into the object `json` is writing: the signIn's and the evaluate answer's.
+void AppendAppliedPoliciesMember(JsonWriter& json,
+                                 const std::vector<AppliedConditionalAccessPolicy>& policies);
 
 // additionalInfo is a String holding a JSON array of {"Key": ..., "Value": ...} objects.
 std::string AdditionalInfoJson(const std::vector<InfoItem>& items);

@@ -42,6 +42,7 @@ Result<EvaluateRequest> ParseEvaluateRequest(std::string_view body, EventTime no
       bool valid = member.value.get_string().get(hex) == simdjson::SUCCESS && hex.size() == 40;
       for (char c : hex) valid = valid && std::isxdigit(static_cast<unsigned char>(c)) != 0;
       if (!valid) return Status::InvalidInput("member passwordSha1 must be 40 hexadecimal digits");
+      request.passwordSha1.clear();  // a repeated member: the last one counts, as for the rest
       request.passwordSha1.reserve(40);
       for (char c : hex) {
         request.passwordSha1 += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -66,9 +67,10 @@ Result<EvaluateRequest> ParseEvaluateRequest(std::string_view body, EventTime no
   auto sign_in = sign_in_parser->Parse(record);
   if (!sign_in.ok()) return sign_in.status();
   request.signIn = std::move(sign_in).value();
-  if (request.signIn.IsServicePrincipal()) {
+  if (request.signIn.IsServicePrincipal() || request.signIn.userId.empty()) {
     return Status::InvalidInput(
-        "evaluate takes user sign-ins; send service principal sign-ins to /v1/signins");
+        "field userId: is required (evaluate takes user sign-ins; send service principal "
+        "sign-ins to /v1/signins)");
   }
   return request;
 }
