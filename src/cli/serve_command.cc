@@ -33,6 +33,7 @@ struct ServeArguments {
   std::string namedLocationsPath;
   std::string accessLogPath;  // empty: stderr
   std::string portFile;
+  std::vector<std::string> feeds;  // KIND=FILE
   bool quiet = false;
   bool onPremisesPasswordChangeResetsRisk = false;
   unsigned evaluationWriteDelayMs = 2;
@@ -70,6 +71,7 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
   take("directory", "--directory", args.directoryPath);
   take("namedLocations", "--named-locations", args.namedLocationsPath);
   take("accessLog", "--access-log", args.accessLogPath);
+  take("feeds", "--feed", args.feeds);
   take("onPremisesPasswordChangeResetsRisk", "--on-premises-password-change-resets-risk",
        args.onPremisesPasswordChangeResetsRisk);
   take("evaluationWriteDelayMs", "--evaluation-write-delay-ms", args.evaluationWriteDelayMs);
@@ -126,6 +128,13 @@ void Serve(ServeArguments& args, const CLI::App& command) {
   engine_options.directoryPath = args.directoryPath;
   engine_options.namedLocationsPath = args.namedLocationsPath;
   engine_options.onPremisesPasswordChangeResetsRisk = args.onPremisesPasswordChangeResetsRisk;
+  for (const std::string& feed : args.feeds) {
+    const auto equals = feed.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == feed.size()) {
+      Fail(Status::InvalidInput("--feed " + feed + ": expected KIND=FILE"));
+    }
+    engine_options.feeds.emplace_back(feed.substr(0, equals), feed.substr(equals + 1));
+  }
   engine_options.evaluationWriteDelay = std::chrono::milliseconds(args.evaluationWriteDelayMs);
   auto engine = LiveEngine::Open(engine_options, std::cerr);
   if (!engine.ok()) Fail(engine.status());
@@ -203,6 +212,9 @@ void RegisterServeCommand(CLI::App& app) {
                     "Append access log lines (JSON) here instead of stderr");
   serve->add_option("--port-file", args->portFile, "Write the port listened on to this file");
   serve->add_flag("--quiet", args->quiet, "No access log");
+  serve->add_option("--feed", args->feeds,
+                    "IP threat feed KIND=FILE (anonymizer, malicious-ip, threat-actor); "
+                    "repeatable");
   serve->add_flag("--on-premises-password-change-resets-risk",
                   args->onPremisesPasswordChangeResetsRisk,
                   "A password change in the on-premises directory remediates user risk "

@@ -13,6 +13,7 @@
 #include "idguard/ingest/risk_detection_parser.h"
 #include "idguard/store/sign_in_document.h"
 #include "pipeline/engine_state.h"
+#include "pipeline/feed_check.h"
 #include "pipeline/live_engine_state.h"
 
 namespace idguard {
@@ -212,6 +213,14 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
   auto enrichment = LoadEnrichment(paths, log);
   if (!enrichment.ok()) return enrichment.status();
   state->enrichment = std::move(enrichment).value();
+  state->ipFeeds = std::make_unique<ThreatFeeds>();
+  LeakedCredentialFeed leaks;
+  if (Status s = LoadFeeds(options.feeds, *state->ipFeeds, leaks, log); !s.ok()) return s;
+  if (!leaks.entries().empty()) {
+    return Status::InvalidInput(
+        "--feed leaked-credentials is matched by `idguard replay`; serve takes the IP feeds "
+        "(anonymizer, malicious-ip, threat-actor)");
+  }
   state->enricher = std::make_unique<Enricher>(state->enrichment.Sources());
   state->detectionParser = MakeRiskDetectionParser();
   State* raw = state.get();
@@ -263,7 +272,9 @@ Status LiveEngine::EnsureRestored() {
   s.accountFlags.clear();
   s.policiesLoaded = false;
   pendingEvaluations_.store(0);
-  s.engine = std::make_unique<RiskEngine>();
+  DetectorConfig config;
+  config.feeds = s.ipFeeds.get();
+  s.engine = std::make_unique<RiskEngine>(config);
   s.seen = FingerprintSet();
   std::uint64_t relearned = 0;
   if (Status restored = RestoreState(*s.store, *s.engine, s.seen, relearned); !restored.ok()) {

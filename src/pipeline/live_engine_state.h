@@ -13,6 +13,7 @@
 #include "idguard/core/fingerprint_set.h"
 #include "idguard/core/json_writer.h"
 #include "idguard/detect/risk_engine.h"
+#include "idguard/enrich/threat_feeds.h"
 #include "idguard/export/graph_json.h"
 #include "idguard/ingest/risk_detection_parser.h"
 #include "idguard/pipeline/live_engine.h"
@@ -90,6 +91,7 @@ struct AccountFlags {
 
 struct LiveEngine::State {
   std::unique_ptr<RiskStore> store;
+  std::unique_ptr<ThreatFeeds> ipFeeds;  // the detectors' IP feeds; empty when none are given
   EnrichmentData enrichment;
   std::unique_ptr<Enricher> enricher;
   std::unique_ptr<RiskEngine> engine;

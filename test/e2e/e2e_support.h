@@ -126,9 +126,10 @@ inline std::map<api::Role, std::string> AddRoleTokens(StoreBatch& batch) {
   return tokens;
 }
 
-// The API as `idguard serve` builds it over the store at `db` (no enrichment data).
-inline std::unique_ptr<api::ApiService> StartApiService(const std::string& db) {
-  LiveEngineOptions options;
+// The API as `idguard serve` builds it over the store at `db` (no enrichment data unless the
+// options say so).
+inline std::unique_ptr<api::ApiService> StartApiService(const std::string& db,
+                                                        LiveEngineOptions options = {}) {
   options.dbPath = db;
   std::ostringstream log;
   auto engine = LiveEngine::Open(options, log);

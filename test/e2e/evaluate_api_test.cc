@@ -5,6 +5,7 @@
 // report-only policies record what they would do and never decide.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "e2e/e2e_support.h"
@@ -102,9 +103,9 @@ class EvaluateApiTest : public ::testing::Test {
     Start();
   }
 
-  void Start() {
+  void Start(LiveEngineOptions options = {}) {
     service_.reset();
-    service_ = e2e::StartApiService(db_);
+    service_ = e2e::StartApiService(db_, std::move(options));
   }
 
   HttpResponse Call(const std::string& method, const std::string& target, Role role,
@@ -412,6 +413,41 @@ TEST_F(EvaluateApiTest, ARiskPolicyBlocksUsersWithoutAnMfaMethod) {
   EXPECT_EQ(answer.String("/decision"), "block");
   EXPECT_EQ(answer.root["errorCode"].get_int64().value(), 53004);
   EXPECT_EQ(answer.String("/appliedConditionalAccessPolicies/0/result"), "failure");
+}
+
+TEST_F(EvaluateApiTest, AnonymizerFeedsMakeTorSignInsRiskyInRealTime) {
+  const std::string feed = *dir_ / "tor.netset";
+  {
+    std::ofstream out(feed);
+    out << "# Tor exit nodes (test list)\n185.220.101.0/24\n";
+  }
+  LiveEngineOptions options;
+  options.feeds = {{"anonymizer", feed}};
+  Start(options);
+  CreatePolicy(SignInRiskPolicy("enabled"));
+  Json judged(Evaluate(Attempt("tor", kStart, "dave", "185.220.101.7", "DE")).body);
+  EXPECT_EQ(judged.String("/riskEventTypes_v2/0"), "anonymizedIPAddress");
+  EXPECT_NE(judged.String("/riskLevelDuringSignIn"), "none");
+  EXPECT_EQ(judged.String("/decision"), "mfa");
+  // Not from a listed address: nothing.
+  Json plain(Evaluate(Attempt("home", kStart + kMicrosPerHour, "dave", "145.14.10.40", "DE")).body);
+  EXPECT_EQ(plain.String("/riskLevelDuringSignIn"), "none");
+
+  const std::string leaks = *dir_ / "leaks.ndjson";
+  {
+    std::ofstream out(leaks);
+    out << R"({"userPrincipalName":"dave@contoso.example",)"
+        << R"("passwordHashSha1":"5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8"})"
+        << "\n";
+  }
+  options.feeds = {{"leaked-credentials", leaks}};
+  std::ostringstream log;
+  options.dbPath = db_;
+  service_.reset();
+  auto refused = LiveEngine::Open(options, log);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("replay"), std::string::npos)
+      << refused.status().message();
 }
 
 TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {

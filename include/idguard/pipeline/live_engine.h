@@ -40,6 +40,8 @@ struct LiveEngineOptions {
   std::string userAgentRegexes;
   std::string namedLocationsPath;
   std::string directoryPath;
+  // IP threat feeds KIND=FILE (anonymizer, malicious-ip, threat-actor), as replay's --feed.
+  std::vector<std::pair<std::string, std::string>> feeds;
   std::size_t maxRecordsPerIngest = 100'000;  // Default: 100,000 records per POST
   // Profiles are written with every Nth ingest, and at shutdown, as replay does with its batches:
   // rewriting every touched profile is most of an ingest's store work. A restart learns again
