@@ -255,7 +255,6 @@ Status LiveEngine::Commit(const StoreBatch& batch) {
   }
   for (const AccountState& account : batch.accounts) {
     AccountFlags& flags = s.accountFlags[account.userId];
-    flags.known = true;
     flags.accountEnabled = account.accountEnabled;
     flags.mustChangePassword = account.mustChangePassword;
   }

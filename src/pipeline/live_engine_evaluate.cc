@@ -264,7 +264,7 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
   }
   if (!s.seen.Insert(sign_in.id)) {
     if (auto it = s.deferredAnswers.find(sign_in.id); it != s.deferredAnswers.end()) {
-      return Evaluation{it->second, true};
+      return Evaluation{s.deferred.batch.evaluations[it->second].answer, true};
     }
     std::lock_guard store(s.storeMutex);
     auto stored = s.store->GetEvaluation(sign_in.id);
@@ -282,14 +282,13 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
   auto flags_it = s.accountFlags.find(sign_in.userId);
   if (flags_it == s.accountFlags.end()) {
     std::lock_guard store(s.storeMutex);
-    auto state = s.store->GetAccountState(sign_in.userId);
-    if (!state.ok()) return state.status();
+    auto account = s.accounts->Find(sign_in.userId);
+    if (!account.ok()) return account.status();
     AccountFlags flags;
-    if (*state) flags = {true, (*state)->accountEnabled, (*state)->mustChangePassword};
+    if (*account) flags = {(*account)->accountEnabled, (*account)->mustChangePassword};
     flags_it = s.accountFlags.emplace(sign_in.userId, flags).first;
   }
-  const bool account_enabled = flags_it->second.known ? flags_it->second.accountEnabled
-                                                      : entry == nullptr || entry->accountEnabled;
+  const bool account_enabled = flags_it->second.accountEnabled;
 
   s.enricher->Enrich(sign_in);
   EngineOutcome outcome;
@@ -358,7 +357,8 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
       {sign_in.id, sign_in.createdDateTime, std::string(ToString(verdict.decision)),
        evaluation.bySignInRiskPolicy, evaluation.byUserRiskPolicy, "", answer});
   deferred.batch.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
-  s.deferredAnswers.emplace(deferred.batch.evaluations.back().signInId, answer);
+  s.deferredAnswers.emplace(deferred.batch.evaluations.back().signInId,
+                            deferred.batch.evaluations.size() - 1);
   ++s.deferredSignIns;
   pendingEvaluations_.store(static_cast<std::int64_t>(s.deferredSignIns));
   if (s.deferredSignIns == 1 || s.deferredSignIns >= options_.evaluationWriteBatch) {
@@ -427,14 +427,12 @@ Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, Sig
   };
   auto password_changed = [&]() -> Status {
     // The change also ends an administrator's "change at next sign-in" demand.
-    auto account = s.store->GetAccountState(user_id);
+    auto account = s.accounts->Find(user_id);
     if (!account.ok()) return account.status();
-    if (*account && (*account)->mustChangePassword) {
-      AccountState changed = **account;
-      changed.mustChangePassword = false;
-      changed.temporaryPasswordHash.clear();
-      changed.updatedDateTime = now;
-      changes.batch.accounts.push_back(std::move(changed));
+    if (*account) {
+      if (Status ended = s.accounts->PasswordChanged(**account, now, changes.batch); !ended.ok()) {
+        return ended;
+      }
     }
     SettlePendingPolicies(sign_in, true);
     if (sign_in.status.errorCode == kStrongAuthenticationRequired) sign_in.status = {};

@@ -82,9 +82,8 @@ struct PendingChanges {
 };
 
 // What evaluate needs of an account, kept in memory so the sign-in path never reads the store:
-// the local directory's state, cached on first use and updated by every write that changes it.
+// the account directory's answer, cached on first use and updated by every write that changes it.
 struct AccountFlags {
-  bool known = false;  // the directory has the account
   bool accountEnabled = true;
   bool mustChangePassword = false;
 };
@@ -119,8 +118,9 @@ struct LiveEngine::State {
   PendingChanges deferred;
   std::size_t deferredSignIns = 0;
   std::size_t evaluationsSinceCheckpoint = 0;
-  // Answers of evaluations not yet written, for a repeated call with the same id.
-  std::unordered_map<std::string, std::string> deferredAnswers;
+  // Evaluations not yet written, by sign-in id: their place in deferred.batch.evaluations, whose
+  // answer a repeated call with the same id returns.
+  std::unordered_map<std::string, std::size_t> deferredAnswers;
   std::unordered_map<std::string, AccountFlags> accountFlags;
   std::condition_variable flushWanted;
   std::condition_variable writerCaughtUp;

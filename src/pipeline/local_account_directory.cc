@@ -75,6 +75,17 @@ class LocalAccountDirectory final : public AccountDirectory {
     return Status::Ok();
   }
 
+  Status PasswordChanged(const Account& account, EventTime now, StoreBatch& batch) override {
+    if (!account.mustChangePassword && !account.temporaryPasswordPending) return Status::Ok();
+    auto state = StateOf(account);
+    if (!state.ok()) return state.status();
+    state->mustChangePassword = false;
+    state->temporaryPasswordHash.clear();
+    state->updatedDateTime = now;
+    batch.accounts.push_back(std::move(state).value());
+    return Status::Ok();
+  }
+
  private:
   Result<AccountState> StateOf(const Account& account) {
     auto stored = store_.GetAccountState(account.id);

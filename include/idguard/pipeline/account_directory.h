@@ -45,6 +45,9 @@ class AccountDirectory {
   virtual Status SetSignInBlocked(const Account& account, bool blocked, EventTime now,
                                   StoreBatch& batch) = 0;
   virtual Status RevokeSessions(const Account& account, EventTime now, StoreBatch& batch) = 0;
+  // The user changed the password themselves (a secure change or a self-service reset): an
+  // administrator's change-at-next-sign-in demand and any temporary password end.
+  virtual Status PasswordChanged(const Account& account, EventTime now, StoreBatch& batch) = 0;
 };
 
 // `seen` tells whether idguard knows the user from its sign-ins (an account outside the snapshot).
