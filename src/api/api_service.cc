@@ -11,6 +11,7 @@
 #include "api/graph_collections.h"
 #include "api/graph_error.h"
 #include "api/metrics.h"
+#include "api/notification_routes.h"
 #include "api/openapi.h"
 #include "api/query_string.h"
 #include "api/reader_pool.h"
@@ -29,6 +30,32 @@ using SteadyClock = std::chrono::steady_clock;
 // Graph takes at most 60 ids per risk action call.
 constexpr std::size_t kMaxActionIds = 60;
 
+std::string NotifierMetrics(const NotifierCounters& counters) {
+  std::string out;
+  auto metric = [&](const char* name, const char* type, const char* help, std::int64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + std::to_string(value) + "\n";
+  };
+  out += "# HELP idguard_notification_emails_total Notification emails sent, by kind.\n";
+  out += "# TYPE idguard_notification_emails_total counter\n";
+  out += "idguard_notification_emails_total{kind=\"riskyUsersAlert\"} " +
+         std::to_string(counters.alertEmailsSent) + "\n";
+  out += "idguard_notification_emails_total{kind=\"weeklyDigest\"} " +
+         std::to_string(counters.digestEmailsSent) + "\n";
+  metric("idguard_notification_email_failures_total", "counter",
+         "Notification emails that could not be sent.", counters.emailFailures);
+  metric("idguard_webhook_deliveries_total", "counter", "Webhook POSTs answered with 2xx.",
+         counters.webhookDeliveries);
+  metric("idguard_webhook_failed_attempts_total", "counter",
+         "Webhook POSTs that failed (retried with backoff).", counters.webhookFailedAttempts);
+  metric("idguard_webhook_events_dropped_total", "counter",
+         "Webhook events dropped: queue full, or refused after the last attempt.",
+         counters.webhookEventsDropped);
+  metric("idguard_webhook_events_queued", "gauge", "Webhook events waiting to be delivered.",
+         counters.webhookEventsQueued);
+  return out;
+}
+
 bool IsSafeHost(std::string_view host) {
   if (host.empty() || host.size() > 255) return false;
   return std::all_of(host.begin(), host.end(), [](char c) {
@@ -43,16 +70,23 @@ class ApiService::Impl {
  public:
   Impl(const ApiOptions& options, std::unique_ptr<LiveEngine> engine)
       : options_(options), engine_(std::move(engine)), readers_(options.dbPath) {
+    StartNotifier();
     AddRoutes();
     std::vector<std::string> names;
     for (const Route& route : router_.routes()) names.push_back(route.method + " " + route.pattern);
     metrics_ = std::make_unique<ApiMetrics>(std::move(names));
   }
 
+  ~Impl() {
+    // The engine outlives the notifier (members go in reverse order): stop telling it first.
+    engine_->SetCommitObserver({});
+  }
+
   HttpResponse Handle(HttpRequest& request);
   const Router& router() const { return router_; }
 
  private:
+  void StartNotifier();
   void AddRoutes();
   void AddRiskyUserRoutes();
   void AddServicePrincipalRoutes();
@@ -82,6 +116,7 @@ class ApiService::Impl {
 
   ApiOptions options_;
   std::unique_ptr<LiveEngine> engine_;
+  std::unique_ptr<Notifier> notifier_;
   ReaderPool readers_;
   Router router_;
   std::unique_ptr<ApiMetrics> metrics_;
@@ -257,6 +292,22 @@ HttpResponse ApiService::Impl::Handle(HttpRequest& request) {
   return response;
 }
 
+void ApiService::Impl::StartNotifier() {
+  NotifierOptions notifier_options = options_.notifier;
+  if (notifier_options.baseUrl.empty()) notifier_options.baseUrl = options_.publicBaseUrl;
+  const std::string db_path = options_.dbPath;
+  notifier_ = std::make_unique<Notifier>(notifier_options,
+                                         [db_path]() -> Result<std::unique_ptr<ReportReader>> {
+                                           return OpenSqliteReportReader(db_path);
+                                         });
+  // Unreadable settings leave the defaults in force; GET and PUT report the reason.
+  if (auto settings = LoadNotificationSettings(*engine_); settings.ok()) {
+    notifier_->SetSettings(*settings);
+  }
+  Notifier* notifier = notifier_.get();
+  engine_->SetCommitObserver([notifier](const StoreBatch& batch) { notifier->Committed(batch); });
+}
+
 void ApiService::Impl::AddRoutes() {
   router_.Add({"GET",
                "/healthz",
@@ -323,6 +374,7 @@ void ApiService::Impl::AddRoutes() {
                        "# TYPE idguard_evaluations_unwritten gauge\n"
                        "idguard_evaluations_unwritten " +
                        std::to_string(engine_->PendingEvaluations()) + "\n";
+                   extra += NotifierMetrics(notifier_->counters());
                    HttpResponse response;
                    response.contentType = "text/plain; version=0.0.4";
                    response.body = metrics_->Render(extra);
@@ -339,6 +391,7 @@ void ApiService::Impl::AddRoutes() {
   AddEvaluateRoutes(router_, *engine_);
   AddMfaRegistrationRoutes(router_, *engine_);
   AddPolicyImpactRoute(router_, *engine_, readers_);
+  AddNotificationRoutes(router_, *engine_, *notifier_);
 }
 
 void ApiService::Impl::AddList(const std::string& pattern, const std::string& summary,

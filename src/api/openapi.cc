@@ -226,6 +226,9 @@ void WriteComponents(JsonWriter& json) {
        "\"excludeGroups\", \"gracePeriodDays\"} (docs/POLICIES.md)"},
       {"policyImpactRequest",
        "{\"policyId\" | \"policy\", \"from\"?, \"to\"?, \"samples\"?} (docs/POLICIES.md)"},
+      {"notificationSettings",
+       "{\"riskyUsersAlert\", \"weeklyDigest\", \"webhooks\"} (docs/NOTIFICATIONS.md)"},
+      {"digestPeriod", "{\"from\"?, \"to\"?} (docs/NOTIFICATIONS.md)"},
       {"signInOutcome",
        "{\"outcome\": mfaPassed | mfaFailed | mfaDenied | mfaTimedOut | fraudReported | "
        "passwordChanged | passwordReset | onPremisesPasswordChanged | completed | abandoned | "

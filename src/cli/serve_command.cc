@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "idguard/api/api_service.h"
 #include "idguard/api/http_server.h"
+#include "idguard/export/notification_settings.h"
 #include "idguard/pipeline/live_engine.h"
 
 namespace idguard::cli {
@@ -37,6 +38,14 @@ struct ServeArguments {
   bool quiet = false;
   bool onPremisesPasswordChangeResetsRisk = false;
   unsigned evaluationWriteDelayMs = 2;
+  std::string publicUrl;
+  std::string smtpUrl;
+  std::string smtpFrom = "idguard@localhost";
+  std::string smtpUsername;
+  std::string smtpPasswordFile;
+  std::string smtpStartTls = "required";
+  std::string smtpCaFile;
+  std::string webhookCaFile;
 };
 
 [[noreturn]] void Fail(const Status& status) {
@@ -75,6 +84,14 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
   take("onPremisesPasswordChangeResetsRisk", "--on-premises-password-change-resets-risk",
        args.onPremisesPasswordChangeResetsRisk);
   take("evaluationWriteDelayMs", "--evaluation-write-delay-ms", args.evaluationWriteDelayMs);
+  take("publicUrl", "--public-url", args.publicUrl);
+  take("smtpUrl", "--smtp-url", args.smtpUrl);
+  take("smtpFrom", "--smtp-from", args.smtpFrom);
+  take("smtpUsername", "--smtp-username", args.smtpUsername);
+  take("smtpPasswordFile", "--smtp-password-file", args.smtpPasswordFile);
+  take("smtpStartTls", "--smtp-starttls", args.smtpStartTls);
+  take("smtpCaFile", "--smtp-ca-file", args.smtpCaFile);
+  take("webhookCaFile", "--webhook-ca-file", args.webhookCaFile);
   for (const auto& entry : config) {
     static const std::vector<std::string> known = {"db",
                                                    "listen",
@@ -88,12 +105,60 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
                                                    "namedLocations",
                                                    "accessLog",
                                                    "onPremisesPasswordChangeResetsRisk",
-                                                   "evaluationWriteDelayMs"};
+                                                   "evaluationWriteDelayMs",
+                                                   "feeds",
+                                                   "publicUrl",
+                                                   "smtpUrl",
+                                                   "smtpFrom",
+                                                   "smtpUsername",
+                                                   "smtpPasswordFile",
+                                                   "smtpStartTls",
+                                                   "smtpCaFile",
+                                                   "webhookCaFile"};
     const auto key = entry.first.as<std::string>();
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       Fail(Status::InvalidInput(args.configPath + ": unknown setting '" + key + "'"));
     }
   }
+}
+
+// The SMTP settings; the password comes from a file or IDGUARD_SMTP_PASSWORD, never from the
+// command line (where every user of the machine could read it).
+SmtpOptions SmtpFrom(const ServeArguments& args) {
+  SmtpOptions smtp;
+  smtp.url = args.smtpUrl;
+  smtp.from = args.smtpFrom;
+  smtp.username = args.smtpUsername;
+  smtp.caFile = args.smtpCaFile;
+  if (args.smtpStartTls == "required") {
+    smtp.startTls = StartTls::required;
+  } else if (args.smtpStartTls == "opportunistic") {
+    smtp.startTls = StartTls::opportunistic;
+  } else if (args.smtpStartTls == "off") {
+    smtp.startTls = StartTls::off;
+  } else {
+    Fail(Status::InvalidInput("--smtp-starttls " + args.smtpStartTls +
+                              ": expected required, opportunistic or off"));
+  }
+  if (!smtp.url.empty() && !smtp.url.starts_with("smtp://") && !smtp.url.starts_with("smtps://")) {
+    Fail(Status::InvalidInput("--smtp-url " + smtp.url +
+                              ": expected smtp://HOST:PORT or "
+                              "smtps://HOST:PORT"));
+  }
+  if (!smtp.url.empty() && !IsValidEmailAddress(smtp.from)) {
+    Fail(Status::InvalidInput("--smtp-from '" + smtp.from + "' is not an email address"));
+  }
+  if (!args.smtpPasswordFile.empty()) {
+    std::ifstream file(args.smtpPasswordFile);
+    if (!file) Fail(Status::IoError("cannot read --smtp-password-file " + args.smtpPasswordFile));
+    std::getline(file, smtp.password);
+  } else if (const char* password = std::getenv("IDGUARD_SMTP_PASSWORD"); password != nullptr) {
+    smtp.password = password;
+  }
+  if (!smtp.password.empty() && smtp.username.empty()) {
+    Fail(Status::InvalidInput("an SMTP password needs --smtp-username"));
+  }
+  return smtp;
 }
 
 void Serve(ServeArguments& args, const CLI::App& command) {
@@ -144,6 +209,9 @@ void Serve(ServeArguments& args, const CLI::App& command) {
   api_options.tls = !args.tlsCertificate.empty();
   api_options.publicBaseUrl = std::string(api_options.tls ? "https://" : "http://") + args.listen;
   api_options.rateLimitPerSecond = args.rateLimit;
+  api_options.notifier.smtp = SmtpFrom(args);
+  api_options.notifier.baseUrl = args.publicUrl;
+  api_options.notifier.webhookCaFile = args.webhookCaFile;
   auto service = api::ApiService::Create(api_options, std::move(engine).value());
   if (!service.ok()) Fail(service.status());
 
@@ -224,6 +292,26 @@ void RegisterServeCommand(CLI::App& app) {
                    "Longest time an evaluated sign-in waits to be written")
       ->check(CLI::Range(0U, 1000U))
       ->capture_default_str();
+  serve->add_option("--public-url", args->publicUrl,
+                    "This server's address as recipients reach it, for links in emails "
+                    "(default: http(s)://LISTEN)");
+  serve->add_option("--smtp-url", args->smtpUrl,
+                    "SMTP server for notification emails: smtp://HOST:PORT or smtps://HOST:PORT");
+  serve->add_option("--smtp-from", args->smtpFrom, "Sender address of notification emails")
+      ->capture_default_str();
+  serve->add_option("--smtp-username", args->smtpUsername, "SMTP user name");
+  serve->add_option("--smtp-password-file", args->smtpPasswordFile,
+                    "File holding the SMTP password (or set IDGUARD_SMTP_PASSWORD)");
+  serve
+      ->add_option("--smtp-starttls", args->smtpStartTls,
+                   "required, opportunistic or off (for smtp:// URLs)")
+      ->capture_default_str();
+  serve->add_option("--smtp-ca-file", args->smtpCaFile, "PEM bundle to verify the SMTP server")
+      ->check(CLI::ExistingFile);
+  serve
+      ->add_option("--webhook-ca-file", args->webhookCaFile,
+                   "PEM bundle to verify webhook receivers")
+      ->check(CLI::ExistingFile);
   serve->callback([args, serve] { Serve(*args, *serve); });
 }
 

@@ -8,6 +8,7 @@
 #include "idguard/api/roles.h"
 #include "idguard/core/digest.h"
 #include "idguard/core/time.h"
+#include "idguard/export/notification_settings.h"
 #include "idguard/pipeline/live_engine.h"
 #include "idguard/store/report_reader.h"
 #include "idguard/store/risk_store.h"
@@ -19,6 +20,7 @@ struct TokenArguments {
   std::string dbPath = "idguard.db";
   std::string name;
   std::string role;
+  std::string email;
   std::string id;
 };
 
@@ -42,6 +44,9 @@ void CreateToken(const TokenArguments& args) {
     }
     Fail(Status::InvalidInput("unknown role '" + args.role + "'; roles: " + roles));
   }
+  if (!args.email.empty() && !IsValidEmailAddress(args.email)) {
+    Fail(Status::InvalidInput("--email '" + args.email + "' is not an email address"));
+  }
   auto store = OpenSqliteStore(args.dbPath);
   if (!store.ok()) Fail(store.status());
   auto token = api::GenerateApiToken();
@@ -52,6 +57,7 @@ void CreateToken(const TokenArguments& args) {
   stored.token.name = args.name;
   stored.token.role = std::string(api::RoleName(*role));
   stored.token.createdMicros = now;
+  stored.token.email = args.email;
   stored.tokenSha256 = token->sha256;
   StoreBatch batch;
   batch.audit.push_back(MakeAuditEntry(
@@ -70,9 +76,9 @@ void ListTokens(const TokenArguments& args) {
   if (!reader.ok()) Fail(reader.status());
   auto tokens = (*reader)->ListTokens();
   if (!tokens.ok()) Fail(tokens.status());
-  std::cout << "id\tname\trole\tcreated\tstate\n";
+  std::cout << "id\tname\trole\temail\tcreated\tstate\n";
   for (const ApiTokenRecord& token : *tokens) {
-    std::cout << token.id << "\t" << token.name << "\t" << token.role << "\t"
+    std::cout << token.id << "\t" << token.name << "\t" << token.role << "\t" << token.email << "\t"
               << FormatTimestamp(token.createdMicros) << "\t"
               << (token.revoked ? "revoked" : "active") << "\n";
   }
@@ -106,6 +112,9 @@ void RegisterTokenCommand(CLI::App& app) {
                    "global-reader, security-reader, security-operator, security-administrator, "
                    "user-administrator or identity-provider")
       ->required();
+  create->add_option("--email", args->email,
+                     "The holder's email address; security-administrator and security-reader "
+                     "holders receive risk notifications (docs/NOTIFICATIONS.md)");
   create->callback([args] { CreateToken(*args); });
 
   CLI::App* list = token->add_subcommand("list", "List tokens (never the tokens themselves)");

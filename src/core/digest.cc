@@ -1,16 +1,14 @@
 #include "idguard/core/digest.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cstdint>
 
 namespace idguard {
 namespace {
 
-std::string HexDigest(const EVP_MD* md, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, md, nullptr);
+std::string Hex(const unsigned char* digest, unsigned int length) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(std::size_t{length} * 2);
@@ -21,10 +19,25 @@ std::string HexDigest(const EVP_MD* md, std::string_view data) {
   return hex;
 }
 
+std::string HexDigest(const EVP_MD* md, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, md, nullptr);
+  return Hex(digest, length);
+}
+
 }  // namespace
 
 std::string Sha256Hex(std::string_view data) { return HexDigest(EVP_sha256(), data); }
 std::string Sha1Hex(std::string_view data) { return HexDigest(EVP_sha1(), data); }
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &length);
+  return Hex(mac, length);
+}
 
 namespace {
 constexpr char kBase64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -253,6 +253,7 @@ Status LiveEngine::Commit(const StoreBatch& batch) {
     s.restored = false;
     return written;
   }
+  if (s.commitObserver) s.commitObserver(batch);
   for (const AccountState& account : batch.accounts) {
     AccountFlags& flags = s.accountFlags[account.userId];
     flags.accountEnabled = account.accountEnabled;

@@ -222,6 +222,7 @@ void LiveEngine::RunDeferredWriter() {
     std::unique_lock store(s.storeMutex);
     engine.unlock();
     Status written = s.store->Write(batch);
+    if (written.ok() && s.commitObserver) s.commitObserver(batch);
     store.unlock();
     engine.lock();
     if (!written.ok()) {

@@ -87,6 +87,34 @@ Result<MfaRegistrationPolicy> LiveEngine::SetMfaRegistrationPolicy(std::string_v
   return read;
 }
 
+void LiveEngine::SetCommitObserver(std::function<void(const StoreBatch&)> observer) {
+  std::lock_guard lock(state_->storeMutex);
+  state_->commitObserver = std::move(observer);
+}
+
+Result<std::optional<std::string>> LiveEngine::GetSettingsDocument(std::string_view kind) {
+  auto lock = LockEngine();
+  std::optional<std::string> found;
+  Status read = state_->store->ForEachConfigDocument(kind, [&](const ConfigDocument& document) {
+    found = document.json;
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  return found;
+}
+
+Status LiveEngine::PutSettingsDocument(std::string_view kind, std::string json,
+                                       std::string_view activity, const Actor& actor) {
+  auto lock = LockEngine();
+  if (Status s = EnsureRestored(); !s.ok()) return s;
+  const EventTime now = state_->clock.Now();
+  StoreBatch batch;
+  batch.configDocuments.push_back({std::string(kind), "default", std::move(json), now});
+  batch.audit.push_back(MakeAuditEntry(now, "Settings", activity, actor, "success", "",
+                                       {{std::string(kind), "Settings", std::string(kind), {}}}));
+  return Commit(batch);
+}
+
 const Directory* LiveEngine::directory() const {
   return state_->enrichment.directory ? &*state_->enrichment.directory : nullptr;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -103,6 +104,8 @@ struct LiveEngine::State {
 
   // Every use of `store` holds this mutex: the deferred writer writes without the engine lock.
   std::mutex storeMutex;
+  // Told of every committed batch (notifications); set and called with storeMutex held.
+  std::function<void(const StoreBatch&)> commitObserver;
 
   // Conditional access policies, in id order, as stored.
   std::vector<ConditionalAccessPolicy> policies;

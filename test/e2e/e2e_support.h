@@ -2,9 +2,13 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <simdjson.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +16,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "idguard/api/api_service.h"
@@ -71,6 +76,53 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// A helper process (a test server) started with `sh -c`, stopped with SIGTERM when the object goes
+// away.
+class BackgroundProcess {
+ public:
+  explicit BackgroundProcess(const std::string& command) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~BackgroundProcess() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  bool started() const { return pid_ > 0; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Waits until `path` exists (a server's port file); false after `timeout`.
+inline bool WaitForFile(const std::filesystem::path& path,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!std::filesystem::exists(path)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// The files in `dir` whose name ends with `suffix`, sorted by name.
+inline std::vector<std::filesystem::path> FilesIn(const std::filesystem::path& dir,
+                                                  const std::string& suffix) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().string().ends_with(suffix)) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 inline std::string SharedDataset(const std::string& relative) {
   return std::string(IDGUARD_SHARED_DIR) + "/datasets/" + relative;
 }
@@ -108,6 +160,24 @@ struct Json {
   }
 };
 
+// One in-process API call with a bearer token, as the HTTP server would hand it over.
+inline api::HttpResponse CallApi(api::ApiService& service, const std::string& method,
+                                 const std::string& target, const std::string& token,
+                                 const std::string& body, const std::string& request_id) {
+  api::HttpRequest request;
+  request.method = method;
+  const auto question = target.find('?');
+  request.path = target.substr(0, question);
+  if (question != std::string::npos) request.query = target.substr(question + 1);
+  request.body = body;
+  request.remoteAddress = "127.0.0.1";
+  request.requestId = request_id;
+  request.headers.emplace_back("host", "idguard.test");
+  request.headers.emplace_back("prefer", "include-unknown-enum-members");
+  request.headers.emplace_back("authorization", "Bearer " + token);
+  return service.Handle(request);
+}
+
 // One API token per role, added to `batch`; returns the tokens by role.
 inline std::map<api::Role, std::string> AddRoleTokens(StoreBatch& batch) {
   std::map<api::Role, std::string> tokens;
@@ -129,13 +199,13 @@ inline std::map<api::Role, std::string> AddRoleTokens(StoreBatch& batch) {
 // The API as `idguard serve` builds it over the store at `db` (no enrichment data unless the
 // options say so).
 inline std::unique_ptr<api::ApiService> StartApiService(const std::string& db,
-                                                        LiveEngineOptions options = {}) {
+                                                        LiveEngineOptions options = {},
+                                                        api::ApiOptions api_options = {}) {
   options.dbPath = db;
   std::ostringstream log;
   auto engine = LiveEngine::Open(options, log);
   EXPECT_TRUE(engine.ok()) << engine.status().message();
   if (!engine.ok()) return nullptr;
-  api::ApiOptions api_options;
   api_options.dbPath = db;
   auto service = api::ApiService::Create(api_options, std::move(engine).value());
   EXPECT_TRUE(service.ok()) << service.status().message();

@@ -110,18 +110,8 @@ class EvaluateApiTest : public ::testing::Test {
 
   HttpResponse Call(const std::string& method, const std::string& target, Role role,
                     const std::string& body = "") {
-    HttpRequest request;
-    request.method = method;
-    const auto question = target.find('?');
-    request.path = target.substr(0, question);
-    if (question != std::string::npos) request.query = target.substr(question + 1);
-    request.body = body;
-    request.remoteAddress = "127.0.0.1";
-    request.requestId = "evaluate-request-" + std::to_string(++requests_);
-    request.headers.emplace_back("host", "idguard.test");
-    request.headers.emplace_back("prefer", "include-unknown-enum-members");
-    request.headers.emplace_back("authorization", "Bearer " + tokens_[role]);
-    return service_->Handle(request);
+    return e2e::CallApi(*service_, method, target, tokens_[role], body,
+                        "evaluate-request-" + std::to_string(++requests_));
   }
   std::string CreatePolicy(const std::string& body) {
     HttpResponse created = Call("POST", kPolicies, Role::securityAdministrator, body);

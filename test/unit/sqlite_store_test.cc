@@ -150,7 +150,7 @@ TEST_F(SqliteStoreTest, AuditLogIsAppendOnlyAndTokensAreStoredAsHashes) {
   entry.json = "{}";
   batch.audit.push_back(entry);
   StoredApiToken token;
-  token.token = {"t1", "soc", "security-operator", kNow, false};
+  token.token = {"t1", "soc", "security-operator", kNow, false, "soc@example.com"};
   token.tokenSha256 = std::string(64, 'a');
   batch.apiTokens.push_back(token);
   ASSERT_TRUE(store->Write(batch).ok());

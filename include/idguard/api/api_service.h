@@ -14,6 +14,7 @@
 #include "idguard/api/http_message.h"
 #include "idguard/api/roles.h"
 #include "idguard/core/status.h"
+#include "idguard/export/notifier.h"
 #include "idguard/pipeline/live_engine.h"
 
 namespace idguard::api {
@@ -26,6 +27,9 @@ struct ApiOptions {
   unsigned rateLimitPerSecond = 0;         // Default: 0 = off; per token, burst of 2 s
   unsigned failedAuthPerMinute = 30;       // Default: 30 bad tokens per address per minute
   std::chrono::seconds tokenCacheTtl{10};  // Default: 10 s before a revoked token stops
+  // Emails (SMTP server, links) and webhooks (docs/NOTIFICATIONS.md). The base URL for links
+  // defaults to publicBaseUrl.
+  NotifierOptions notifier;
 };
 
 // One route as the OpenAPI document and the role-matrix test see it.

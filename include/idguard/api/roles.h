@@ -35,6 +35,7 @@ enum class Permission : std::uint8_t {
   readMetrics,     // Prometheus /metrics
   readAccounts,    // an account's directory state (enabled, password reset, sessions revoked)
   managePolicies,  // create, change and delete conditional access policies
+  manageNotifications,  // notification settings (alert and digest recipients, webhooks)
 };
 
 std::string_view RoleName(Role role);  // the command-line spelling, e.g. "security-reader"

@@ -11,6 +11,8 @@ namespace idguard {
 
 std::string Sha256Hex(std::string_view data);
 std::string Sha1Hex(std::string_view data);
+// HMAC-SHA256 of `data` under `key`, in lower-case hex (webhook signatures).
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 
 // Unpadded base64url (RFC 4648 section 5), for random tokens and salts in text form.
 std::string Base64UrlEncode(const unsigned char* data, std::size_t size);

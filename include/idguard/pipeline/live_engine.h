@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -180,6 +181,17 @@ class LiveEngine {
   // Enrichment data loaded at start: immutable, readable from any thread; null when not given.
   const Directory* directory() const;
   const NamedLocations* namedLocations() const;
+
+  // Called after every store commit with what it held (the notifier watches risk changes). It
+  // runs with the store lock held: it must be quick and must not call the engine. An empty
+  // function removes it.
+  void SetCommitObserver(std::function<void(const StoreBatch&)> observer);
+
+  // idguard's own settings documents, one JSON document per kind (e.g. "notificationSettings"):
+  // nullopt when never set. Put stores and audits it (category "Settings").
+  Result<std::optional<std::string>> GetSettingsDocument(std::string_view kind);
+  Status PutSettingsDocument(std::string_view kind, std::string json, std::string_view activity,
+                             const Actor& actor);
 
   // Appends an audit record on its own (token management and other non-risk actions).
   Status Audit(AuditEntry entry);

@@ -95,6 +95,7 @@ struct ApiTokenRecord {
   std::string role;
   std::int64_t createdMicros = 0;
   bool revoked = false;
+  std::string email;  // the holder's address for notifications; may be empty
 };
 
 struct StoredApiToken {

@@ -64,6 +64,8 @@ std::string_view PermissionName(Permission permission) {
       return "managePolicies";
     case Permission::readAccounts:
       return "readAccounts";
+    case Permission::manageNotifications:
+      return "manageNotifications";
   }
   return "unknown";
 }

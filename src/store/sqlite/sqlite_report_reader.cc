@@ -163,7 +163,7 @@ class SqliteReportReader final : public ReportReader {
 
   Result<std::optional<ApiTokenRecord>> FindToken(std::string_view token_sha256) override {
     auto statement = Cached(
-        "SELECT id, name, role, created_us, revoked FROM api_tokens WHERE token_sha256 = ?1");
+        "SELECT id, name, role, created_us, revoked, email FROM api_tokens WHERE token_sha256 = ?1");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     st.BindText(1, token_sha256);
@@ -171,7 +171,8 @@ class SqliteReportReader final : public ReportReader {
     std::optional<ApiTokenRecord> token;
     if (row.ok() && *row) {
       token = ApiTokenRecord{std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
-                             std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0};
+                             std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0,
+                             std::string(st.ColumnText(5))};
     }
     st.Reset();
     if (!row.ok()) return row.status().WithContext(path_);
@@ -180,13 +181,14 @@ class SqliteReportReader final : public ReportReader {
 
   Result<std::vector<ApiTokenRecord>> ListTokens() override {
     auto statement = Cached(
-        "SELECT id, name, role, created_us, revoked FROM api_tokens ORDER BY created_us, id");
+        "SELECT id, name, role, created_us, revoked, email FROM api_tokens ORDER BY created_us, id");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     std::vector<ApiTokenRecord> tokens;
     Status read = sqlite::ForEachRow(st, [&] {
       tokens.push_back({std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
-                        std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0});
+                        std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0,
+                        std::string(st.ColumnText(5))});
       return Status::Ok();
     });
     if (!read.ok()) return read.WithContext(path_);

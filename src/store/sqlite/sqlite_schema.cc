@@ -230,9 +230,15 @@ CREATE TABLE evaluations (
 CREATE INDEX evaluations_created ON evaluations (created_us);
 )sql";
 
+// Version 5: notifications. An API token may carry its holder's email address; the holders of
+// the administrator roles receive the risk notifications.
+constexpr const char* kMigrateV5 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN email TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Migration i takes the schema from version i to version i + 1.
 constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1, kMigrateV2, kMigrateV3,
-                                                                 kMigrateV4};
+                                                                 kMigrateV4, kMigrateV5};
 
 struct IndexDefinition {
   const char* name;

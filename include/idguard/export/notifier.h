@@ -1,0 +1,95 @@
+// Notifier: turns committed risk changes into the "users at risk detected" email, the weekly
+// digest and webhook deliveries (docs/NOTIFICATIONS.md).
+//
+// Committed() is called by the engine after each store commit; it only copies what it needs into
+// an in-memory queue, so neither a sign-in nor an evaluation ever waits for a mail server or a
+// webhook receiver. Two threads do the sending: one for email (the alert's aggregation window and
+// the weekly schedule), one for webhooks (in order per webhook, retried with exponential backoff).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "idguard/core/status.h"
+#include "idguard/core/time.h"
+#include "idguard/export/mail.h"
+#include "idguard/export/notification_settings.h"
+#include "idguard/store/report_reader.h"
+#include "idguard/store/risk_store.h"
+
+namespace idguard {
+
+struct NotifierOptions {
+  SmtpOptions smtp;                             // no url: emails are not sent (and counted as such)
+  std::string baseUrl;                          // the server's address, for links in emails
+  std::chrono::milliseconds alertWindow{5000};  // Default: 5 s, as Entra
+  bool weeklyDigestSchedule = true;             // Default: on; Mondays 08:00 UTC
+  std::string webhookCaFile;  // PEM bundle to verify receivers; empty: the system's
+  std::chrono::milliseconds webhookTimeout{10'000};         // Default: 10 s per attempt
+  std::chrono::milliseconds webhookFirstRetry{1000};        // Default: 1 s, doubled per attempt
+  std::chrono::milliseconds webhookMaxRetryDelay{300'000};  // Default: 5 min
+  int webhookMaxAttempts = 8;                               // Default: 8 (about 4 minutes)
+  std::size_t webhookQueueLimit = 10'000;  // Default: 10,000 events per webhook; oldest dropped
+  std::size_t webhookBatchEvents = 100;    // Default: 100 events per POST
+};
+
+struct NotifierCounters {
+  std::int64_t alertEmailsSent = 0;
+  std::int64_t digestEmailsSent = 0;
+  std::int64_t emailFailures = 0;
+  std::int64_t webhookDeliveries = 0;  // POSTs answered 2xx
+  std::int64_t webhookFailedAttempts = 0;
+  std::int64_t webhookEventsDropped = 0;  // queue full, or given up after the last attempt
+  std::int64_t webhookEventsQueued = 0;   // waiting now
+};
+
+// Who receives the emails besides the configured recipients: role holders with an address.
+inline constexpr std::size_t kRoleHoldersPerRole = 20;
+
+class Notifier {
+ public:
+  using ReaderFactory = std::function<Result<std::unique_ptr<ReportReader>>()>;
+  // `open_reader` gives the digest and the role holders a store connection of their own.
+  Notifier(NotifierOptions options, ReaderFactory open_reader);
+  ~Notifier();  // stops the threads; events still queued are not sent
+  Notifier(const Notifier&) = delete;
+  Notifier& operator=(const Notifier&) = delete;
+
+  void SetSettings(const NotificationSettings& settings);
+
+  // What one store commit changed. Cheap; never blocks on the network.
+  void Committed(const StoreBatch& batch);
+
+  // Sends the digest of [from, to) now, to the digest's recipients (the API's "send now").
+  // Returns how many addresses it went to.
+  Result<std::size_t> SendWeeklyDigest(EventTime from, EventTime to);
+
+  NotifierCounters counters() const;
+  bool emailConfigured() const;
+
+ private:
+  struct State;
+  void RunEmail();
+  void RunWebhooks();
+  std::unique_ptr<State> state_;
+};
+
+// The recipients of an email: the configured addresses, then the holders (active API tokens with
+// an email) of security-administrator and security-reader, the first 20 per role, no repeats.
+std::vector<std::string> EmailRecipients(const EmailNotification& settings,
+                                         const std::vector<ApiTokenRecord>& tokens);
+
+// The "users at risk detected" email for these users (their riskyUser state when they crossed).
+MailMessage FormatRiskyUsersAlertMail(const std::vector<RiskyUser>& users, RiskLevel minimum,
+                                      std::string_view base_url);
+
+// A webhook POST's signature header value: "t=<unix seconds>,v1=<hex HMAC-SHA256 of
+// '<unix seconds>.<body>' under the secret>".
+std::string WebhookSignature(std::string_view secret, std::int64_t unix_seconds,
+                             std::string_view body);
+
+}  // namespace idguard
