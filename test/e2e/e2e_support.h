@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <simdjson.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include "idguard/api/api_service.h"
 #include "idguard/api/roles.h"
 #include "idguard/pipeline/live_engine.h"
+#include "idguard/policy/conditional_access_policy.h"
 #include "idguard/store/risk_store.h"
 
 namespace idguard::e2e {
@@ -121,6 +123,63 @@ inline std::vector<std::filesystem::path> FilesIn(const std::filesystem::path& d
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// `idguard serve` as a process of its own on a free port; `process.reset()` stops it (SIGTERM: it
+// writes what it holds first).
+struct ServeProcess {
+  std::unique_ptr<BackgroundProcess> process;
+  std::string url;
+};
+inline ServeProcess StartServeProcess(const TempDir& dir, const std::string& db,
+                                      const std::string& arguments) {
+  ServeProcess serve;
+  std::filesystem::remove(dir / "serve.port");
+  serve.process = std::make_unique<BackgroundProcess>(
+      std::string(IDGUARD_BINARY) + " serve --quiet --db " + db +
+      " --listen 127.0.0.1:0 --port-file " + (dir / "serve.port") + " " + arguments + " 2>" +
+      (dir / "serve.log"));
+  EXPECT_TRUE(WaitForFile(dir / "serve.port")) << ReadFile(dir / "serve.log");
+  if (std::filesystem::exists(dir / "serve.port")) {
+    serve.url = "http://127.0.0.1:" + ReadLines(dir / "serve.port").at(0);
+  }
+  return serve;
+}
+
+// An enabled policy for one user with one grant control ("block", "mfa").
+inline std::string UserPolicy(const std::string& name, const std::string& user,
+                              const std::string& control) {
+  return R"({"displayName":")" + name + R"(","state":"enabled",
+    "conditions":{"users":{"includeUsers":[")" + user + R"("]},
+      "applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},
+    "grantControls":{"operator":"OR","builtInControls":[")" + control + R"("]}})";
+}
+
+// Conditional access policies (Graph JSON bodies) written into the store before a server starts.
+inline void StorePolicies(const std::string& db, const std::vector<std::string>& policies) {
+  auto store = OpenSqliteStore(db);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  StoreBatch batch;
+  for (const std::string& json : policies) {
+    auto policy = ReadPolicyJson(json, ConditionalAccessPolicy{});
+    ASSERT_TRUE(policy.ok()) << policy.status().message();
+    policy->id = "policy-" + std::to_string(batch.configDocuments.size() + 1);
+    std::string stored;
+    AppendPolicyJson(stored, *policy);
+    batch.configDocuments.push_back({"conditionalAccessPolicy", policy->id, stored, 1});
+  }
+  ASSERT_TRUE((*store)->Write(batch).ok());
+}
+
+// A token from `idguard token create`, in a file only its owner may read; returns the path.
+inline std::string CreateTokenFile(const TempDir& dir, const std::string& db,
+                                   const std::string& role) {
+  const std::string path = dir / (role + ".token");
+  auto created = RunIdguard("token create --db " + db + " --name " + role + " --role " + role);
+  EXPECT_EQ(created.exitCode, 0) << created.output;
+  std::ofstream(path) << created.output;
+  chmod(path.c_str(), 0600);
+  return path;
 }
 
 inline std::string SharedDataset(const std::string& relative) {

@@ -10,7 +10,6 @@
 #include <fstream>
 
 #include "e2e/e2e_support.h"
-#include "idguard/policy/conditional_access_policy.h"
 #include "idguard/store/report_reader.h"
 
 #if defined(IDGUARD_PAM_MODULE)
@@ -18,15 +17,6 @@ namespace idguard {
 namespace {
 
 constexpr const char* kPamtester = "/usr/bin/pamtester";
-
-std::string Policy(const std::string& name, const std::string& user, const std::string& control) {
-  return R"({"displayName":")" + name + R"(","state":"enabled",
-    "conditions":{"users":{"includeUsers":[")" +
-         user + R"("]},
-      "applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},
-    "grantControls":{"operator":"OR","builtInControls":[")" +
-         control + R"("]}})";
-}
 
 class PamModuleTest : public ::testing::Test {
  protected:
@@ -38,46 +28,21 @@ class PamModuleTest : public ::testing::Test {
     if (!e2e::HaveGeoData()) GTEST_SKIP() << "GeoIP data missing: run scripts/setup";
     dir_ = std::make_unique<e2e::TempDir>("pam");
     db_ = *dir_ / "store.db";
-    auto token =
-        e2e::RunIdguard("token create --db " + db_ + " --name pam --role identity-provider");
-    ASSERT_EQ(token.exitCode, 0) << token.output;
-    tokenFile_ = *dir_ / "pam.token";
-    {
-      std::ofstream out(tokenFile_);
-      out << token.output;
-    }
-    chmod(tokenFile_.c_str(), 0600);
+    tokenFile_ = e2e::CreateTokenFile(*dir_, db_, "identity-provider");
     {
       std::ofstream users(*dir_ / "users.ndjson");
-      users
-          << R"({"id":"alice","userPrincipalName":"alice@contoso.example","isMfaRegistered":true})"
-          << "\n"
-          << R"({"id":"bob","userPrincipalName":"bob@contoso.example","isMfaRegistered":true})"
-          << "\n"
-          << R"({"id":"mallory","userPrincipalName":"mallory@contoso.example"})"
-          << "\n";
+      users << R"({"id":"alice","userPrincipalName":"alice@contoso.example","isMfaRegistered":true})"
+            << "\n"
+            << R"({"id":"bob","userPrincipalName":"bob@contoso.example","isMfaRegistered":true})"
+            << "\n"
+            << R"({"id":"mallory","userPrincipalName":"mallory@contoso.example"})" << "\n";
     }
-    auto store = OpenSqliteStore(db_);
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    StoreBatch batch;
-    int n = 0;
-    for (const std::string& json :
-         {Policy("Block mallory", "mallory", "block"), Policy("MFA for bob", "bob", "mfa")}) {
-      auto policy = ReadPolicyJson(json, ConditionalAccessPolicy{});
-      ASSERT_TRUE(policy.ok()) << policy.status().message();
-      policy->id = "policy-" + std::to_string(++n);
-      std::string stored;
-      AppendPolicyJson(stored, *policy);
-      batch.configDocuments.push_back({"conditionalAccessPolicy", policy->id, stored, 1});
-    }
-    ASSERT_TRUE((*store)->Write(batch).ok());
-    store->reset();
-    server_ = std::make_unique<e2e::BackgroundProcess>(
-        std::string(IDGUARD_BINARY) + " serve --quiet --db " + db_ +
-        " --listen 127.0.0.1:0 --port-file " + (*dir_ / "port") + " --directory " +
-        (*dir_ / "users.ndjson") + e2e::DataDirArgument() + " 2>" + (*dir_ / "serve.log"));
-    ASSERT_TRUE(e2e::WaitForFile(*dir_ / "port")) << e2e::ReadFile(*dir_ / "serve.log");
-    url_ = "http://127.0.0.1:" + e2e::ReadLines(*dir_ / "port").at(0);
+    e2e::StorePolicies(db_, {e2e::UserPolicy("Block mallory", "mallory", "block"),
+                             e2e::UserPolicy("MFA for bob", "bob", "mfa")});
+    server_ = e2e::StartServeProcess(
+        *dir_, db_, "--directory " + (*dir_ / "users.ndjson") + e2e::DataDirArgument());
+    ASSERT_FALSE(server_.url.empty());
+    url_ = server_.url;
   }
 
   void TearDown() override {
@@ -121,7 +86,7 @@ class PamModuleTest : public ::testing::Test {
   // Stops the server (it writes what it holds) and returns the user's evaluations: decision and
   // outcomes, oldest first.
   std::vector<EvaluationRecord> EvaluationsOf(const std::string& user) {
-    server_.reset();
+    server_.process.reset();
     std::vector<EvaluationRecord> found;
     auto reader = OpenSqliteReportReader(db_);
     EXPECT_TRUE(reader.ok());
@@ -145,7 +110,7 @@ class PamModuleTest : public ::testing::Test {
   std::string db_;
   std::string tokenFile_;
   std::string url_;
-  std::unique_ptr<e2e::BackgroundProcess> server_;
+  e2e::ServeProcess server_;
   std::vector<std::string> services_;
 };
 

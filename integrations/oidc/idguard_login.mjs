@@ -1,0 +1,149 @@
+// How an OpenID Connect identity provider puts idguard into its login (docs/integrations/oidc.md).
+//
+// The provider checks the password as it always does, then asks idguard about the attempt
+// (POST /v1/evaluate) and acts on the decision:
+//   allow           issue the authorization code
+//   mfa             challenge the second factor; report how it went; issue the code only if it
+//                   passed
+//   passwordChange  challenge the second factor, then make the user change the password (a
+//                   secure change); report both, which remediates the user's risk
+//   block           refuse with the OIDC error access_denied
+// and reports what happened (POST /v1/signins/{id}/outcome).
+//
+// Run as a script it plays one login against a running idguard and prints each step as a JSON
+// line:
+//   node idguard_login.mjs --url http://127.0.0.1:8080 --token-file idp.token --user alice \
+//        --ip 81.2.69.160 [--mfa passed|failed|denied] [--fail open|closed] [--timeout-ms 2000]
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+// One call to idguard; throws on timeouts, refused connections and non-2xx answers.
+async function post(idguard, path, body) {
+  const response = await fetch(idguard.url + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${idguard.token}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(idguard.timeoutMs ?? 2000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`idguard answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+// Asks idguard about a login whose first factor passed. When idguard cannot answer, the decision
+// follows idguard.failOpen: "allow" (fail open) or "block" (fail closed, the default).
+export async function evaluateLogin(idguard, attempt) {
+  const signInId = randomUUID();
+  try {
+    const answer = await post(idguard, "/v1/evaluate", {
+      id: signInId,
+      createdDateTime: new Date().toISOString(),
+      userId: attempt.userId,
+      userPrincipalName: attempt.userPrincipalName,
+      appId: attempt.clientId,
+      appDisplayName: attempt.clientName,
+      ipAddress: attempt.ipAddress,
+      userAgent: attempt.userAgent,
+      clientAppUsed: "Browser",
+      isInteractive: true,
+      sessionId: attempt.sessionId,
+    });
+    return { signInId, ...answer };
+  } catch (error) {
+    return {
+      signInId,
+      decision: idguard.failOpen ? "allow" : "block",
+      reason: `idguard unavailable (${error.message}); failing ${idguard.failOpen ? "open" : "closed"}`,
+      unavailable: true,
+    };
+  }
+}
+
+// Tells idguard what happened; a failure here never changes the login's result.
+export async function reportOutcome(idguard, signInId, outcome, authMethod = "") {
+  try {
+    return await post(idguard, `/v1/signins/${signInId}/outcome`, { outcome, authMethod });
+  } catch (error) {
+    return { error: error.message };
+  }
+}
+
+// The whole login after the password check. `challengeMfa()` returns "passed", "failed",
+// "denied" or "timedOut"; `changePassword()` returns true when the user set a new password.
+export async function guardLogin(idguard, attempt, { challengeMfa, changePassword, log }) {
+  const evaluation = await evaluateLogin(idguard, attempt);
+  log({ step: "evaluate", signInId: evaluation.signInId, decision: evaluation.decision,
+        riskLevelDuringSignIn: evaluation.riskLevelDuringSignIn, reason: evaluation.reason });
+  if (evaluation.unavailable) return { issued: evaluation.decision === "allow" };
+  const report = async (outcome, method) => {
+    const after = await reportOutcome(idguard, evaluation.signInId, outcome, method);
+    log({ step: "outcome", outcome, result: after });
+  };
+  switch (evaluation.decision) {
+    case "allow":
+      await report("completed");
+      return { issued: true };
+    case "block":
+      return { issued: false, error: "access_denied" };
+    case "mfa":
+    case "passwordChange": {
+      const mfa = await challengeMfa();
+      const outcome = { passed: "mfaPassed", failed: "mfaFailed", denied: "mfaDenied",
+                        timedOut: "mfaTimedOut" }[mfa];
+      await report(outcome, "authenticatorApp");
+      if (mfa !== "passed") return { issued: false, error: "access_denied" };
+      if (evaluation.decision === "passwordChange") {
+        if (!(await changePassword())) {
+          await report("abandoned");
+          return { issued: false, error: "access_denied" };
+        }
+        await report("passwordChanged");
+      }
+      return { issued: true };
+    }
+    default:
+      return { issued: false, error: "server_error" };
+  }
+}
+
+function argumentsOf(argv) {
+  const args = { mfa: "passed", fail: "closed", timeoutMs: 2000, passwordChange: "done" };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, "").replace(/-(.)/g, (_, c) => c.toUpperCase());
+    args[key] = argv[i + 1];
+  }
+  for (const required of ["url", "tokenFile", "user", "ip"]) {
+    if (!args[required]) throw new Error(`--${required.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())} is required`);
+  }
+  return args;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = argumentsOf(process.argv.slice(2));
+  const idguard = {
+    url: args.url.replace(/\/+$/, ""),
+    token: readFileSync(args.tokenFile, "utf8").trim(),
+    timeoutMs: Number(args.timeoutMs),
+    failOpen: args.fail === "open",
+  };
+  const log = (entry) => console.log(JSON.stringify(entry));
+  const result = await guardLogin(
+    idguard,
+    {
+      userId: args.user,
+      userPrincipalName: `${args.user}@contoso.example`,
+      clientId: "oidc-example-client",
+      clientName: "OIDC example",
+      ipAddress: args.ip,
+      userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+      sessionId: randomUUID(),
+    },
+    {
+      challengeMfa: async () => args.mfa,
+      changePassword: async () => args.passwordChange === "done",
+      log,
+    },
+  );
+  log({ step: "result", ...result });
+  process.exitCode = result.issued ? 0 : 1;
+}

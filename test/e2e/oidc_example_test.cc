@@ -1,0 +1,92 @@
+// The OIDC integration example (integrations/oidc/idguard_login.mjs) run as its users would run
+// it, with Node against a running `idguard serve`: an allowed login gets its code, an MFA demand
+// is met and reported, a blocked user is refused, and an unreachable idguard fails closed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "e2e/e2e_support.h"
+#include "idguard/store/report_reader.h"
+
+namespace idguard {
+namespace {
+
+class OidcExampleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::system("node --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "node is missing";
+    if (!e2e::HaveGeoData()) GTEST_SKIP() << "GeoIP data missing: run scripts/setup";
+    dir_ = std::make_unique<e2e::TempDir>("oidc");
+    db_ = *dir_ / "store.db";
+    tokenFile_ = e2e::CreateTokenFile(*dir_, db_, "identity-provider");
+    std::ofstream(*dir_ / "users.ndjson")
+        << R"({"id":"bob","userPrincipalName":"bob@contoso.example","isMfaRegistered":true})"
+        << "\n";
+    e2e::StorePolicies(db_, {e2e::UserPolicy("Block mallory", "mallory", "block"),
+                             e2e::UserPolicy("MFA for bob", "bob", "mfa")});
+    server_ = e2e::StartServeProcess(
+        *dir_, db_, "--directory " + (*dir_ / "users.ndjson") + e2e::DataDirArgument());
+    ASSERT_FALSE(server_.url.empty());
+  }
+
+  // Runs one login; returns the exit code and the JSON lines it printed.
+  e2e::CommandResult Login(const std::string& user, const std::string& extra = "",
+                           const std::string& url = "") {
+    const std::string command = "node " + std::string(IDGUARD_SOURCE_DIR) +
+                                "/integrations/oidc/idguard_login.mjs --url " +
+                                (url.empty() ? server_.url : url) + " --token-file " + tokenFile_ +
+                                " --user " + user + " --ip 81.2.69.160 " + extra + " 2>&1";
+    e2e::CommandResult result;
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[4096];
+    std::size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+    const int status = pclose(pipe);
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+  }
+
+  std::unique_ptr<e2e::TempDir> dir_;
+  std::string db_;
+  std::string tokenFile_;
+  e2e::ServeProcess server_;
+};
+
+TEST_F(OidcExampleTest, AllowedLoginGetsItsCodeAndReportsCompleted) {
+  auto login = Login("alice");
+  EXPECT_EQ(login.exitCode, 0) << login.output;
+  EXPECT_NE(login.output.find(R"("step":"evaluate")"), std::string::npos) << login.output;
+  EXPECT_NE(login.output.find(R"("decision":"allow")"), std::string::npos) << login.output;
+  EXPECT_NE(login.output.find(R"("outcome":"completed")"), std::string::npos) << login.output;
+  EXPECT_NE(login.output.find(R"({"step":"result","issued":true})"), std::string::npos)
+      << login.output;
+}
+
+TEST_F(OidcExampleTest, MfaDemandIsChallengedAndItsResultReported) {
+  auto passed = Login("bob", "--mfa passed");
+  EXPECT_EQ(passed.exitCode, 0) << passed.output;
+  EXPECT_NE(passed.output.find(R"("decision":"mfa")"), std::string::npos) << passed.output;
+  EXPECT_NE(passed.output.find(R"("outcome":"mfaPassed")"), std::string::npos) << passed.output;
+  // idguard answered the outcome with the sign-in's state (no error member).
+  EXPECT_EQ(passed.output.find(R"("error")"), std::string::npos) << passed.output;
+  auto denied = Login("bob", "--mfa denied");
+  EXPECT_EQ(denied.exitCode, 1) << denied.output;
+  EXPECT_NE(denied.output.find(R"("outcome":"mfaDenied")"), std::string::npos) << denied.output;
+  EXPECT_NE(denied.output.find(R"("issued":false,"error":"access_denied")"), std::string::npos)
+      << denied.output;
+}
+
+TEST_F(OidcExampleTest, BlockedUserIsRefusedAndUnreachableIdguardFailsClosed) {
+  auto blocked = Login("mallory");
+  EXPECT_EQ(blocked.exitCode, 1) << blocked.output;
+  EXPECT_NE(blocked.output.find(R"("decision":"block")"), std::string::npos) << blocked.output;
+  auto closed = Login("alice", "--timeout-ms 500", "http://127.0.0.1:1");
+  EXPECT_EQ(closed.exitCode, 1) << closed.output;
+  EXPECT_NE(closed.output.find("failing closed"), std::string::npos) << closed.output;
+  auto open = Login("alice", "--fail open --timeout-ms 500", "http://127.0.0.1:1");
+  EXPECT_EQ(open.exitCode, 0) << open.output;
+}
+
+}  // namespace
+}  // namespace idguard
