@@ -226,6 +226,7 @@ void WriteComponents(JsonWriter& json) {
        "\"excludeGroups\", \"gracePeriodDays\"} (docs/POLICIES.md)"},
       {"policyImpactRequest",
        "{\"policyId\" | \"policy\", \"from\"?, \"to\"?, \"samples\"?} (docs/POLICIES.md)"},
+      {"namedLocation", "A Graph ipNamedLocation or countryNamedLocation, with \"@odata.type\""},
       {"notificationSettings",
        "{\"riskyUsersAlert\", \"weeklyDigest\", \"webhooks\"} (docs/NOTIFICATIONS.md)"},
       {"digestPeriod", "{\"from\"?, \"to\"?} (docs/NOTIFICATIONS.md)"},

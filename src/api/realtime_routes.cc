@@ -5,23 +5,13 @@
 #include "api/graph_error.h"
 #include "api/request_body.h"
 #include "idguard/core/json_writer.h"
+#include "idguard/enrich/named_location_json.h"
 #include "idguard/policy/policy_impact.h"
 
 namespace idguard::api {
 namespace {
 
 constexpr const char* kPolicies = "/v1.0/identity/conditionalAccess/policies";
-
-std::string PolicyJson(const ConditionalAccessPolicy& policy, const std::string& context) {
-  std::string out = "{\"@odata.context\":";
-  JsonWriter json(out);
-  json.String(context + "/$entity");
-  out += ',';
-  std::string body;
-  AppendPolicyJson(body, policy);
-  out.append(body, 1, std::string::npos);  // the policy's members after its opening brace
-  return out;
-}
 
 Route MakeRoute(std::string method, std::string pattern, Permission permission, std::string summary,
                 std::string tag, std::string body, int status, RouteHandler handler) {
@@ -137,8 +127,9 @@ void AddPolicyImpactRoute(Router& router, LiveEngine& engine, ReaderPool& reader
         }
         auto lease = readers.Borrow();
         if (!lease.ok()) return GraphErrorFromStatus(context.request, lease.status());
+        const auto locations = engine.namedLocations();
         auto impact = PreviewPolicyImpact(***lease, policy, request->options,
-                                          {engine.directory(), engine.namedLocations()});
+                                          {engine.directory(), locations.get()});
         if (!impact.ok()) return GraphErrorFromStatus(context.request, impact.status());
         std::string out;
         AppendPolicyImpactJson(out, policy, request->options, *impact);
@@ -146,80 +137,150 @@ void AddPolicyImpactRoute(Router& router, LiveEngine& engine, ReaderPool& reader
       }));
 }
 
-void AddConditionalAccessRoutes(Router& router, LiveEngine& engine, const BaseUrlOf& base_url) {
-  const std::string collection = kPolicies;
-  const std::string item = collection + "/{id}";
-  auto context_of = [base_url](const HttpRequest& request) {
-    return base_url(request) + "/v1.0/$metadata#identity/conditionalAccess/policies";
+namespace {
+
+// The five Graph routes over a collection of configuration documents (list, get, create, update,
+// delete), as conditional access policies and named locations share them.
+template <typename Document>
+struct DocumentCollection {
+  std::string path;     // e.g. "/v1.0/identity/conditionalAccess/policies"
+  std::string noun;     // e.g. "conditional access policy"
+  std::string schema;   // the OpenAPI request body schema
+  std::string summary;  // what a create does, for the OpenAPI document
+  std::function<Result<std::vector<Document>>()> list;
+  std::function<Result<Document>(std::string_view, const Actor&)> create;
+  std::function<Result<Document>(const std::string&, std::string_view, const Actor&)> update;
+  std::function<Status(const std::string&, const Actor&)> remove;
+  void (*append)(std::string&, const Document&);
+};
+
+template <typename Document>
+void AddDocumentRoutes(Router& router, const DocumentCollection<Document>& spec,
+                       const BaseUrlOf& base_url) {
+  const std::string item = spec.path + "/{id}";
+  const std::string metadata = "/v1.0/$metadata#" + spec.path.substr(std::string("/v1.0/").size());
+  auto context_of = [base_url, metadata](const HttpRequest& request) {
+    return base_url(request) + metadata;
   };
-  router.Add(MakeRoute("GET", collection, Permission::readReports,
-                       "List conditional access policies.", "conditionalAccess", "", 200,
-                       [&engine, context_of](RouteContext& context) {
-                         auto policies = engine.ListPolicies();
-                         if (!policies.ok())
-                           return GraphErrorFromStatus(context.request, policies.status());
+  // The document with "@odata.context" first.
+  auto entity = [spec, context_of](const Document& document, const HttpRequest& request) {
+    std::string out = "{\"@odata.context\":";
+    JsonWriter json(out);
+    json.String(context_of(request) + "/$entity");
+    out += ',';
+    std::string body;
+    spec.append(body, document);
+    out.append(body, 1, std::string::npos);  // the members after the opening brace
+    return out;
+  };
+  const std::string plural_tag = "conditionalAccess";
+  router.Add(MakeRoute("GET", spec.path, Permission::readReports, "List " + spec.noun + "s.",
+                       plural_tag, "", 200, [spec, context_of](RouteContext& context) {
+                         auto documents = spec.list();
+                         if (!documents.ok())
+                           return GraphErrorFromStatus(context.request, documents.status());
                          std::string out;
                          JsonWriter json(out);
                          json.BeginObject();
                          json.Member("@odata.context", context_of(context.request));
                          json.Key("value");
                          json.BeginArray();
-                         for (const ConditionalAccessPolicy& policy : *policies) {
+                         for (const Document& document : *documents) {
                            std::string one;
-                           AppendPolicyJson(one, policy);
+                           spec.append(one, document);
                            json.Raw(one);
                          }
                          json.EndArray();
                          json.EndObject();
                          return JsonResponse(200, std::move(out));
                        }));
-  router.Add(MakeRoute("GET", item, Permission::readReports, "Get a conditional access policy.",
-                       "conditionalAccess", "", 200, [&engine, context_of](RouteContext& context) {
-                         auto policies = engine.ListPolicies();
-                         if (!policies.ok())
-                           return GraphErrorFromStatus(context.request, policies.status());
-                         for (const ConditionalAccessPolicy& policy : *policies) {
-                           if (policy.id == context.parameters[0]) {
-                             return JsonResponse(200,
-                                                 PolicyJson(policy, context_of(context.request)));
+  router.Add(MakeRoute("GET", item, Permission::readReports, "Get a " + spec.noun + ".", plural_tag,
+                       "", 200, [spec, entity](RouteContext& context) {
+                         auto documents = spec.list();
+                         if (!documents.ok()) {
+                           return GraphErrorFromStatus(context.request, documents.status());
+                         }
+                         for (const Document& document : *documents) {
+                           if (document.id == context.parameters[0]) {
+                             return JsonResponse(200, entity(document, context.request));
                            }
                          }
-                         return GraphError(context.request, 404, "ResourceNotFound",
-                                           "no conditional access policy has the id '" +
-                                               context.parameters[0] + "'");
+                         return GraphError(
+                             context.request, 404, "ResourceNotFound",
+                             "no " + spec.noun + " has the id '" + context.parameters[0] + "'");
                        }));
-  router.Add(MakeRoute(
-      "POST", collection, Permission::managePolicies,
-      "Create a conditional access policy (validated as Graph does; 201 with the policy).",
-      "conditionalAccess", "conditionalAccessPolicy", 201,
-      [&engine, context_of, base_url](RouteContext& context) {
-        auto created = engine.CreatePolicy(context.request.body, ActorOf(context));
-        if (!created.ok()) return GraphErrorFromStatus(context.request, created.status());
-        HttpResponse response =
-            JsonResponse(201, PolicyJson(*created, context_of(context.request)));
-        response.headers.emplace_back("Location",
-                                      base_url(context.request) + kPolicies + "/" + created->id);
-        return response;
-      }));
-  router.Add(MakeRoute(
-      "PATCH", item, Permission::managePolicies,
-      "Update a conditional access policy (the given top-level properties are "
-      "replaced; 204).",
-      "conditionalAccess", "conditionalAccessPolicy", 204, [&engine](RouteContext& context) {
-        auto updated =
-            engine.UpdatePolicy(context.parameters[0], context.request.body, ActorOf(context));
-        if (!updated.ok()) {
-          return GraphErrorFromStatus(context.request, updated.status());
-        }
-        return NoContent();
-      }));
-  router.Add(MakeRoute(
-      "DELETE", item, Permission::managePolicies, "Delete a conditional access policy (204).",
-      "conditionalAccess", "", 204, [&engine](RouteContext& context) {
-        Status deleted = engine.DeletePolicy(context.parameters[0], ActorOf(context));
-        if (!deleted.ok()) return GraphErrorFromStatus(context.request, deleted);
-        return NoContent();
-      }));
+  router.Add(MakeRoute("POST", spec.path, Permission::managePolicies, spec.summary, plural_tag,
+                       spec.schema, 201, [spec, entity, base_url](RouteContext& context) {
+                         auto created = spec.create(context.request.body, ActorOf(context));
+                         if (!created.ok()) {
+                           return GraphErrorFromStatus(context.request, created.status());
+                         }
+                         HttpResponse response =
+                             JsonResponse(201, entity(*created, context.request));
+                         response.headers.emplace_back(
+                             "Location", base_url(context.request) + spec.path + "/" + created->id);
+                         return response;
+                       }));
+  router.Add(MakeRoute("PATCH", item, Permission::managePolicies,
+                       "Update a " + spec.noun +
+                           " (the given top-level properties are replaced; "
+                           "204).",
+                       plural_tag, spec.schema, 204, [spec](RouteContext& context) {
+                         auto updated = spec.update(context.parameters[0], context.request.body,
+                                                    ActorOf(context));
+                         if (!updated.ok()) {
+                           return GraphErrorFromStatus(context.request, updated.status());
+                         }
+                         return NoContent();
+                       }));
+  router.Add(MakeRoute("DELETE", item, Permission::managePolicies,
+                       "Delete a " + spec.noun + " (204).", plural_tag, "", 204,
+                       [spec](RouteContext& context) {
+                         Status deleted = spec.remove(context.parameters[0], ActorOf(context));
+                         if (!deleted.ok()) return GraphErrorFromStatus(context.request, deleted);
+                         return NoContent();
+                       }));
+}
+
+}  // namespace
+
+void AddConditionalAccessRoutes(Router& router, LiveEngine& engine, const BaseUrlOf& base_url) {
+  DocumentCollection<ConditionalAccessPolicy> policies;
+  policies.path = kPolicies;
+  policies.noun = "conditional access policy";
+  policies.schema = "conditionalAccessPolicy";
+  policies.summary = "Create a conditional access policy (validated as Graph does; 201).";
+  policies.list = [&engine] { return engine.ListPolicies(); };
+  policies.create = [&engine](std::string_view json, const Actor& actor) {
+    return engine.CreatePolicy(json, actor);
+  };
+  policies.update = [&engine](const std::string& id, std::string_view json, const Actor& actor) {
+    return engine.UpdatePolicy(id, json, actor);
+  };
+  policies.remove = [&engine](const std::string& id, const Actor& actor) {
+    return engine.DeletePolicy(id, actor);
+  };
+  policies.append = AppendPolicyJson;
+  AddDocumentRoutes(router, policies, base_url);
+
+  DocumentCollection<NamedLocation> locations;
+  locations.path = "/v1.0/identity/conditionalAccess/namedLocations";
+  locations.noun = "named location";
+  locations.schema = "namedLocation";
+  locations.summary =
+      "Create a named location (#microsoft.graph.ipNamedLocation or countryNamedLocation; 201).";
+  locations.list = [&engine] { return engine.ListNamedLocations(); };
+  locations.create = [&engine](std::string_view json, const Actor& actor) {
+    return engine.CreateNamedLocation(json, actor);
+  };
+  locations.update = [&engine](const std::string& id, std::string_view json, const Actor& actor) {
+    return engine.UpdateNamedLocation(id, json, actor);
+  };
+  locations.remove = [&engine](const std::string& id, const Actor& actor) {
+    return engine.DeleteNamedLocation(id, actor);
+  };
+  locations.append = AppendNamedLocationJson;
+  AddDocumentRoutes(router, locations, base_url);
 }
 
 void AddMfaRegistrationRoutes(Router& router, LiveEngine& engine) {

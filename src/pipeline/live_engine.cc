@@ -231,6 +231,7 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
                                           raw->engine->userRisk().Find(user_id) != nullptr);
       });
   std::unique_ptr<LiveEngine> engine(new LiveEngine(options, std::move(state)));
+  if (Status s = engine->LoadNamedLocations(log); !s.ok()) return s;
   if (Status s = engine->EnsureRestored(); !s.ok()) return s;
   LiveEngine* raw_engine = engine.get();
   engine->state_->writer = std::thread([raw_engine] { raw_engine->RunDeferredWriter(); });

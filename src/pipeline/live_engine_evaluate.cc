@@ -308,8 +308,7 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
       s.registeredUsers.count(sign_in.userId) > 0;
   subject.sessionHasMfa = request.sessionHasMfa;
   subject.passwordRelatedRisk = HasPasswordRisk(users, sign_in.userId);
-  const NamedLocations* locations =
-      s.enrichment.namedLocations ? &*s.enrichment.namedLocations : nullptr;
+  const NamedLocations* locations = s.namedLocations.get();
   const PolicyEvaluation evaluation =
       EvaluatePolicies(s.policies, EvaluationInputs{sign_in, subject, locations});
 

@@ -119,9 +119,6 @@ const Directory* LiveEngine::directory() const {
   return state_->enrichment.directory ? &*state_->enrichment.directory : nullptr;
 }
 
-const NamedLocations* LiveEngine::namedLocations() const {
-  return state_->enrichment.namedLocations ? &*state_->enrichment.namedLocations : nullptr;
-}
 
 Result<std::vector<ConditionalAccessPolicy>> LiveEngine::ListPolicies() {
   auto lock = LockEngine();

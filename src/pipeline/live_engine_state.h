@@ -29,6 +29,8 @@ inline constexpr std::string_view kPolicyKind = "conditionalAccessPolicy";
 inline constexpr std::string_view kMfaRegistrationPolicyKind = "mfaRegistrationPolicy";
 inline constexpr std::string_view kMfaRegistrationPromptKind = "mfaRegistrationPrompt";
 inline constexpr std::string_view kMfaRegisteredKind = "mfaRegistered";
+inline constexpr std::string_view kNamedLocationKind = "namedLocation";
+inline constexpr std::string_view kNamedLocationImportKind = "namedLocationImport";
 
 struct PendingChanges {
   StoreBatch batch;
@@ -94,6 +96,9 @@ struct LiveEngine::State {
   std::unique_ptr<ThreatFeeds> ipFeeds;  // the detectors' IP feeds; empty when none are given
   EnrichmentData enrichment;
   std::unique_ptr<Enricher> enricher;
+  // The named locations in force: replaced whole (under the engine lock) by every change, so a
+  // reader holding the pointer keeps a consistent set.
+  std::shared_ptr<const NamedLocations> namedLocations;
   std::unique_ptr<RiskEngine> engine;
   FingerprintSet seen;
   std::unique_ptr<RiskDetectionParser> detectionParser;

@@ -240,7 +240,8 @@ class ApiServiceTest : public ::testing::Test {
     if (pattern.find("directoryAudits") != std::string::npos) id = auditId_;
     if (pattern.find("riskyServicePrincipals") != std::string::npos) id = "sp1";
     if (pattern.find("servicePrincipalRiskDetections") != std::string::npos) id = "dsp1";
-    if (pattern.find("conditionalAccess") != std::string::npos) id = policyId_;
+    if (pattern.find("conditionalAccess/policies") != std::string::npos) id = policyId_;
+    if (pattern.find("conditionalAccess/namedLocations") != std::string::npos) id = locationId_;
     const std::pair<std::string, std::string> values[] = {
         {"{itemId}", "u1_000001"}, {"{id}", id}, {"{report}", "riskyUsers"}};
     for (const auto& [name, value] : values) {
@@ -255,6 +256,7 @@ class ApiServiceTest : public ::testing::Test {
   std::string db_;
   std::string auditId_;
   std::string policyId_ = "no-policy";
+  std::string locationId_ = "no-location";
   std::map<Role, std::string> tokens_;
   std::unique_ptr<ApiService> service_;
   int requests_ = 0;
@@ -276,6 +278,12 @@ TEST_F(ApiServiceTest, EveryRouteRefusesMissingTokensAndRolesWithoutItsPermissio
                              Role::securityAdministrator, kSignInRiskPolicy);
   ASSERT_EQ(policy.status, 201) << policy.body;
   policyId_ = Json(policy.body).String("/id");
+  HttpResponse location =
+      Call("POST", "/v1.0/identity/conditionalAccess/namedLocations", Role::securityAdministrator,
+           R"({"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"Office",)"
+           R"("isTrusted":true,"ipRanges":[{"cidrAddress":"81.2.69.0/24"}]})");
+  ASSERT_EQ(location.status, 201) << location.body;
+  locationId_ = Json(location.body).String("/id");
   const auto routes = service_->Routes();
   ASSERT_GT(routes.size(), 15U);
   for (const auto& route : routes) {

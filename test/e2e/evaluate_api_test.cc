@@ -464,3 +464,139 @@ TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {
 
 }  // namespace
 }  // namespace idguard
+
+namespace idguard {
+namespace {
+
+constexpr const char* kNamedLocations = "/v1.0/identity/conditionalAccess/namedLocations";
+
+// MFA everywhere except at trusted locations.
+constexpr const char* kOutsideTrustedPolicy = R"({"displayName":"MFA outside trusted locations",
+  "state":"enabled",
+  "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
+    "locations":{"includeLocations":["All"],"excludeLocations":["AllTrusted"]}},
+  "grantControls":{"operator":"OR","builtInControls":["mfa"]}})";
+
+std::string RegisteredAttempt(const std::string& id, EventTime time, const std::string& ip) {
+  std::string attempt = Attempt(id, time, "carol", ip, "GB");
+  return attempt.insert(1, R"("isMfaRegistered":true,)");
+}
+
+TEST_F(EvaluateApiTest, NamedLocationsAreGraphResourcesThatEvaluateUsesAtOnce) {
+  HttpResponse created =
+      Call("POST", kNamedLocations, Role::securityAdministrator,
+           R"({"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"Head office",
+               "isTrusted":true,"ipRanges":[{"cidrAddress":"81.2.69.0/24"},
+               {"cidrAddress":"2001:db8:1::/48"}]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  Json location(created.body);
+  const std::string id = location.String("/id");
+  EXPECT_EQ(location.String("/@odata.type"), "#microsoft.graph.ipNamedLocation");
+  EXPECT_EQ(location.String("/ipRanges/0/cidrAddress"), "81.2.69.0/24");
+  EXPECT_EQ(location.String("/ipRanges/1/@odata.type"), "#microsoft.graph.iPv6CidrRange");
+  EXPECT_NE(location.String("/createdDateTime"), "<absent>");
+  ASSERT_EQ(Call("POST", kNamedLocations, Role::securityAdministrator,
+                 R"({"@odata.type":"#microsoft.graph.countryNamedLocation",
+                     "displayName":"Sanctioned","countriesAndRegions":["KP","IR"]})")
+                .status,
+            201);
+  CreatePolicy(kOutsideTrustedPolicy);
+
+  // Inside the trusted range the policy does not apply; outside it asks for MFA.
+  Json inside(Evaluate(RegisteredAttempt("nl-1", kStart, "81.2.69.160")).body);
+  EXPECT_EQ(inside.String("/decision"), "allow");
+  Json outside(Evaluate(RegisteredAttempt("nl-2", kStart + 1, "8.8.8.8")).body);
+  EXPECT_EQ(outside.String("/decision"), "mfa");
+
+  // A change is used by the very next evaluation.
+  ASSERT_EQ(Call("PATCH", std::string(kNamedLocations) + "/" + id, Role::securityAdministrator,
+                 R"({"ipRanges":[{"cidrAddress":"8.8.8.0/24"}]})")
+                .status,
+            204);
+  EXPECT_EQ(
+      Json(Evaluate(RegisteredAttempt("nl-3", kStart + 2, "81.2.69.160")).body).String("/decision"),
+      "mfa");
+  EXPECT_EQ(
+      Json(Evaluate(RegisteredAttempt("nl-4", kStart + 3, "8.8.8.8")).body).String("/decision"),
+      "allow");
+
+  // Readers read; only administrators change; bad bodies name the member.
+  HttpResponse listed = Call("GET", kNamedLocations, Role::securityReader);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(Json(listed.body).Strings("/value", "displayName"),
+            (std::vector<std::string>{"Head office", "Sanctioned"}));
+  EXPECT_EQ(Call("POST", kNamedLocations, Role::securityOperator, "{}").status, 403);
+  HttpResponse bad = Call("POST", kNamedLocations, Role::securityAdministrator,
+                          R"({"@odata.type":"#microsoft.graph.ipNamedLocation",
+                              "displayName":"Too wide","ipRanges":[{"cidrAddress":"10.0.0.0/8"}]})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("must have a mask longer than /8"), std::string::npos) << bad.body;
+  HttpResponse trusted_country =
+      Call("POST", kNamedLocations, Role::securityAdministrator,
+           R"({"@odata.type":"#microsoft.graph.countryNamedLocation","displayName":"X",
+               "countriesAndRegions":["NL"],"isTrusted":true})");
+  EXPECT_EQ(trusted_country.status, 400);
+  EXPECT_NE(trusted_country.body.find("'isTrusted' belongs to ipNamedLocation"), std::string::npos)
+      << trusted_country.body;
+
+  // Kept across a restart; changes are audited.
+  Start();
+  HttpResponse again = Call("GET", std::string(kNamedLocations) + "/" + id, Role::securityReader);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json(again.body).String("/ipRanges/0/cidrAddress"), "8.8.8.0/24");
+  HttpResponse audit = Call("GET", "/v1.0/auditLogs/directoryAudits", Role::securityReader);
+  EXPECT_NE(audit.body.find("Update named location"), std::string::npos) << audit.body;
+}
+
+TEST_F(EvaluateApiTest, NamedLocationsInUseCannotBeDeleted) {
+  HttpResponse created =
+      Call("POST", kNamedLocations, Role::securityAdministrator,
+           R"({"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"Branch",
+               "ipRanges":[{"cidrAddress":"81.2.69.0/24"}]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = Json(created.body).String("/id");
+  const std::string policy = CreatePolicy(
+      R"({"displayName":"Block the branch","state":"enabled",
+          "conditions":{"users":{"includeUsers":["All"]},
+            "applications":{"includeApplications":["All"]},
+            "locations":{"includeLocations":[")" +
+      id + R"("]}},"grantControls":{"operator":"OR","builtInControls":["block"]}})");
+  EXPECT_EQ(
+      Json(Evaluate(RegisteredAttempt("b-1", kStart, "81.2.69.160")).body).String("/decision"),
+      "block");
+  HttpResponse refused =
+      Call("DELETE", std::string(kNamedLocations) + "/" + id, Role::securityAdministrator);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("used by the conditional access policy 'Block the branch'"),
+            std::string::npos)
+      << refused.body;
+  ASSERT_EQ(
+      Call("DELETE", std::string(kPolicies) + "/" + policy, Role::securityAdministrator).status,
+      204);
+  EXPECT_EQ(
+      Call("DELETE", std::string(kNamedLocations) + "/" + id, Role::securityAdministrator).status,
+      204);
+  EXPECT_EQ(Call("GET", std::string(kNamedLocations) + "/" + id, Role::securityReader).status, 404);
+}
+
+TEST_F(EvaluateApiTest, ANamedLocationsFileIsImportedOnceThenTheStoreHoldsThem) {
+  const std::string file = *dir_ / "locations.json";
+  std::ofstream(file) << R"([{"id":"office","displayName":"Office","isTrusted":true,
+                             "ipRanges":[{"cidrAddress":"81.2.69.0/24"}]}])";
+  LiveEngineOptions options;
+  options.namedLocationsPath = file;
+  Start(options);
+  HttpResponse listed = Call("GET", kNamedLocations, Role::securityReader);
+  EXPECT_EQ(Json(listed.body).Strings("/value", "id"), std::vector<std::string>{"office"});
+  ASSERT_EQ(
+      Call("DELETE", std::string(kNamedLocations) + "/office", Role::securityAdministrator).status,
+      204);
+  // The file is not read again: an administrator's deletion stands.
+  Start(options);
+  listed = Call("GET", kNamedLocations, Role::securityReader);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_TRUE(Json(listed.body).Strings("/value", "id").empty()) << listed.body;
+}
+
+}  // namespace
+}  // namespace idguard

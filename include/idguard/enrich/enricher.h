@@ -44,6 +44,9 @@ class Enricher {
   explicit Enricher(const EnrichmentSources& sources) : sources_(sources) {}
   void Enrich(SignIn& sign_in);
   const EnrichmentCounters& counters() const { return counters_; }
+  // Named locations changed (the API's namedLocations); null: none. Not thread-safe: call it
+  // where Enrich is called.
+  void SetNamedLocations(const NamedLocations* locations) { sources_.namedLocations = locations; }
 
  private:
   void EnrichNetwork(SignIn& sign_in);

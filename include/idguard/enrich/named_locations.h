@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "idguard/core/status.h"
+#include "idguard/core/time.h"
 #include "idguard/enrich/ip_address.h"
 
 namespace idguard {
@@ -22,8 +23,11 @@ struct NamedLocation {
   std::string displayName;
   bool isTrusted = false;
   std::vector<CidrRange> ipRanges;                 // ipNamedLocation
+  std::vector<std::string> cidrAddresses;          // the ranges as given, in the same order
   std::vector<std::string> countriesAndRegions;    // countryNamedLocation
   bool includeUnknownCountriesAndRegions = false;  // countryNamedLocation
+  EventTime createdDateTime = 0;                   // 0: not known (loaded from a file)
+  EventTime modifiedDateTime = 0;
   bool IsCountryLocation() const { return ipRanges.empty() && !countriesAndRegions.empty(); }
 };
 
@@ -31,6 +35,8 @@ class NamedLocations {
  public:
   static Result<NamedLocations> LoadFile(const std::string& path);
   static Result<NamedLocations> LoadJson(std::string_view json, const std::string& source_name);
+  // The given locations (already validated one by one); at most 195, ids unique.
+  static Result<NamedLocations> FromList(std::vector<NamedLocation> locations);
 
   // The first IP location containing the address; trusted locations win over untrusted ones.
   const NamedLocation* MatchIp(const IpAddress& address) const;

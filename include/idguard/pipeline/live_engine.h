@@ -23,6 +23,7 @@
 
 #include "idguard/core/status.h"
 #include "idguard/core/time.h"
+#include "idguard/enrich/named_locations.h"
 #include "idguard/ingest/record_parser.h"
 #include "idguard/pipeline/account_directory.h"
 #include "idguard/policy/conditional_access_policy.h"
@@ -32,7 +33,6 @@
 namespace idguard {
 
 class Directory;
-class NamedLocations;
 
 struct LiveEngineOptions {
   std::string dbPath = "idguard.db";
@@ -178,9 +178,21 @@ class LiveEngine {
   Result<MfaRegistrationPolicy> GetMfaRegistrationPolicy();
   Result<MfaRegistrationPolicy> SetMfaRegistrationPolicy(std::string_view json, const Actor& actor);
 
-  // Enrichment data loaded at start: immutable, readable from any thread; null when not given.
+  // The directory snapshot loaded at start: immutable, readable from any thread; null when not
+  // given.
   const Directory* directory() const;
-  const NamedLocations* namedLocations() const;
+  // The named locations in force now (a snapshot that stays valid while held); never null.
+  std::shared_ptr<const NamedLocations> namedLocations();
+
+  // Named locations (Graph ipNamedLocation and countryNamedLocation JSON bodies), kept in the
+  // store; every change is validated, audited and used by the next sign-in. At the first start
+  // the --named-locations file is imported; from then on the store holds them.
+  Result<std::vector<NamedLocation>> ListNamedLocations();
+  Result<NamedLocation> CreateNamedLocation(std::string_view json, const Actor& actor);
+  Result<NamedLocation> UpdateNamedLocation(const std::string& id, std::string_view json,
+                                            const Actor& actor);
+  // Refused (InvalidInput) while a conditional access policy names the location.
+  Status DeleteNamedLocation(const std::string& id, const Actor& actor);
 
   // Called after every store commit with what it held (the notifier watches risk changes). It
   // runs with the store lock held: it must be quick and must not call the engine. An empty
@@ -220,6 +232,11 @@ class LiveEngine {
   void RunDeferredWriter();
   void StopDeferredWriter();
   Status LoadPolicies();
+  Status LoadNamedLocations(std::ostream& log);
+  // Stores a named location change with its audit record and puts the new set in force.
+  Status CommitNamedLocations(std::vector<NamedLocation> locations, const NamedLocation* written,
+                              const std::string& deleted_id, std::string_view activity,
+                              const Actor& actor);
   // Stores a policy change with its audit record (both locks held).
   Status CommitPolicy(const ConditionalAccessPolicy* written, const std::string& deleted_id,
                       std::string_view activity, const Actor& actor);

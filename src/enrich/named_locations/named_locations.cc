@@ -2,14 +2,12 @@
 
 #include <simdjson.h>
 
+#include "enrich/named_locations/location_members.h"
 #include "idguard/core/text_lines.h"
 #include "idguard/enrich/directory.h"
 
 namespace idguard {
 namespace {
-
-constexpr std::size_t kMaxLocations = 195;
-constexpr std::size_t kMaxRangesPerLocation = 2000;
 
 std::string StringOr(simdjson::dom::object object, std::string_view key) {
   std::string_view value;
@@ -32,57 +30,86 @@ Result<NamedLocation> ParseLocation(simdjson::dom::object object, const std::str
 
   simdjson::dom::array ranges;
   if (object["ipRanges"].get_array().get(ranges) == simdjson::SUCCESS) {
-    std::size_t index = 0;
-    for (simdjson::dom::element element : ranges) {
-      std::string_view cidr;
-      if (element["cidrAddress"].get_string().get(cidr) != simdjson::SUCCESS) {
-        return Status::InvalidInput(label + ": ipRanges[" + std::to_string(index) +
-                                    "].cidrAddress is missing or not a string");
-      }
-      auto range = CidrRange::Parse(cidr);
-      if (!range) {
-        return Status::InvalidInput(label + ": ipRanges[" + std::to_string(index) +
-                                    "].cidrAddress '" + std::string(cidr) +
-                                    "' is not a CIDR range");
-      }
-      if (range->prefix.IsV4() && range->length <= 8) {
-        return Status::InvalidInput(label + ": ipRanges[" + std::to_string(index) +
-                                    "].cidrAddress '" + std::string(cidr) +
-                                    "' must have a mask longer than /8");
-      }
-      location.ipRanges.push_back(*range);
-      ++index;
-    }
-    if (location.ipRanges.size() > kMaxRangesPerLocation) {
-      return Status::InvalidInput(label + ": more than 2000 ipRanges");
-    }
+    if (Status s = ReadIpRanges(ranges, label, location); !s.ok()) return s;
   }
   simdjson::dom::array countries;
   if (object["countriesAndRegions"].get_array().get(countries) == simdjson::SUCCESS) {
-    for (simdjson::dom::element element : countries) {
-      std::string_view code;
-      if (element.get_string().get(code) != simdjson::SUCCESS || code.size() != 2) {
-        return Status::InvalidInput(label +
-                                    ": countriesAndRegions holds a value that is not a "
-                                    "two-letter country code");
-      }
-      location.countriesAndRegions.emplace_back(code);
-    }
+    if (Status s = ReadCountries(countries, label, location); !s.ok()) return s;
     bool unknown = false;
     if (object["includeUnknownCountriesAndRegions"].get_bool().get(unknown) == simdjson::SUCCESS) {
       location.includeUnknownCountriesAndRegions = unknown;
     }
   }
-  if (location.ipRanges.empty() && location.countriesAndRegions.empty()) {
-    return Status::InvalidInput(label + ": needs ipRanges or countriesAndRegions");
-  }
-  if (location.isTrusted && location.ipRanges.empty()) {
-    return Status::InvalidInput(label + ": only IP named locations can be trusted");
-  }
+  if (Status s = CheckLocation(location, label); !s.ok()) return s;
   return location;
 }
 
 }  // namespace
+
+Status ReadIpRanges(simdjson::dom::array ranges, const std::string& label,
+                    NamedLocation& location) {
+  location.ipRanges.clear();
+  location.cidrAddresses.clear();
+  std::size_t index = 0;
+  for (simdjson::dom::element element : ranges) {
+    const std::string where = label + ": ipRanges[" + std::to_string(index++) + "].cidrAddress";
+    std::string_view cidr;
+    if (element["cidrAddress"].get_string().get(cidr) != simdjson::SUCCESS) {
+      return Status::InvalidInput(where + " is missing or not a string");
+    }
+    auto range = CidrRange::Parse(cidr);
+    if (!range) {
+      return Status::InvalidInput(where + " '" + std::string(cidr) + "' is not a CIDR range");
+    }
+    if (range->prefix.IsV4() && range->length <= 8) {
+      return Status::InvalidInput(where + " '" + std::string(cidr) +
+                                  "' must have a mask longer than /8");
+    }
+    location.ipRanges.push_back(*range);
+    location.cidrAddresses.emplace_back(cidr);
+  }
+  if (location.ipRanges.size() > kMaxRangesPerLocation) {
+    return Status::InvalidInput(label + ": more than 2000 ipRanges");
+  }
+  return Status::Ok();
+}
+
+Status ReadCountries(simdjson::dom::array countries, const std::string& label,
+                     NamedLocation& location) {
+  location.countriesAndRegions.clear();
+  for (simdjson::dom::element element : countries) {
+    std::string_view code;
+    if (element.get_string().get(code) != simdjson::SUCCESS || code.size() != 2) {
+      return Status::InvalidInput(label +
+                                  ": countriesAndRegions holds a value that is not a "
+                                  "two-letter country code");
+    }
+    location.countriesAndRegions.emplace_back(code);
+  }
+  return Status::Ok();
+}
+
+Status CheckLocation(const NamedLocation& location, const std::string& label) {
+  if (location.ipRanges.empty() && location.countriesAndRegions.empty()) {
+    return Status::InvalidInput(label + ": needs ipRanges or countriesAndRegions");
+  }
+  if (!location.ipRanges.empty() && !location.countriesAndRegions.empty()) {
+    return Status::InvalidInput(label + ": has both ipRanges and countriesAndRegions");
+  }
+  if (location.isTrusted && location.ipRanges.empty()) {
+    return Status::InvalidInput(label + ": only IP named locations can be trusted");
+  }
+  return Status::Ok();
+}
+
+Result<NamedLocations> NamedLocations::FromList(std::vector<NamedLocation> locations) {
+  if (locations.size() > kMaxNamedLocations) {
+    return Status::InvalidInput("at most 195 named locations can exist");
+  }
+  NamedLocations result;
+  result.locations_ = std::move(locations);
+  return result;
+}
 
 Result<NamedLocations> NamedLocations::LoadJson(std::string_view json,
                                                 const std::string& source_name) {
@@ -129,7 +156,7 @@ Result<NamedLocations> NamedLocations::LoadJson(std::string_view json,
         });
     if (!status.ok()) return status;
   }
-  if (result.locations_.size() > kMaxLocations) {
+  if (result.locations_.size() > kMaxNamedLocations) {
     return Status::InvalidInput(source_name + ": more than 195 named locations");
   }
   return result;
