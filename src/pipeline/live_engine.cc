@@ -217,9 +217,7 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
   LeakedCredentialFeed leaks;
   if (Status s = LoadFeeds(options.feeds, *state->ipFeeds, leaks, log); !s.ok()) return s;
   if (!leaks.entries().empty()) {
-    return Status::InvalidInput(
-        "--feed leaked-credentials is matched by `idguard replay`; serve takes the IP feeds "
-        "(anonymizer, malicious-ip, threat-actor)");
+    state->submittedPasswords = std::make_unique<SubmittedPasswordCheck>(leaks);
   }
   state->enricher = std::make_unique<Enricher>(state->enrichment.Sources());
   state->detectionParser = MakeRiskDetectionParser();
@@ -233,6 +231,7 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
   std::unique_ptr<LiveEngine> engine(new LiveEngine(options, std::move(state)));
   if (Status s = engine->LoadNamedLocations(log); !s.ok()) return s;
   if (Status s = engine->EnsureRestored(); !s.ok()) return s;
+  if (Status s = engine->MatchDirectoryLeaks(leaks, log); !s.ok()) return s;
   LiveEngine* raw_engine = engine.get();
   engine->state_->writer = std::thread([raw_engine] { raw_engine->RunDeferredWriter(); });
   return engine;
@@ -261,6 +260,49 @@ Status LiveEngine::Commit(const StoreBatch& batch) {
     flags.mustChangePassword = account.mustChangePassword;
   }
   return written;
+}
+
+Result<bool> DetectionKnown(LiveEngine::State& s, const std::string& user_id,
+                            const std::string& id) {
+  const auto active = s.engine->userRisk().ActiveIds(user_id);
+  if (std::find(active.begin(), active.end(), id) != active.end()) return true;
+  for (const StoredDetection& waiting : s.deferred.batch.detections) {
+    if (waiting.detection.id == id) return true;
+  }
+  bool stored = false;
+  const std::string member = "\"id\":\"" + id + "\"";
+  std::lock_guard store(s.storeMutex);
+  Status read = s.store->ForEachDetectionJsonOfUser(user_id, [&](std::string_view json) {
+    stored = stored || json.find(member) != std::string_view::npos;
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  return stored;
+}
+
+Status LiveEngine::MatchDirectoryLeaks(const LeakedCredentialFeed& leaks, std::ostream& log) {
+  State& s = *state_;
+  if (leaks.entries().empty() || !s.enrichment.directory) return Status::Ok();
+  std::unique_lock engine(mutex_);
+  LeakMatch leaked = MatchLeakedCredentials(leaks, *s.enrichment.directory, s.clock.Now());
+  PendingChanges changes;
+  std::size_t added = 0;
+  for (RiskDetection& detection : leaked.detections) {
+    auto known = DetectionKnown(s, detection.userId, detection.id);
+    if (!known.ok()) return known.status();
+    if (*known) continue;
+    if (auto item = s.engine->userRisk().AddDetections({detection}, detection.detectedDateTime)) {
+      changes.AddHistory(std::move(*item));
+    }
+    changes.AddDetection(std::move(detection));
+    ++added;
+  }
+  log << "leaked credentials: " << leaked.checked << " pairs checked against the directory, "
+      << leaked.detections.size() << " match a current password (" << added << " new)\n";
+  if (added == 0) return Status::Ok();
+  changes.CloseUsers(s.engine->userRisk());
+  std::lock_guard store(s.storeMutex);
+  return Commit(changes.batch);
 }
 
 Status LiveEngine::EnsureRestored() {

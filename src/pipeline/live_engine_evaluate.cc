@@ -296,6 +296,21 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
   s.engine->Process(sign_in, outcome);
 
   UserRiskAggregator& users = s.engine->userRisk();
+  // A password the first factor just accepted that is a leaked pair of this user: user risk high
+  // before the policies are applied, so a user risk policy demands the change now.
+  if (s.submittedPasswords && !request.passwordSha1.empty()) {
+    if (auto leak =
+            s.submittedPasswords->Match(sign_in, request.passwordSha1, sign_in.createdDateTime)) {
+      auto known = DetectionKnown(s, sign_in.userId, leak->id);
+      if (!known.ok()) return known.status();
+      if (!*known) {
+        if (auto item = users.AddDetections({*leak}, sign_in.createdDateTime)) {
+          outcome.history.push_back(std::move(*item));
+        }
+        outcome.detections.push_back(std::move(*leak));
+      }
+    }
+  }
   const RiskyUser* user = users.Find(sign_in.userId);
   EvaluationSubject subject;
   if (user != nullptr && (user->riskState == RiskState::atRisk ||

@@ -119,7 +119,6 @@ const Directory* LiveEngine::directory() const {
   return state_->enrichment.directory ? &*state_->enrichment.directory : nullptr;
 }
 
-
 Result<std::vector<ConditionalAccessPolicy>> LiveEngine::ListPolicies() {
   auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;

@@ -13,6 +13,7 @@
 
 #include "idguard/core/fingerprint_set.h"
 #include "idguard/core/json_writer.h"
+#include "idguard/detect/leaked_credentials.h"
 #include "idguard/detect/risk_engine.h"
 #include "idguard/enrich/threat_feeds.h"
 #include "idguard/export/graph_json.h"
@@ -96,6 +97,8 @@ struct LiveEngine::State {
   std::unique_ptr<ThreatFeeds> ipFeeds;  // the detectors' IP feeds; empty when none are given
   EnrichmentData enrichment;
   std::unique_ptr<Enricher> enricher;
+  // Leaked credential pairs, for the password an identity provider submits to evaluate.
+  std::unique_ptr<SubmittedPasswordCheck> submittedPasswords;
   // The named locations in force: replaced whole (under the engine lock) by every change, so a
   // reader holding the pointer keeps a consistent set.
   std::shared_ptr<const NamedLocations> namedLocations;
@@ -138,6 +141,10 @@ struct LiveEngine::State {
 };
 
 std::string ShortHash(std::string_view text);
+// Whether a detection with this id exists already (active, waiting to be written, or stored in any
+// state): a leak is reported once, and a dismissed one is not opened again. Engine lock held.
+Result<bool> DetectionKnown(LiveEngine::State& s, const std::string& user_id,
+                            const std::string& id);
 // A GUID-shaped id from a hash, so ids look like Graph's and are stable for the same inputs.
 std::string GuidFromHash(std::string_view text);
 void AddRiskChanges(AuditTarget& target, const RiskyUser& before, const RiskyUser& after);

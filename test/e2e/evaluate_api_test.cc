@@ -422,22 +422,93 @@ TEST_F(EvaluateApiTest, AnonymizerFeedsMakeTorSignInsRiskyInRealTime) {
   // Not from a listed address: nothing.
   Json plain(Evaluate(Attempt("home", kStart + kMicrosPerHour, "dave", "145.14.10.40", "DE")).body);
   EXPECT_EQ(plain.String("/riskLevelDuringSignIn"), "none");
+}
 
+// SHA-1 of "password", the most leaked password there is.
+constexpr const char* kLeakedSha1 = "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8";
+
+TEST_F(EvaluateApiTest, ASubmittedPasswordFromALeakRaisesUserRiskAndDemandsAChangeAtOnce) {
   const std::string leaks = *dir_ / "leaks.ndjson";
-  {
-    std::ofstream out(leaks);
-    out << R"({"userPrincipalName":"dave@contoso.example",)"
-        << R"("passwordHashSha1":"5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8"})"
-        << "\n";
-  }
+  std::ofstream(leaks) << R"({"userPrincipalName":"Dave@Contoso.example","passwordHashSha1":")"
+                       << kLeakedSha1 << R"(","source":"a paste site"})"
+                       << "\n";
+  LiveEngineOptions options;
   options.feeds = {{"leaked-credentials", leaks}};
-  std::ostringstream log;
-  options.dbPath = db_;
+  Start(options);
+  CreatePolicy(kUserRiskPolicy);
+  auto attempt = [](const std::string& id, EventTime time, const std::string& sha1) {
+    std::string body = Attempt(id, time, "dave", "145.14.10.40", "DE");
+    return body.insert(1, R"("isMfaRegistered":true,"passwordSha1":")" + sha1 + R"(",)");
+  };
+  // Another password: nothing.
+  Json other(Evaluate(attempt("d-0", kStart, std::string(40, 'a'))).body);
+  EXPECT_EQ(other.String("/decision"), "allow");
+  // The leaked one (upper-case hex, a differently cased name): user risk high, change demanded.
+  std::string upper = kLeakedSha1;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  HttpResponse answer = Evaluate(attempt("d-1", kStart + kMicrosPerHour, upper));
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  Json judged(answer.body);
+  EXPECT_EQ(judged.String("/userRiskLevel"), "high");
+  EXPECT_EQ(judged.String("/decision"), "passwordChange") << answer.body;
+  EXPECT_EQ(answer.body.find(kLeakedSha1), std::string::npos) << "the hash is never echoed";
+  Call("GET", kPolicies, Role::securityReader);  // waits for the evaluations to be written
+  HttpResponse detections =
+      Call("GET",
+           "/v1.0/identityProtection/riskDetections?$filter=riskEventType%20eq%20"
+           "'leakedCredentials'%20and%20userId%20eq%20'dave'",
+           Role::securityReader);
+  Json listed(detections.body);
+  ASSERT_EQ(listed.Strings("/value", "id").size(), 1U) << detections.body;
+  EXPECT_EQ(listed.String("/value/0/detectionTimingType"), "offline");
+  EXPECT_NE(
+      detections.body.find("matches a credential pair for this account found in a paste site"),
+      std::string::npos)
+      << detections.body;
+  // The secure change remediates; the same leak is not reported again.
+  ASSERT_EQ(Outcome("d-1", "mfaPassed").status, 200);
+  Json changed(Outcome("d-1", "passwordChanged").body);
+  EXPECT_EQ(changed.String("/userRiskState"), "remediated");
+  Json later(Evaluate(attempt("d-2", kStart + 2 * kMicrosPerHour, std::string(40, 'b'))).body);
+  EXPECT_EQ(later.String("/decision"), "allow");
+  // The password is never stored: not in the sign-in, the detection or the evaluation.
   service_.reset();
-  auto refused = LiveEngine::Open(options, log);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.status().message().find("replay"), std::string::npos)
-      << refused.status().message();
+  auto store = OpenSqliteStore(db_);
+  ASSERT_TRUE(store.ok());
+  auto evaluation = (*store)->GetEvaluation("d-1");
+  ASSERT_TRUE(evaluation.ok() && evaluation->has_value());
+  EXPECT_EQ((*evaluation)->answer.find(kLeakedSha1), std::string::npos);
+  std::string lower_upper = upper;
+  EXPECT_EQ((*evaluation)->answer.find(lower_upper), std::string::npos);
+}
+
+TEST_F(EvaluateApiTest, LeakedCredentialFeedsAreMatchedAgainstTheDirectoryAtStartOnce) {
+  const std::string users = *dir_ / "users.ndjson";
+  std::ofstream(users) << R"({"id":"erin","userPrincipalName":"erin@contoso.example",)"
+                       << R"("passwordHashSha1":")" << kLeakedSha1 << R"("})"
+                       << "\n";
+  const std::string leaks = *dir_ / "leaks.ndjson";
+  std::ofstream(leaks) << R"({"userPrincipalName":"erin@contoso.example","passwordHashSha1":")"
+                       << kLeakedSha1 << R"("})"
+                       << "\n";
+  LiveEngineOptions options;
+  options.directoryPath = users;
+  options.feeds = {{"leaked-credentials", leaks}};
+  Start(options);
+  Json erin(Call("GET", "/v1.0/identityProtection/riskyUsers/erin", Role::securityReader).body);
+  EXPECT_EQ(erin.String("/riskLevel"), "high");
+  EXPECT_EQ(erin.String("/riskState"), "atRisk");
+  // An administrator dismisses it; a restart with the same feed does not raise it again.
+  ASSERT_EQ(Call("POST", "/v1.0/identityProtection/riskyUsers/dismiss", Role::securityOperator,
+                 R"({"userIds":["erin"]})")
+                .status,
+            204);
+  Start(options);
+  Json after(Call("GET", "/v1.0/identityProtection/riskyUsers/erin", Role::securityReader).body);
+  EXPECT_EQ(after.String("/riskState"), "dismissed");
+  Json history(
+      Call("GET", "/v1.0/identityProtection/riskyUsers/erin/history", Role::securityReader).body);
+  EXPECT_EQ(history.Strings("/value", "id").size(), 2U) << "raised once, dismissed once";
 }
 
 TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {

@@ -6,9 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "idguard/core/risk_records.h"
+#include "idguard/core/sign_in.h"
 #include "idguard/enrich/directory.h"
 #include "idguard/enrich/leaked_credentials.h"
 
@@ -25,5 +29,22 @@ struct LeakMatch {
 // `now` is the detection time of pairs without a discoveredDateTime (the end of the data seen).
 LeakMatch MatchLeakedCredentials(const LeakedCredentialFeed& feed, const Directory& directory,
                                  EventTime now);
+
+// The same feeds matched against the password an identity provider submits at sign-in
+// (evaluate's passwordSha1): the first factor just accepted that password, so a pair with the
+// user's name and that hash is a confirmed leak of the current password. Feeds keyed by user
+// principal name (case-insensitive); SHA-1 pairs only.
+class SubmittedPasswordCheck {
+ public:
+  explicit SubmittedPasswordCheck(const LeakedCredentialFeed& feed);
+  bool empty() const { return byUser_.empty(); }
+  // The leakedCredentials detection (with the id MatchLeakedCredentials gives the same pair), or
+  // nullopt when the password is not a leaked one of this user.
+  std::optional<RiskDetection> Match(const SignIn& sign_in, std::string_view password_sha1,
+                                     EventTime now) const;
+
+ private:
+  std::unordered_map<std::string, std::vector<LeakedCredential>> byUser_;
+};
 
 }  // namespace idguard

@@ -33,6 +33,7 @@
 namespace idguard {
 
 class Directory;
+class LeakedCredentialFeed;
 
 struct LiveEngineOptions {
   std::string dbPath = "idguard.db";
@@ -41,7 +42,9 @@ struct LiveEngineOptions {
   std::string userAgentRegexes;
   std::string namedLocationsPath;
   std::string directoryPath;
-  // IP threat feeds KIND=FILE (anonymizer, malicious-ip, threat-actor), as replay's --feed.
+  // Threat feeds KIND=FILE, as replay's --feed: the IP feeds (anonymizer, malicious-ip,
+  // threat-actor), and leaked-credentials, matched against the directory snapshot at start and
+  // against the password an identity provider submits to evaluate.
   std::vector<std::pair<std::string, std::string>> feeds;
   std::size_t maxRecordsPerIngest = 100'000;  // Default: 100,000 records per POST
   // Profiles are written with every Nth ingest, and at shutdown, as replay does with its batches:
@@ -233,6 +236,9 @@ class LiveEngine {
   void StopDeferredWriter();
   Status LoadPolicies();
   Status LoadNamedLocations(std::ostream& log);
+  // At start: the leaked-credentials feeds against the directory snapshot's password hashes, as
+  // replay matches them; pairs reported before are not reported again.
+  Status MatchDirectoryLeaks(const LeakedCredentialFeed& leaks, std::ostream& log);
   // Stores a named location change with its audit record and puts the new set in force.
   Status CommitNamedLocations(std::vector<NamedLocation> locations, const NamedLocation* written,
                               const std::string& deleted_id, std::string_view activity,

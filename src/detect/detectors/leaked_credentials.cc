@@ -1,5 +1,7 @@
 #include "idguard/detect/leaked_credentials.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "idguard/core/digest.h"
@@ -58,6 +60,56 @@ LeakMatch MatchLeakedCredentials(const LeakedCredentialFeed& feed, const Directo
     result.detections.push_back(std::move(detection));
   }
   return result;
+}
+
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
+}
+
+}  // namespace
+
+SubmittedPasswordCheck::SubmittedPasswordCheck(const LeakedCredentialFeed& feed) {
+  for (const LeakedCredential& leak : feed.entries()) {
+    if (leak.passwordHashSha1.empty()) continue;
+    byUser_[Lower(leak.userPrincipalName)].push_back(leak);
+  }
+}
+
+std::optional<RiskDetection> SubmittedPasswordCheck::Match(const SignIn& sign_in,
+                                                           std::string_view password_sha1,
+                                                           EventTime now) const {
+  if (password_sha1.empty() || sign_in.userPrincipalName.empty()) return std::nullopt;
+  const auto pairs = byUser_.find(Lower(sign_in.userPrincipalName));
+  if (pairs == byUser_.end()) return std::nullopt;
+  const std::string submitted = Lower(password_sha1);
+  const auto leak = std::find_if(pairs->second.begin(), pairs->second.end(), [&](const auto& pair) {
+    return pair.passwordHashSha1 == submitted;
+  });
+  if (leak == pairs->second.end()) return std::nullopt;
+  RiskDetection detection;
+  detection.id = Sha256Hex("leakedCredentials|" + sign_in.userId + "|" + submitted);
+  detection.activity = ActivityType::user;
+  detection.activityDateTime = detection.detectedDateTime = detection.lastUpdatedDateTime = now;
+  detection.detectionTimingType = DetectionTimingType::offline;
+  detection.riskEventType = "leakedCredentials";
+  detection.riskLevel = RiskLevel::high;
+  detection.riskState = RiskState::atRisk;
+  detection.source = "idguard";
+  detection.userId = sign_in.userId;
+  detection.userPrincipalName = sign_in.userPrincipalName;
+  detection.userDisplayName = sign_in.userDisplayName;
+  detection.ipAddress = sign_in.ipAddress;
+  detection.additionalInfo.push_back({"riskReasons", "leakedCredentials"});
+  std::string reason = "the password submitted at sign-in " + sign_in.id +
+                       " matches a credential pair for this account";
+  if (!leak->source.empty()) reason.append(" found in ").append(leak->source);
+  detection.additionalInfo.push_back({"reason", reason});
+  return detection;
 }
 
 }  // namespace idguard
