@@ -147,7 +147,7 @@ std::string EvaluateLogin(pam_handle_t* handle, const ModuleOptions& options) {
   if (result.status != 200) return unavailable("HTTP " + std::to_string(result.status));
   const auto answer = idguard::pam::ParseEvaluateAnswer(result.body);
   if (!answer) return unavailable("an answer without a decision");
-  const std::string decision = DecisionName(answer->decision);
+  std::string decision = DecisionName(answer->decision);
   Keep(handle, kSignInIdKey, attempt.signInId);
   Keep(handle, kDecisionKey, decision);
   pam_syslog(handle, answer->decision == Decision::allow ? LOG_INFO : LOG_NOTICE,

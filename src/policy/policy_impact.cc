@@ -25,15 +25,10 @@ RiskLevel RiskAt(const RiskTimeline* timeline, EventTime time) {
   return std::prev(after)->second;
 }
 
-// Conditions and controls that read more than the indexed sign-in columns.
+// Controls that read more than the sign-in columns (the device's state is only in the document).
 bool NeedsDocuments(const ConditionalAccessPolicy& policy) {
-  const bool client_types = !policy.clientAppTypes.empty() &&
-                            std::find(policy.clientAppTypes.begin(), policy.clientAppTypes.end(),
-                                      "all") == policy.clientAppTypes.end();
-  const bool device_controls =
-      policy.grantControls && (policy.grantControls->Has("compliantDevice") ||
-                               policy.grantControls->Has("domainJoinedDevice"));
-  return client_types || device_controls;
+  return policy.grantControls && (policy.grantControls->Has("compliantDevice") ||
+                                  policy.grantControls->Has("domainJoinedDevice"));
 }
 
 }  // namespace
@@ -89,6 +84,7 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
           sign_in.location.countryOrRegion = row.countryOrRegion;
           sign_in.riskLevelDuringSignIn = row.riskLevelDuringSignIn;
           sign_in.isInteractive = row.isInteractive;
+          sign_in.clientAppUsed = row.clientAppUsed;
         }
         sign_in.network.isTrustedLocation = false;
         sign_in.network.namedLocationId.clear();

@@ -21,6 +21,7 @@ SignInRow TakeColumns(SignIn&& sign_in) {
   row.riskDetail = sign_in.riskDetail;
   row.isInteractive = sign_in.isInteractive;
   row.errorCode = sign_in.status.errorCode;
+  row.clientAppUsed = std::move(sign_in.clientAppUsed);
   row.riskEventTypes_v2 = std::move(sign_in.riskEventTypes_v2);
   return row;
 }

@@ -349,6 +349,20 @@ TEST_F(EvaluateApiTest, ImpactPreviewCountsWhatAPolicyWouldHaveDone) {
   EXPECT_EQ(by_id.String("/samples/passwordChange/0/userRiskLevel"), "high");
   EXPECT_EQ(by_id.String("/policy/id"), stored);
 
+  // Client app types come from a stored column.
+  std::string legacy = Attempt("eas-1", kStart + 9 * kMicrosPerDay, "bob", "145.14.10.20", "NL");
+  legacy.replace(legacy.find("\"Browser\""), 9, "\"Exchange ActiveSync\"");
+  ASSERT_EQ(Evaluate(legacy).status, 200);
+  HttpResponse clients = preview(
+      R"("policy":{"displayName":"Block legacy","state":"disabled",
+        "conditions":{"users":{"includeUsers":["All"]},
+          "applications":{"includeApplications":["All"]},"clientAppTypes":["exchangeActiveSync"]},
+        "grantControls":{"operator":"OR","builtInControls":["block"]}})");
+  ASSERT_EQ(clients.status, 200) << clients.body;
+  Json by_client(clients.body);
+  EXPECT_EQ(by_client.root["signIns"]["applied"].get_int64().value(), 1);
+  EXPECT_EQ(by_client.String("/samples/block/0/id"), "eas-1");
+
   EXPECT_EQ(preview(R"("policyId":"nope")").status, 404);
   EXPECT_EQ(preview(R"("policyId":")" + stored + R"(","policy":{})").status, 400);
   HttpResponse invalid = preview(R"("policy":{"displayName":"x"})");

@@ -284,7 +284,11 @@ TEST_F(SqliteStoreTest, EnumColumnsHoldGraphSpellingsAndReportsUseIndices) {
 }
 
 TEST_F(SqliteStoreTest, MigratesAVersion1StoreKeepingItsSignInsLearned) {
-  const SignIn sign_in = MakeFullSignIn("v1-sign-in", kNow, "alice");
+  const SignIn sign_in = [] {
+    SignIn s = MakeFullSignIn("v1-sign-in", kNow, "alice");
+    s.clientAppUsed = "Exchange ActiveSync";
+    return s;
+  }();
   const StoredSignIn stored = StoredSignIn::From(SignIn(sign_in));
   {
     // A store as version 1 wrote it: profiles were checkpointed with every batch.
@@ -315,6 +319,8 @@ TEST_F(SqliteStoreTest, MigratesAVersion1StoreKeepingItsSignInsLearned) {
   Inspector inspector(factory_.file());
   EXPECT_EQ(inspector.One("PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
   EXPECT_EQ(inspector.One("SELECT created_day FROM signins"), std::to_string(kNow / kMicrosPerDay));
+  EXPECT_EQ(inspector.One("SELECT client_app_used FROM signins"), "Exchange ActiveSync")
+      << "version 5 takes the client app of stored sign-ins from their documents";
   EXPECT_EQ(SignInIndices(), AllSignInIndices());
   auto found = store->GetSignIn("v1-sign-in");
   ASSERT_TRUE(found.ok()) << found.status().message();

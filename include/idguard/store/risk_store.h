@@ -44,6 +44,7 @@ struct SignInRow {
   bool isInteractive = true;
   std::int32_t errorCode = 0;
   std::vector<std::string> riskEventTypes_v2;
+  std::string clientAppUsed;  // "Browser", "Exchange ActiveSync", ... (conditional access)
 };
 
 struct StoredSignIn {

@@ -133,7 +133,8 @@ Status ReadWebhook(simdjson::dom::element value, const std::string& where,
   bool has_secret = false;
   for (auto member : object) {
     const std::string key(member.key);
-    const std::string name = where + "." + key;
+    std::string name = where;
+    name.append(".").append(key);
     Status status;
     if (key == "id") {
       status = ReadString(member.value, name, out.id);

@@ -163,7 +163,8 @@ class SqliteReportReader final : public ReportReader {
 
   Result<std::optional<ApiTokenRecord>> FindToken(std::string_view token_sha256) override {
     auto statement = Cached(
-        "SELECT id, name, role, created_us, revoked, email FROM api_tokens WHERE token_sha256 = ?1");
+        "SELECT id, name, role, created_us, revoked, email FROM api_tokens WHERE token_sha256 = "
+        "?1");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     st.BindText(1, token_sha256);
@@ -171,8 +172,8 @@ class SqliteReportReader final : public ReportReader {
     std::optional<ApiTokenRecord> token;
     if (row.ok() && *row) {
       token = ApiTokenRecord{std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
-                             std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0,
-                             std::string(st.ColumnText(5))};
+                             std::string(st.ColumnText(2)), st.ColumnInt(3),
+                             st.ColumnInt(4) != 0,          std::string(st.ColumnText(5))};
     }
     st.Reset();
     if (!row.ok()) return row.status().WithContext(path_);
@@ -181,7 +182,8 @@ class SqliteReportReader final : public ReportReader {
 
   Result<std::vector<ApiTokenRecord>> ListTokens() override {
     auto statement = Cached(
-        "SELECT id, name, role, created_us, revoked, email FROM api_tokens ORDER BY created_us, id");
+        "SELECT id, name, role, created_us, revoked, email FROM api_tokens ORDER BY created_us, "
+        "id");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     std::vector<ApiTokenRecord> tokens;
@@ -231,7 +233,7 @@ class SqliteReportReader final : public ReportReader {
     auto statement =
         Cached(std::string("SELECT s.id, s.created_us, s.user_id, s.user_principal_name, s.app_id, "
                            "s.app_display_name, s.ip_address, s.country, s.risk_level_during, "
-                           "s.is_interactive, s.error_code") +
+                           "s.is_interactive, s.error_code, s.client_app_used") +
                (with_documents ? ", d.document" : "") +
                (scan_table ? " FROM signins s NOT INDEXED"
                            : " FROM signins s INDEXED BY signins_created") +
@@ -254,7 +256,8 @@ class SqliteReportReader final : public ReportReader {
       row.riskLevelDuringSignIn = ParseRiskLevel(st.ColumnText(8)).value_or(RiskLevel::none);
       row.isInteractive = st.ColumnInt(9) != 0;
       row.errorCode = static_cast<std::int32_t>(st.ColumnInt(10));
-      return visit(row, with_documents ? st.ColumnBlob(11) : std::string_view());
+      row.clientAppUsed = st.ColumnText(11);
+      return visit(row, with_documents ? st.ColumnBlob(12) : std::string_view());
     });
     return read.WithContext(path_);
   }

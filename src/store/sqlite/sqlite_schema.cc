@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "idguard/store/sign_in_document.h"
+
 namespace idguard::sqlite {
 namespace {
 
@@ -230,10 +232,15 @@ CREATE TABLE evaluations (
 CREATE INDEX evaluations_created ON evaluations (created_us);
 )sql";
 
-// Version 5: notifications. An API token may carry its holder's email address; the holders of
-// the administrator roles receive the risk notifications.
+// Version 5: notifications and the impact preview. An API token may carry its holder's email
+// address (the holders of the administrator roles receive the risk notifications). Sign-ins get
+// their client app as a column, so a preview of a client-app policy reads no documents; stored
+// sign-ins take it from their documents (idguard_client_app_used, RegisterDocumentFunctions).
 constexpr const char* kMigrateV5 = R"sql(
 ALTER TABLE api_tokens ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE signins ADD COLUMN client_app_used TEXT NOT NULL DEFAULT '';
+UPDATE signins SET client_app_used = coalesce((SELECT idguard_client_app_used(d.document)
+  FROM signin_documents d WHERE d.signin_rowid = signins.rowid), '');
 )sql";
 
 // Migration i takes the schema from version i to version i + 1.
@@ -317,6 +324,29 @@ Result<int> CheckSchema(const SqliteDatabase& db) {
                                 std::to_string(kSchemaVersion) + ")");
   }
   return static_cast<int>(*version);
+}
+
+namespace {
+
+// idguard_client_app_used(document): the clientAppUsed of a stored sign-in document ('' when it
+// cannot be decoded: the column is for filtering, and a damaged document fails elsewhere).
+void ClientAppUsedOfDocument(sqlite3_context* context, int, sqlite3_value** arguments) {
+  const auto* data = static_cast<const char*>(sqlite3_value_blob(arguments[0]));
+  const int size = sqlite3_value_bytes(arguments[0]);
+  auto sign_in = DecodeSignInDocument(
+      std::string_view(data == nullptr ? "" : data, static_cast<std::size_t>(size)));
+  const std::string value = sign_in.ok() ? sign_in->clientAppUsed : std::string();
+  sqlite3_result_text(context, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace
+
+Status RegisterDocumentFunctions(const SqliteDatabase& db) {
+  const int rc = sqlite3_create_function_v2(db.get(), "idguard_client_app_used", 1,
+                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                            ClientAppUsedOfDocument, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Status::Internal("registering idguard_client_app_used");
+  return Status::Ok();
 }
 
 Status MigrateSchema(const SqliteDatabase& db, int from_version, int to_version) {

@@ -45,6 +45,8 @@ Result<int> CheckSchema(const SqliteDatabase& db);
 
 // Runs the migrations from `from_version` up to `to_version` in one transaction. Requires a
 // writable connection. Tests stop at an older version to build a file an older build wrote.
+// SQL functions the migrations call (idguard_client_app_used); registered on every writer.
+Status RegisterDocumentFunctions(const SqliteDatabase& db);
 Status MigrateSchema(const SqliteDatabase& db, int from_version, int to_version = kSchemaVersion);
 
 // Creates the secondary indices on signins that are missing; idempotent.

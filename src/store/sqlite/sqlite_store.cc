@@ -51,8 +51,8 @@ INSERT INTO signin_documents (signin_rowid, document) VALUES (?1, ?2)
 constexpr const char* kInsertSignIn = R"sql(
 INSERT INTO signins (id, created_us, created_day, user_id, user_principal_name, app_id,
   app_display_name, ip_address, country, risk_level_during, risk_level_aggregated, risk_state,
-  risk_detail, is_interactive, error_code, risk_event_types)
-VALUES (?1, ?2, ?2 / 86400000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+  risk_detail, is_interactive, error_code, risk_event_types, client_app_used)
+VALUES (?1, ?2, ?2 / 86400000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
 ON CONFLICT (created_day, id) DO NOTHING
 )sql";
 
@@ -533,6 +533,7 @@ Status SqliteRiskStore::WriteSignIn(const StoredSignIn& row) {
   st.BindInt(13, s.isInteractive ? 1 : 0);
   st.BindInt(14, s.errorCode);
   st.BindText(15, eventTypes_);
+  st.BindText(16, s.clientAppUsed);
   if (Status s = st.Run(); !s.ok()) return s;
   if (sqlite3_changes(db_.get()) == 0) return Status::Ok();  // already stored: keep the first
   SqliteStatement& doc = insertSignInDocument_;
@@ -964,6 +965,8 @@ Result<std::unique_ptr<RiskStore>> Open(const std::string& path, const SqliteOpt
   }
   if (Status s = Configure(db, options); !s.ok()) return s.WithContext(path);
   if (!options.readOnly) {
+    // Version 5 fills a new column from the stored documents with this function.
+    if (Status s = sqlite::RegisterDocumentFunctions(db); !s.ok()) return s.WithContext(path);
     if (Status s = sqlite::MigrateSchema(db, *version); !s.ok()) return s.WithContext(path);
     // Also repairs a bulk load that was interrupted before EndBulkLoad.
     if (Status s = sqlite::CreateSignInIndices(db); !s.ok()) return s.WithContext(path);
