@@ -2,7 +2,8 @@
 # The policy impact preview over a month of a 10,000-user tenant, release build: the tenant is
 # simulated and replayed into a store, served, and POST /v1/policies/impact is timed (curl, three
 # calls each) for a sign-in risk policy (indexed columns only), a user risk policy (plus the risk
-# history) and a legacy-client policy (which decodes every sign-in's document).
+# history), a legacy-client policy (the client app column) and a compliant-device policy (which
+# decodes every sign-in's document).
 #   bench/policy_impact.sh [USERS] [DAYS]     (default 10000 users, 30 days)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,4 +39,6 @@ echo "== POST /v1/policies/impact over $days days of $users users"
 preview "sign-in risk" '"signInRiskLevels":["medium","high"]' '{"operator":"OR","builtInControls":["mfa"]}'
 preview "user risk" '"userRiskLevels":["high"]' '{"operator":"AND","builtInControls":["mfa","passwordChange"]}'
 preview "legacy clients" '"clientAppTypes":["exchangeActiveSync","other"]' '{"operator":"OR","builtInControls":["block"]}'
+preview "browser clients" '"clientAppTypes":["browser"]' '{"operator":"OR","builtInControls":["block"]}'
+preview "compliant device" '"clientAppTypes":["all"]' '{"operator":"OR","builtInControls":["compliantDevice"]}'
 kill "$server"; wait "$server" 2>/dev/null || true

@@ -135,6 +135,7 @@ std::optional<EvaluateAnswer> ParseEvaluateAnswer(std::string_view json) {
   } else {
     return std::nullopt;
   }
+  answer.decisionName = std::string(decision);
   std::string_view text;
   if (root["reason"].get(text) == simdjson::SUCCESS) answer.reason = std::string(text);
   if (root["riskLevelDuringSignIn"].get(text) == simdjson::SUCCESS) {

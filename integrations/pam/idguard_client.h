@@ -42,6 +42,7 @@ enum class Decision { allow, mfa, passwordChange, block };
 
 struct EvaluateAnswer {
   Decision decision = Decision::block;
+  std::string decisionName;  // as idguard spells it: "allow", "mfa", "passwordChange", "block"
   std::string reason;
   std::string riskLevel;
 };

@@ -102,20 +102,6 @@ void ReportOutcome(pam_handle_t* handle, const ModuleOptions& options, const cha
   }
 }
 
-const char* DecisionName(Decision decision) {
-  switch (decision) {
-    case Decision::allow:
-      return "allow";
-    case Decision::mfa:
-      return "mfa";
-    case Decision::passwordChange:
-      return "passwordChange";
-    case Decision::block:
-      return "block";
-  }
-  return "block";
-}
-
 // Asks idguard about this login and keeps the answer for the later stages: "allow", "mfa",
 // "passwordChange", "block", or "unavailable" when no usable answer came. An empty result means
 // the login cannot be judged at all (no user name).
@@ -147,7 +133,7 @@ std::string EvaluateLogin(pam_handle_t* handle, const ModuleOptions& options) {
   if (result.status != 200) return unavailable("HTTP " + std::to_string(result.status));
   const auto answer = idguard::pam::ParseEvaluateAnswer(result.body);
   if (!answer) return unavailable("an answer without a decision");
-  std::string decision = DecisionName(answer->decision);
+  std::string decision = answer->decisionName;
   Keep(handle, kSignInIdKey, attempt.signInId);
   Keep(handle, kDecisionKey, decision);
   pam_syslog(handle, answer->decision == Decision::allow ? LOG_INFO : LOG_NOTICE,

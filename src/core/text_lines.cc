@@ -1,5 +1,8 @@
 #include "idguard/core/text_lines.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace idguard {
 
 Status ForEachNonBlankLine(std::string_view text,
@@ -14,6 +17,13 @@ Status ForEachNonBlankLine(std::string_view text,
     if (Status s = visit(line_number, line); !s.ok()) return s;
   }
   return Status::Ok();
+}
+
+std::string AsciiLower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
 }
 
 }  // namespace idguard

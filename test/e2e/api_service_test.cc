@@ -181,19 +181,8 @@ class ApiServiceTest : public ::testing::Test {
 
   HttpResponse Call(const std::string& method, const std::string& target, std::optional<Role> role,
                     const std::string& body = "") {
-    HttpRequest request;
-    request.method = method;
-    const auto question = target.find('?');
-    request.path = target.substr(0, question);
-    if (question != std::string::npos) request.query = target.substr(question + 1);
-    request.body = body;
-    request.remoteAddress = "127.0.0.1";
-    request.requestId = "test-request-" + std::to_string(++requests_);
-    request.headers.emplace_back("host", "idguard.test");
-    // As idguard's own portal does: the risk details newer than unknownFutureValue in full.
-    if (evolvable_) request.headers.emplace_back("prefer", "include-unknown-enum-members");
-    if (role) request.headers.emplace_back("authorization", "Bearer " + tokens_[*role]);
-    return service_->Handle(request);
+    return e2e::CallApi(*service_, method, target, role ? tokens_[*role] : "", body,
+                        "test-request-" + std::to_string(++requests_), evolvable_);
   }
   // The whole body of a response, streamed or not.
   static std::string Drain(HttpResponse& response) {

@@ -33,10 +33,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-inline CommandResult RunIdguard(const std::string& arguments) {
-  const std::string command = std::string(IDGUARD_BINARY) + " " + arguments + " 2>&1";
+// Runs a shell command; its stdout and stderr together.
+inline CommandResult RunCommand(const std::string& command) {
   CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return result;
   char buffer[4096];
   std::size_t n;
@@ -44,6 +44,10 @@ inline CommandResult RunIdguard(const std::string& arguments) {
   const int status = pclose(pipe);
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+inline CommandResult RunIdguard(const std::string& arguments) {
+  return RunCommand(std::string(IDGUARD_BINARY) + " " + arguments);
 }
 
 inline std::string ReadFile(const std::filesystem::path& path) {
@@ -150,9 +154,11 @@ inline ServeProcess StartServeProcess(const TempDir& dir, const std::string& db,
 inline std::string UserPolicy(const std::string& name, const std::string& user,
                               const std::string& control) {
   return R"({"displayName":")" + name + R"(","state":"enabled",
-    "conditions":{"users":{"includeUsers":[")" + user + R"("]},
+    "conditions":{"users":{"includeUsers":[")" +
+         user + R"("]},
       "applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},
-    "grantControls":{"operator":"OR","builtInControls":[")" + control + R"("]}})";
+    "grantControls":{"operator":"OR","builtInControls":[")" +
+         control + R"("]}})";
 }
 
 // Conditional access policies (Graph JSON bodies) written into the store before a server starts.
@@ -220,9 +226,12 @@ struct Json {
 };
 
 // One in-process API call with a bearer token, as the HTTP server would hand it over.
+// An empty token sends no Authorization header; `evolvable` asks, as idguard's own portal does,
+// for the risk details newer than unknownFutureValue in full.
 inline api::HttpResponse CallApi(api::ApiService& service, const std::string& method,
                                  const std::string& target, const std::string& token,
-                                 const std::string& body, const std::string& request_id) {
+                                 const std::string& body, const std::string& request_id,
+                                 bool evolvable = true) {
   api::HttpRequest request;
   request.method = method;
   const auto question = target.find('?');
@@ -232,8 +241,8 @@ inline api::HttpResponse CallApi(api::ApiService& service, const std::string& me
   request.remoteAddress = "127.0.0.1";
   request.requestId = request_id;
   request.headers.emplace_back("host", "idguard.test");
-  request.headers.emplace_back("prefer", "include-unknown-enum-members");
-  request.headers.emplace_back("authorization", "Bearer " + token);
+  if (evolvable) request.headers.emplace_back("prefer", "include-unknown-enum-members");
+  if (!token.empty()) request.headers.emplace_back("authorization", "Bearer " + token);
   return service.Handle(request);
 }
 

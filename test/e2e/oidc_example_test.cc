@@ -36,15 +36,8 @@ class OidcExampleTest : public ::testing::Test {
     const std::string command = "node " + std::string(IDGUARD_SOURCE_DIR) +
                                 "/integrations/oidc/idguard_login.mjs --url " +
                                 (url.empty() ? server_.url : url) + " --token-file " + tokenFile_ +
-                                " --user " + user + " --ip 81.2.69.160 " + extra + " 2>&1";
-    e2e::CommandResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    char buffer[4096];
-    std::size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+                                " --user " + user + " --ip 81.2.69.160 " + extra;
+    return e2e::RunCommand(command);
   }
 
   std::unique_ptr<e2e::TempDir> dir_;

@@ -31,11 +31,13 @@ class PamModuleTest : public ::testing::Test {
     tokenFile_ = e2e::CreateTokenFile(*dir_, db_, "identity-provider");
     {
       std::ofstream users(*dir_ / "users.ndjson");
-      users << R"({"id":"alice","userPrincipalName":"alice@contoso.example","isMfaRegistered":true})"
-            << "\n"
-            << R"({"id":"bob","userPrincipalName":"bob@contoso.example","isMfaRegistered":true})"
-            << "\n"
-            << R"({"id":"mallory","userPrincipalName":"mallory@contoso.example"})" << "\n";
+      users
+          << R"({"id":"alice","userPrincipalName":"alice@contoso.example","isMfaRegistered":true})"
+          << "\n"
+          << R"({"id":"bob","userPrincipalName":"bob@contoso.example","isMfaRegistered":true})"
+          << "\n"
+          << R"({"id":"mallory","userPrincipalName":"mallory@contoso.example"})"
+          << "\n";
     }
     e2e::StorePolicies(db_, {e2e::UserPolicy("Block mallory", "mallory", "block"),
                              e2e::UserPolicy("MFA for bob", "bob", "mfa")});
@@ -71,16 +73,8 @@ class PamModuleTest : public ::testing::Test {
   // public key, which skips the auth stack.
   e2e::CommandResult Login(const std::string& service, const std::string& user,
                            const std::string& stages = "authenticate acct_mgmt") {
-    e2e::CommandResult result;
-    const std::string command = std::string(kPamtester) + " -I rhost=81.2.69.160 " + service + " " +
-                                user + " " + stages + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    char buffer[4096];
-    std::size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+    return e2e::RunCommand(std::string(kPamtester) + " -I rhost=81.2.69.160 " + service + " " +
+                           user + " " + stages);
   }
 
   // Stops the server (it writes what it holds) and returns the user's evaluations: decision and

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "idguard/core/digest.h"
+#include "idguard/core/text_lines.h"
 
 namespace idguard {
 
@@ -62,21 +63,10 @@ LeakMatch MatchLeakedCredentials(const LeakedCredentialFeed& feed, const Directo
   return result;
 }
 
-namespace {
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
-}  // namespace
-
 SubmittedPasswordCheck::SubmittedPasswordCheck(const LeakedCredentialFeed& feed) {
   for (const LeakedCredential& leak : feed.entries()) {
     if (leak.passwordHashSha1.empty()) continue;
-    byUser_[Lower(leak.userPrincipalName)].push_back(leak);
+    byUser_[AsciiLower(leak.userPrincipalName)].push_back(leak);
   }
 }
 
@@ -84,9 +74,9 @@ std::optional<RiskDetection> SubmittedPasswordCheck::Match(const SignIn& sign_in
                                                            std::string_view password_sha1,
                                                            EventTime now) const {
   if (password_sha1.empty() || sign_in.userPrincipalName.empty()) return std::nullopt;
-  const auto pairs = byUser_.find(Lower(sign_in.userPrincipalName));
+  const auto pairs = byUser_.find(AsciiLower(sign_in.userPrincipalName));
   if (pairs == byUser_.end()) return std::nullopt;
-  const std::string submitted = Lower(password_sha1);
+  const std::string submitted = AsciiLower(password_sha1);
   const auto leak = std::find_if(pairs->second.begin(), pairs->second.end(), [&](const auto& pair) {
     return pair.passwordHashSha1 == submitted;
   });

@@ -12,13 +12,6 @@
 namespace idguard {
 namespace {
 
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
 bool IsHex(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](unsigned char c) { return std::isxdigit(c) != 0; });
@@ -78,13 +71,13 @@ Result<Directory> Directory::LoadNdjson(std::string_view text, const std::string
           if (value.size() != 40 || !IsHex(value)) {
             return Status::InvalidInput(where + ": passwordHashSha1 must be 40 hex characters");
           }
-          user.passwordHashSha1 = Lower(value);
+          user.passwordHashSha1 = AsciiLower(value);
         }
         if (object["passwordHashNtlm"].get_string().get(value) == simdjson::SUCCESS) {
           if (value.size() != 32 || !IsHex(value)) {
             return Status::InvalidInput(where + ": passwordHashNtlm must be 32 hex characters");
           }
-          user.passwordHashNtlm = Lower(value);
+          user.passwordHashNtlm = AsciiLower(value);
         }
         if (directory.by_id_.count(user.id) != 0) {
           return Status::InvalidInput(where + ": duplicate user id " + user.id);
@@ -92,7 +85,7 @@ Result<Directory> Directory::LoadNdjson(std::string_view text, const std::string
         const std::size_t index = directory.users_.size();
         directory.by_id_.emplace(user.id, index);
         if (!user.userPrincipalName.empty()) {
-          directory.by_upn_.emplace(Lower(user.userPrincipalName), index);
+          directory.by_upn_.emplace(AsciiLower(user.userPrincipalName), index);
         }
         directory.users_.push_back(std::move(user));
         return Status::Ok();
@@ -113,7 +106,7 @@ const DirectoryUser* Directory::FindById(const std::string& id) const {
 }
 
 const DirectoryUser* Directory::FindByUserPrincipalName(const std::string& upn) const {
-  auto it = by_upn_.find(Lower(upn));
+  auto it = by_upn_.find(AsciiLower(upn));
   return it == by_upn_.end() ? nullptr : &users_[it->second];
 }
 

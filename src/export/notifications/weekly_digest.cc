@@ -18,18 +18,8 @@ bool IsAtRisk(RiskState state) {
   return state == RiskState::atRisk || state == RiskState::confirmedCompromised;
 }
 
-int LevelIndex(RiskLevel level) {
-  switch (level) {
-    case RiskLevel::low:
-      return 0;
-    case RiskLevel::medium:
-      return 1;
-    case RiskLevel::high:
-      return 2;
-    default:
-      return -1;
-  }
-}
+// low 0, medium 1, high 2; -1 for none and hidden.
+int LevelIndex(RiskLevel level) { return Severity(level) - 1; }
 
 std::string Pad(std::string text, std::size_t width) {
   if (text.size() > width) text = text.substr(0, width - 1) + "~";
