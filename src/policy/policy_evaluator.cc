@@ -264,4 +264,12 @@ PolicyEvaluation EvaluatePolicies(std::span<const ConditionalAccessPolicy> polic
   return evaluation;
 }
 
+Decision DemandOf(const ConditionalAccessPolicy& policy, const EvaluationInputs& inputs) {
+  PolicyOutcome outcome;
+  Grant(policy, inputs.signIn, inputs.subject, outcome);
+  const bool needs_method =
+      outcome.demanded == Decision::mfa || outcome.demanded == Decision::passwordChange;
+  return needs_method && !inputs.subject.isMfaRegistered ? Decision::block : outcome.demanded;
+}
+
 }  // namespace idguard

@@ -56,7 +56,6 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
 
   ConditionalAccessPolicy enabled = policy;  // the preview is of the policy switched on
   enabled.state = PolicyState::enabled;
-  const std::span<const ConditionalAccessPolicy> policies(&enabled, 1);
   PolicyImpact impact;
   impact.documentsRead = NeedsDocuments(policy);
   const bool reads_directory =
@@ -122,10 +121,10 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
           entry = context.directory->FindById(row.userId);
           subject.isMfaRegistered = entry == nullptr || entry->isMfaRegistered;
         }
-        const PolicyEvaluation evaluation = EvaluatePolicies(policies, inputs);
+        const Decision demanded = DemandOf(enabled, inputs);
         ++impact.signInsApplied;
         users_applied.insert(user_key);
-        const auto decision = static_cast<std::size_t>(evaluation.decision);
+        const auto decision = static_cast<std::size_t>(demanded);
         ++impact.signIns[decision];
         users_by_decision[decision].insert(user_key);
         auto& samples = impact.samples[decision];

@@ -204,3 +204,43 @@ TEST(PolicyEvaluatorTest, ClientAppTypes) {
 
 }  // namespace
 }  // namespace idguard
+
+namespace idguard {
+namespace {
+
+TEST(PolicyEvaluatorTest, DemandOfAgreesWithEvaluatePoliciesForOneAppliedPolicy) {
+  const std::vector<ConditionalAccessPolicy> candidates = {
+      SignInRisk("sign-in"),
+      UserRisk("user"),
+      Policy("block", PolicyState::enabled, {"block"}),
+      Policy("mfa-or-compliant", PolicyState::enabled, {"mfa", "compliantDevice"}),
+      Policy("mfa-and-compliant", PolicyState::enabled, {"mfa", "compliantDevice"}, "AND"),
+      Policy("compliant", PolicyState::enabled, {"compliantDevice"}),
+  };
+  int compared = 0;
+  for (const ConditionalAccessPolicy& policy : candidates) {
+    for (const bool registered : {true, false}) {
+      for (const bool session_mfa : {true, false}) {
+        for (const bool compliant : {true, false}) {
+          SignIn sign_in = Attempt(RiskLevel::high);
+          sign_in.deviceDetail.isCompliant = compliant;
+          EvaluationSubject subject;
+          subject.userRiskLevel = RiskLevel::high;
+          subject.isMfaRegistered = registered;
+          subject.sessionHasMfa = session_mfa;
+          const EvaluationInputs inputs{sign_in, subject, nullptr};
+          ASSERT_TRUE(PolicyApplies(policy, inputs)) << policy.id;
+          const std::vector<ConditionalAccessPolicy> alone = {policy};
+          EXPECT_EQ(DemandOf(policy, inputs), EvaluatePolicies(alone, inputs).decision)
+              << policy.id << " registered=" << registered << " sessionMfa=" << session_mfa
+              << " compliant=" << compliant;
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 48);
+}
+
+}  // namespace
+}  // namespace idguard

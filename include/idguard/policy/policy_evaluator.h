@@ -70,6 +70,11 @@ struct EvaluationInputs {
 PolicyEvaluation EvaluatePolicies(std::span<const ConditionalAccessPolicy> policies,
                                   const EvaluationInputs& inputs);
 
+// What one enabled policy that applies to the sign-in demands, with the MFA registration rule
+// (a demand for MFA from a user without a method is a block): the decision EvaluatePolicies
+// reaches for that policy alone, without the logged results (the impact preview's hot path).
+Decision DemandOf(const ConditionalAccessPolicy& policy, const EvaluationInputs& inputs);
+
 // Whether the policy's conditions match the sign-in (its state aside): the cheap first half of an
 // evaluation, for callers that judge many sign-ins against one policy.
 bool PolicyApplies(const ConditionalAccessPolicy& policy, const EvaluationInputs& inputs);
