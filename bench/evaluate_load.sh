@@ -3,6 +3,7 @@
 # store, the recommended sign-in risk and user risk policies enabled, then wrk POSTing a new
 # sign-in attempt per request to /v1/evaluate over loopback (1 wrk thread, 32 connections, 20 s).
 #   bench/evaluate_load.sh [USERS] [DAYS]     (default 2000 users, 30 days)
+#   IDGUARD_SERVE_ARGS="--evaluation-write-delay-ms 20" bench/evaluate_load.sh   (serve options)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users="${1:-2000}"
@@ -22,8 +23,9 @@ provider=$("$bin" token create --db "$work/store.db" --name bench-idp --role ide
 sed -E 's/^\{"id":"([^"]+)","userPrincipalName":"([^"]+)".*/\1 \2/' "$work/tenant/users.ndjson" \
   > "$work/users.txt"
 
+# shellcheck disable=SC2086 # the extra options are words
 "$bin" serve --db "$work/store.db" --listen 127.0.0.1:0 --port-file "$work/port" --quiet \
-  --directory "$work/tenant/users.ndjson" 2>"$work/serve.log" &
+  --directory "$work/tenant/users.ndjson" ${IDGUARD_SERVE_ARGS:-} 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 1 600); do [ -s "$work/port" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
