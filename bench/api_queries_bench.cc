@@ -126,7 +126,8 @@ BenchStore& Store() {
     auto store = OpenSqliteStore(b.path);
     StoreBatch batch;
     StoredApiToken stored;
-    stored.token = {"bench-" + token->sha256.substr(0, 8), "bench", "security-reader", 0, false, ""};
+    stored.token = {
+        "bench-" + token->sha256.substr(0, 8), "bench", "security-reader", 0, false, ""};
     stored.tokenSha256 = token->sha256;
     batch.apiTokens.push_back(stored);
     (void)(*store)->Write(batch);
