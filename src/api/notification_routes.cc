@@ -12,20 +12,6 @@ namespace {
 
 constexpr EventTime kDigestPeriod = 7 * kMicrosPerDay;
 
-Route MakeNotificationRoute(std::string method, std::string pattern, Permission permission,
-                            std::string summary, std::string body, RouteHandler handler) {
-  Route route;
-  route.method = std::move(method);
-  route.pattern = std::move(pattern);
-  route.permission = permission;
-  route.summary = std::move(summary);
-  route.tag = "notifications";
-  route.requestBody = std::move(body);
-  route.successStatus = 200;
-  route.handler = std::move(handler);
-  return route;
-}
-
 HttpResponse SettingsResponse(const NotificationSettings& settings) {
   std::string out;
   AppendNotificationSettingsJson(out, settings, SecretDisclosure::omit);
@@ -78,22 +64,23 @@ Result<NotificationSettings> LoadNotificationSettings(LiveEngine& engine) {
 }
 
 void AddNotificationRoutes(Router& router, LiveEngine& engine, Notifier& notifier) {
-  router.Add(MakeNotificationRoute(
+  router.Add(MakeRoute(
       "GET", "/v1/notifications/settings", Permission::readReports,
       "The notification settings: the users-at-risk email, the weekly digest and the webhooks "
       "(webhook secrets are never shown).",
-      "", [&engine](RouteContext& context) {
+      "notifications", "", 200, [&engine](RouteContext& context) {
         auto settings = LoadNotificationSettings(engine);
         if (!settings.ok()) return GraphErrorFromStatus(context.request, settings.status());
         return SettingsResponse(*settings);
       }));
   // PUTs are serialised so a read-modify-write of the secrets never interleaves.
   auto put_mutex = std::make_shared<std::mutex>();
-  router.Add(MakeNotificationRoute(
+  router.Add(MakeRoute(
       "PUT", "/v1/notifications/settings", Permission::manageNotifications,
       "Replace the notification settings. A webhook given without 'secret' keeps the stored "
       "one.",
-      "notificationSettings", [&engine, &notifier, put_mutex](RouteContext& context) {
+      "notifications", "notificationSettings", 200,
+      [&engine, &notifier, put_mutex](RouteContext& context) {
         std::lock_guard lock(*put_mutex);
         auto previous = LoadNotificationSettings(engine);
         if (!previous.ok()) return GraphErrorFromStatus(context.request, previous.status());
@@ -107,11 +94,11 @@ void AddNotificationRoutes(Router& router, LiveEngine& engine, Notifier& notifie
         notifier.SetSettings(*settings);
         return SettingsResponse(*settings);
       }));
-  router.Add(MakeNotificationRoute(
+  router.Add(MakeRoute(
       "POST", "/v1/notifications/weeklyDigest/send", Permission::manageNotifications,
       "Send the weekly digest now to its recipients, for the 7 days before 'to' (default now) "
       "or from 'from'.",
-      "digestPeriod", [&notifier](RouteContext& context) {
+      "notifications", "digestPeriod", 200, [&notifier](RouteContext& context) {
         if (!notifier.emailConfigured()) {
           return GraphError(context.request, 409, "Conflict",
                             "this server sends no email: start it with --smtp-url");

@@ -13,20 +13,6 @@ namespace {
 
 constexpr const char* kPolicies = "/v1.0/identity/conditionalAccess/policies";
 
-Route MakeRoute(std::string method, std::string pattern, Permission permission, std::string summary,
-                std::string tag, std::string body, int status, RouteHandler handler) {
-  Route route;
-  route.method = std::move(method);
-  route.pattern = std::move(pattern);
-  route.permission = permission;
-  route.summary = std::move(summary);
-  route.tag = std::move(tag);
-  route.requestBody = std::move(body);
-  route.successStatus = status;
-  route.handler = std::move(handler);
-  return route;
-}
-
 constexpr std::int64_t kMaxSamples = 50;
 constexpr EventTime kDefaultImpactPeriod = 30 * kMicrosPerDay;
 

@@ -64,6 +64,22 @@ struct Route {
   RouteHandler handler;
 };
 
+// A JSON route as the route tables write it (the content type is the Route default).
+inline Route MakeRoute(std::string method, std::string pattern, Permission permission,
+                       std::string summary, std::string tag, std::string body, int status,
+                       RouteHandler handler) {
+  Route route;
+  route.method = std::move(method);
+  route.pattern = std::move(pattern);
+  route.permission = permission;
+  route.summary = std::move(summary);
+  route.tag = std::move(tag);
+  route.requestBody = std::move(body);
+  route.successStatus = status;
+  route.handler = std::move(handler);
+  return route;
+}
+
 class Router {
  public:
   void Add(Route route);
