@@ -13,6 +13,8 @@
 #include "api/metrics.h"
 #include "api/notification_routes.h"
 #include "api/openapi.h"
+#include "api/portal/portal_routes.h"
+#include "api/portal/static_files.h"
 #include "api/query_string.h"
 #include "api/reader_pool.h"
 #include "api/realtime_routes.h"
@@ -68,8 +70,11 @@ bool IsSafeHost(std::string_view host) {
 
 class ApiService::Impl {
  public:
-  Impl(const ApiOptions& options, std::unique_ptr<LiveEngine> engine)
-      : options_(options), engine_(std::move(engine)), readers_(options.dbPath) {
+  Impl(const ApiOptions& options, std::unique_ptr<LiveEngine> engine, StaticFiles portal_files)
+      : options_(options),
+        engine_(std::move(engine)),
+        readers_(options.dbPath),
+        portal_files_(std::move(portal_files)) {
     StartNotifier();
     AddRoutes();
     std::vector<std::string> names;
@@ -118,6 +123,7 @@ class ApiService::Impl {
   std::unique_ptr<LiveEngine> engine_;
   std::unique_ptr<Notifier> notifier_;
   ReaderPool readers_;
+  StaticFiles portal_files_;
   Router router_;
   std::unique_ptr<ApiMetrics> metrics_;
 
@@ -176,7 +182,7 @@ std::optional<Principal> ApiService::Impl::Authenticate(const HttpRequest& reque
   const std::string_view header = request.Header("authorization");
   // Only presented tokens that fail count toward the address's limit: guessing, not forgetting.
   auto refuse = [&](std::string_view message) -> std::optional<Principal> {
-    if (!header.empty()) {
+    if (!header.empty() || !SessionCookie(request).empty()) {
       std::lock_guard lock(limits_mutex_);
       ++failed_auth_[request.remoteAddress].count;
     }
@@ -190,15 +196,29 @@ std::optional<Principal> ApiService::Impl::Authenticate(const HttpRequest& reque
     return std::nullopt;
   }
   constexpr std::string_view kBearer = "Bearer ";
-  if (header.empty()) return refuse("Access token is empty.");
-  if (header.size() <= kBearer.size() ||
-      !std::equal(kBearer.begin(), kBearer.end(), header.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) ==
-               std::tolower(static_cast<unsigned char>(b));
-      })) {
+  std::string_view presented;
+  if (header.empty()) {
+    // The portal's session cookie stands in for the header; a change made with it must come
+    // from the portal's own script (a cross-site form cannot set this header).
+    presented = SessionCookie(request);
+    if (presented.empty()) return refuse("Access token is empty.");
+    if (request.method != "GET" && request.method != "HEAD" &&
+        request.Header("x-requested-with") != kPortalRequestHeader) {
+      error = GraphError(request, 403, "Authorization_RequestDenied",
+                         "a change with the session cookie needs the header X-Requested-With: " +
+                             std::string(kPortalRequestHeader));
+      return std::nullopt;
+    }
+  } else if (header.size() <= kBearer.size() ||
+             !std::equal(kBearer.begin(), kBearer.end(), header.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) ==
+                      std::tolower(static_cast<unsigned char>(b));
+             })) {
     return refuse("Authorization must be 'Bearer <token>'.");
+  } else {
+    presented = header.substr(kBearer.size());
   }
-  const std::string hash = Sha256Hex(header.substr(kBearer.size()));
+  const std::string hash = Sha256Hex(presented);
   std::optional<ApiTokenRecord> record;
   bool cached = false;
   {
@@ -226,6 +246,9 @@ std::optional<Principal> ApiService::Impl::Authenticate(const HttpRequest& reque
     tokens_[hash] = {record, SteadyClock::now() + options_.tokenCacheTtl};
   }
   if (!record || record->revoked) return refuse("The access token is not valid.");
+  if (record->expiresMicros != 0 && SystemClock().Now() >= record->expiresMicros) {
+    return refuse("The session has expired; sign in again.");
+  }
   auto role = ParseRole(record->role);
   if (!role) return refuse("The access token has an unknown role.");
   return Principal{record->id, record->name, *role};
@@ -251,6 +274,9 @@ HttpResponse ApiService::Impl::Handle(HttpRequest& request) {
                         "malformed query option encoding in '" + bad_part + "'");
     }
     Router::Match match = router_.Find(request.method, *segments);
+    if (match.route == nullptr && (request.method == "GET" || request.method == "HEAD")) {
+      if (auto page = portal_files_.Serve(request.path)) return std::move(*page);
+    }
     if (match.route == nullptr) {
       if (match.pathExists) {
         return GraphError(request, 405, "MethodNotAllowed",
@@ -392,6 +418,18 @@ void ApiService::Impl::AddRoutes() {
   AddMfaRegistrationRoutes(router_, *engine_);
   AddPolicyImpactRoute(router_, *engine_, readers_);
   AddNotificationRoutes(router_, *engine_, *notifier_);
+  PortalAuthHooks hooks;
+  hooks.allowAttempt = [this](const std::string& address) { return AllowFailedAuth(address); };
+  hooks.countFailure = [this](const std::string& address) {
+    std::lock_guard lock(limits_mutex_);
+    ++failed_auth_[address].count;
+  };
+  hooks.forgetToken = [this](const std::string& token_sha256) {
+    std::lock_guard lock(tokens_mutex_);
+    tokens_.erase(token_sha256);
+  };
+  AddPortalRoutes(router_, *engine_, readers_, {options_.portalSessionLifetime, options_.tls},
+                  hooks);
 }
 
 void ApiService::Impl::AddList(const std::string& pattern, const std::string& summary,
@@ -789,8 +827,10 @@ Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiOptions& options
   // Fails early, with the reason, when the store cannot be read.
   auto reader = OpenSqliteReportReader(options.dbPath);
   if (!reader.ok()) return reader.status();
+  auto portal_files = StaticFiles::Load(options.webRoot);
+  if (!portal_files.ok()) return portal_files.status();
   return std::unique_ptr<ApiService>(
-      new ApiService(std::make_unique<Impl>(options, std::move(engine))));
+      new ApiService(std::make_unique<Impl>(options, std::move(engine), std::move(*portal_files))));
 }
 
 HttpResponse ApiService::Handle(HttpRequest& request) { return impl_->Handle(request); }

@@ -16,6 +16,8 @@ std::string_view QueryOptionDescription(std::string_view option) {
   if (option == "$count") return "true: include @odata.count";
   if (option == "$skiptoken") return "Continuation token from @odata.nextLink";
   if (option == "format") return "Input shape: graph, loganalytics, diagnostic or okta";
+  if (option == "from") return "Start of the period, ISO 8601 (default: 30 days before 'to')";
+  if (option == "to") return "End of the period, ISO 8601 (default: now)";
   return "";
 }
 
@@ -230,6 +232,7 @@ void WriteComponents(JsonWriter& json) {
       {"notificationSettings",
        "{\"riskyUsersAlert\", \"weeklyDigest\", \"webhooks\"} (docs/NOTIFICATIONS.md)"},
       {"digestPeriod", "{\"from\"?, \"to\"?} (docs/NOTIFICATIONS.md)"},
+      {"portalSignIn", "{\"userName\", \"password\"} or {\"token\"} (docs/PORTAL.md)"},
       {"signInOutcome",
        "{\"outcome\": mfaPassed | mfaFailed | mfaDenied | mfaTimedOut | fraudReported | "
        "passwordChanged | passwordReset | onPremisesPasswordChanged | completed | abandoned | "

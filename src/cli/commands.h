@@ -13,6 +13,7 @@ void RegisterSimulateCommand(CLI::App& app);
 void RegisterScoreCommand(CLI::App& app);
 void RegisterServeCommand(CLI::App& app);
 void RegisterTokenCommand(CLI::App& app);
+void RegisterAdminCommand(CLI::App& app);
 
 // Where bundled data (GeoIP, ASN) lives: $IDGUARD_DATA_DIR, else ./data, else the data folder
 // next to the build tree the binary sits in, else /usr/share/idguard.

@@ -15,6 +15,7 @@ int main(int argc, char** argv) try {
   idguard::cli::RegisterScoreCommand(app);
   idguard::cli::RegisterServeCommand(app);
   idguard::cli::RegisterTokenCommand(app);
+  idguard::cli::RegisterAdminCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 } catch (const std::exception& error) {

@@ -46,6 +46,8 @@ struct ServeArguments {
   std::string smtpStartTls = "required";
   std::string smtpCaFile;
   std::string webhookCaFile;
+  std::string webRoot;
+  unsigned portalSessionMinutes = 480;
 };
 
 [[noreturn]] void Fail(const Status& status) {
@@ -92,6 +94,8 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
   take("smtpStartTls", "--smtp-starttls", args.smtpStartTls);
   take("smtpCaFile", "--smtp-ca-file", args.smtpCaFile);
   take("webhookCaFile", "--webhook-ca-file", args.webhookCaFile);
+  take("webRoot", "--web-root", args.webRoot);
+  take("portalSessionMinutes", "--portal-session-minutes", args.portalSessionMinutes);
   for (const auto& entry : config) {
     static const std::vector<std::string> known = {"db",
                                                    "listen",
@@ -114,7 +118,9 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
                                                    "smtpPasswordFile",
                                                    "smtpStartTls",
                                                    "smtpCaFile",
-                                                   "webhookCaFile"};
+                                                   "webhookCaFile",
+                                                   "webRoot",
+                                                   "portalSessionMinutes"};
     const auto key = entry.first.as<std::string>();
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       Fail(Status::InvalidInput(args.configPath + ": unknown setting '" + key + "'"));
@@ -212,6 +218,8 @@ void Serve(ServeArguments& args, const CLI::App& command) {
   api_options.notifier.smtp = SmtpFrom(args);
   api_options.notifier.baseUrl = args.publicUrl;
   api_options.notifier.webhookCaFile = args.webhookCaFile;
+  api_options.webRoot = args.webRoot;
+  api_options.portalSessionLifetime = std::chrono::minutes(args.portalSessionMinutes);
   auto service = api::ApiService::Create(api_options, std::move(engine).value());
   if (!service.ok()) Fail(service.status());
 
@@ -291,6 +299,14 @@ void RegisterServeCommand(CLI::App& app) {
       ->add_option("--evaluation-write-delay-ms", args->evaluationWriteDelayMs,
                    "Longest time an evaluated sign-in waits to be written")
       ->check(CLI::Range(0U, 1000U))
+      ->capture_default_str();
+  serve->add_option("--web-root", args->webRoot,
+                    "Folder of the built admin portal (web/dist), served at / (docs/PORTAL.md); "
+                    "without it the server runs the API alone");
+  serve
+      ->add_option("--portal-session-minutes", args->portalSessionMinutes,
+                   "How long a portal sign-in lasts")
+      ->check(CLI::Range(5U, 7 * 24 * 60U))
       ->capture_default_str();
   serve->add_option("--public-url", args->publicUrl,
                     "This server's address as recipients reach it, for links in emails "

@@ -742,4 +742,14 @@ Status LiveEngine::Audit(AuditEntry entry) {
   return state_->store->Write(batch);
 }
 
+Status LiveEngine::WriteTokens(const StoreBatch& batch) {
+  StoreBatch rest = batch;
+  rest.apiTokens.clear();
+  rest.revokedApiTokenIds.clear();
+  rest.audit.clear();
+  if (!rest.empty()) return Status::Internal("WriteTokens takes only tokens and audit records");
+  auto lock = LockEngine();
+  return state_->store->Write(batch);
+}
+
 }  // namespace idguard

@@ -30,6 +30,9 @@ struct ApiOptions {
   // Emails (SMTP server, links) and webhooks (docs/NOTIFICATIONS.md). The base URL for links
   // defaults to publicBaseUrl.
   NotifierOptions notifier;
+  // The admin portal's built files (web/dist), served at `/`; empty: no portal.
+  std::string webRoot;
+  std::chrono::seconds portalSessionLifetime{8 * 3600};  // Default: 8 hours
 };
 
 // One route as the OpenAPI document and the role-matrix test see it.

@@ -36,6 +36,7 @@ enum class Permission : std::uint8_t {
   readAccounts,    // an account's directory state (enabled, password reset, sessions revoked)
   managePolicies,  // create, change and delete conditional access policies
   manageNotifications,  // notification settings (alert and digest recipients, webhooks)
+  usePortal,            // the admin portal's own session (every role but identity-provider)
 };
 
 std::string_view RoleName(Role role);  // the command-line spelling, e.g. "security-reader"

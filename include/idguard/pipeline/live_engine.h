@@ -210,6 +210,9 @@ class LiveEngine {
 
   // Appends an audit record on its own (token management and other non-risk actions).
   Status Audit(AuditEntry entry);
+  // Writes API tokens (portal sessions) created or revoked, with their audit records, as one
+  // batch; nothing else in `batch` is allowed.
+  Status WriteTokens(const StoreBatch& batch);
 
   // Requests waiting for the engine, for the metrics endpoint.
   std::int64_t QueueDepth() const { return waiting_.load(); }

@@ -60,6 +60,38 @@ struct ListedRow {
   KeysetPosition position;
 };
 
+// Risk counted by level (none is not counted).
+struct LevelCounts {
+  std::int64_t high = 0;
+  std::int64_t medium = 0;
+  std::int64_t low = 0;
+};
+
+// Where risky sign-ins came from: detections linked to a sign-in, grouped by coordinates rounded
+// to a tenth of a degree (about 11 km).
+struct RiskyPlace {
+  double latitude = 0;
+  double longitude = 0;
+  std::string city;
+  std::string countryOrRegion;
+  std::int64_t signIns = 0;  // distinct risky sign-ins
+  RiskLevel highestLevel = RiskLevel::none;
+};
+
+// The portal's overview of a period [from, to).
+struct ReportOverview {
+  LevelCounts riskyUsers;    // users at risk or confirmed compromised now, by level
+  LevelCounts riskySignIns;  // sign-ins in the period by riskLevelAggregated
+  LevelCounts detections;    // detections in the period by riskLevel
+  struct Day {
+    std::int64_t day = 0;  // days since the epoch (UTC)
+    LevelCounts detections;
+  };
+  std::vector<Day> days;  // only days with detections, in order
+  std::vector<std::pair<std::string, std::int64_t>> topDetectionTypes;  // at most 10, most first
+  std::vector<RiskyPlace> places;  // at most 500, most sign-ins first
+};
+
 class ReportReader {
  public:
   virtual ~ReportReader() = default;
@@ -84,6 +116,11 @@ class ReportReader {
   virtual Status ForEachUserRiskChange(
       const std::function<Status(std::string_view user_id, EventTime time, RiskLevel level,
                                  RiskState state)>& visit) = 0;
+  // The counts, trend, detection types and places of the portal's overview.
+  virtual Result<ReportOverview> Overview(EventTime from, EventTime to) = 0;
+  // A configuration document's JSON (kind and id as stored), or nullopt.
+  virtual Result<std::optional<std::string>> FindConfigDocument(std::string_view kind,
+                                                                std::string_view id) = 0;
   // Detections by riskEventType, for the metrics endpoint.
   virtual Result<std::vector<std::pair<std::string, std::int64_t>>> CountDetectionsByType() = 0;
 };

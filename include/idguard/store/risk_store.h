@@ -97,6 +97,9 @@ struct ApiTokenRecord {
   std::int64_t createdMicros = 0;
   bool revoked = false;
   std::string email;  // the holder's address for notifications; may be empty
+  // When the token stops being valid (microseconds since the epoch); 0: never. Portal sessions
+  // are tokens that expire.
+  std::int64_t expiresMicros = 0;
 };
 
 struct StoredApiToken {

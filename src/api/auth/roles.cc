@@ -66,12 +66,15 @@ std::string_view PermissionName(Permission permission) {
       return "readAccounts";
     case Permission::manageNotifications:
       return "manageNotifications";
+    case Permission::usePortal:
+      return "usePortal";
   }
   return "unknown";
 }
 
 bool RoleAllows(Role role, Permission permission) {
   if (permission == Permission::none) return true;
+  if (permission == Permission::usePortal) return role != Role::identityProvider;
   switch (role) {
     case Role::globalReader:
     case Role::securityReader:

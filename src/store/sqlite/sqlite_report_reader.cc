@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -163,17 +164,15 @@ class SqliteReportReader final : public ReportReader {
 
   Result<std::optional<ApiTokenRecord>> FindToken(std::string_view token_sha256) override {
     auto statement = Cached(
-        "SELECT id, name, role, created_us, revoked, email FROM api_tokens WHERE token_sha256 = "
-        "?1");
+        "SELECT id, name, role, created_us, revoked, email, expires_us FROM api_tokens "
+        "WHERE token_sha256 = ?1");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     st.BindText(1, token_sha256);
     auto row = st.Step();
     std::optional<ApiTokenRecord> token;
     if (row.ok() && *row) {
-      token = ApiTokenRecord{std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
-                             std::string(st.ColumnText(2)), st.ColumnInt(3),
-                             st.ColumnInt(4) != 0,          std::string(st.ColumnText(5))};
+      token = TokenAt(st);
     }
     st.Reset();
     if (!row.ok()) return row.status().WithContext(path_);
@@ -182,15 +181,13 @@ class SqliteReportReader final : public ReportReader {
 
   Result<std::vector<ApiTokenRecord>> ListTokens() override {
     auto statement = Cached(
-        "SELECT id, name, role, created_us, revoked, email FROM api_tokens ORDER BY created_us, "
-        "id");
+        "SELECT id, name, role, created_us, revoked, email, expires_us FROM api_tokens "
+        "ORDER BY created_us, id");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     std::vector<ApiTokenRecord> tokens;
     Status read = sqlite::ForEachRow(st, [&] {
-      tokens.push_back({std::string(st.ColumnText(0)), std::string(st.ColumnText(1)),
-                        std::string(st.ColumnText(2)), st.ColumnInt(3), st.ColumnInt(4) != 0,
-                        std::string(st.ColumnText(5))});
+      tokens.push_back(TokenAt(st));
       return Status::Ok();
     });
     if (!read.ok()) return read.WithContext(path_);
@@ -262,6 +259,54 @@ class SqliteReportReader final : public ReportReader {
     return read.WithContext(path_);
   }
 
+  Result<ReportOverview> Overview(EventTime from, EventTime to) override {
+    ReportOverview overview;
+    auto count_levels = [&](const char* sql, bool bound, LevelCounts& counts) -> Status {
+      auto statement = Cached(sql);
+      if (!statement.ok()) return statement.status();
+      SqliteStatement& st = **statement;
+      if (bound) {
+        st.BindInt(1, from);
+        st.BindInt(2, to);
+      }
+      return sqlite::ForEachRow(st, [&] {
+        AddToLevel(counts, st.ColumnText(0), st.ColumnInt(1));
+        return Status::Ok();
+      });
+    };
+    Status read = count_levels(
+        "SELECT risk_level, count(*) FROM risky_users "
+        "WHERE risk_state IN ('atRisk', 'confirmedCompromised') GROUP BY risk_level",
+        false, overview.riskyUsers);
+    if (read.ok()) {
+      read = count_levels(
+          "SELECT risk_level_aggregated, count(*) FROM signins WHERE risk_level_aggregated <> "
+          "'none' AND created_us >= ?1 AND created_us < ?2 GROUP BY risk_level_aggregated",
+          true, overview.riskySignIns);
+    }
+    if (read.ok()) read = ReadDetectionDays(from, to, overview);
+    if (read.ok()) read = ReadTopDetectionTypes(from, to, overview);
+    if (read.ok()) read = ReadRiskyPlaces(from, to, overview);
+    if (!read.ok()) return read.WithContext(path_);
+    return overview;
+  }
+
+  Result<std::optional<std::string>> FindConfigDocument(std::string_view kind,
+                                                        std::string_view id) override {
+    auto statement = Cached("SELECT json FROM config_documents WHERE kind = ?1 AND id = ?2");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    st.BindText(1, kind);
+    st.BindText(2, id);
+    std::optional<std::string> json;
+    Status read = sqlite::ForEachRow(st, [&] {
+      json = std::string(st.ColumnText(0));
+      return Status::Ok();
+    });
+    if (!read.ok()) return read.WithContext(path_);
+    return json;
+  }
+
   Status ForEachUserRiskChange(
       const std::function<Status(std::string_view user_id, EventTime time, RiskLevel level,
                                  RiskState state)>& visit) override {
@@ -279,6 +324,90 @@ class SqliteReportReader final : public ReportReader {
   }
 
  private:
+  static ApiTokenRecord TokenAt(const SqliteStatement& st) {
+    ApiTokenRecord token;
+    token.id = st.ColumnText(0);
+    token.name = st.ColumnText(1);
+    token.role = st.ColumnText(2);
+    token.createdMicros = st.ColumnInt(3);
+    token.revoked = st.ColumnInt(4) != 0;
+    token.email = st.ColumnText(5);
+    token.expiresMicros = st.ColumnInt(6);
+    return token;
+  }
+
+  static void AddToLevel(LevelCounts& counts, std::string_view level, std::int64_t count) {
+    if (level == "high") counts.high += count;
+    if (level == "medium") counts.medium += count;
+    if (level == "low") counts.low += count;
+  }
+
+  Status ReadDetectionDays(EventTime from, EventTime to, ReportOverview& overview) {
+    auto statement = Cached(
+        "SELECT detected_us / 86400000000, risk_level, count(*) FROM detections "
+        "WHERE detected_us >= ?1 AND detected_us < ?2 GROUP BY 1, 2 ORDER BY 1");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    st.BindInt(1, from);
+    st.BindInt(2, to);
+    return sqlite::ForEachRow(st, [&] {
+      const std::int64_t day = st.ColumnInt(0);
+      if (overview.days.empty() || overview.days.back().day != day) {
+        overview.days.push_back({day, {}});
+      }
+      AddToLevel(overview.days.back().detections, st.ColumnText(1), st.ColumnInt(2));
+      AddToLevel(overview.detections, st.ColumnText(1), st.ColumnInt(2));
+      return Status::Ok();
+    });
+  }
+
+  Status ReadTopDetectionTypes(EventTime from, EventTime to, ReportOverview& overview) {
+    auto statement = Cached(
+        "SELECT risk_event_type, count(*) FROM detections WHERE detected_us >= ?1 AND "
+        "detected_us < ?2 GROUP BY risk_event_type ORDER BY 2 DESC, 1 LIMIT 10");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    st.BindInt(1, from);
+    st.BindInt(2, to);
+    return sqlite::ForEachRow(st, [&] {
+      overview.topDetectionTypes.emplace_back(std::string(st.ColumnText(0)), st.ColumnInt(1));
+      return Status::Ok();
+    });
+  }
+
+  Status ReadRiskyPlaces(EventTime from, EventTime to, ReportOverview& overview) {
+    // Detections keep the sign-in's location; offline ones without a sign-in have none.
+    auto statement = Cached(R"sql(
+SELECT round(lat, 1), round(lon, 1), max(city), max(country), count(DISTINCT request_id),
+  max(CASE risk_level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END)
+FROM (SELECT json_extract(json, '$.location.geoCoordinates.latitude') AS lat,
+        json_extract(json, '$.location.geoCoordinates.longitude') AS lon,
+        json_extract(json, '$.location.city') AS city,
+        json_extract(json, '$.location.countryOrRegion') AS country, request_id, risk_level
+      FROM detections WHERE detected_us >= ?1 AND detected_us < ?2 AND request_id <> '')
+WHERE lat IS NOT NULL AND lon IS NOT NULL
+GROUP BY 1, 2 ORDER BY 5 DESC, 1, 2 LIMIT 500
+)sql");
+    if (!statement.ok()) return statement.status();
+    SqliteStatement& st = **statement;
+    st.BindInt(1, from);
+    st.BindInt(2, to);
+    static constexpr std::array<RiskLevel, 4> kLevels = {RiskLevel::none, RiskLevel::low,
+                                                         RiskLevel::medium, RiskLevel::high};
+    return sqlite::ForEachRow(st, [&] {
+      RiskyPlace place;
+      place.latitude = sqlite3_column_double(st.get(), 0);
+      place.longitude = sqlite3_column_double(st.get(), 1);
+      place.city = st.ColumnText(2);
+      place.countryOrRegion = st.ColumnText(3);
+      place.signIns = st.ColumnInt(4);
+      place.highestLevel =
+          kLevels[static_cast<std::size_t>(std::clamp<std::int64_t>(st.ColumnInt(5), 0, 3))];
+      overview.places.push_back(std::move(place));
+      return Status::Ok();
+    });
+  }
+
   static std::string WithStoredDays(const std::string& condition, bool over_stored_days) {
     if (!over_stored_days) return condition;
     const std::string days = "s.created_day IN (SELECT day FROM stored_days)";

@@ -243,9 +243,15 @@ UPDATE signins SET client_app_used = coalesce((SELECT idguard_client_app_used(d.
   FROM signin_documents d WHERE d.signin_rowid = signins.rowid), '');
 )sql";
 
+// Version 6: the admin portal. A portal session is an API token that expires (expires_us, in
+// microseconds since the epoch; 0 never expires); portal accounts are configuration documents.
+constexpr const char* kMigrateV6 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN expires_us INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Migration i takes the schema from version i to version i + 1.
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kCreateV1, kMigrateV2, kMigrateV3,
-                                                                 kMigrateV4, kMigrateV5};
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {
+    kCreateV1, kMigrateV2, kMigrateV3, kMigrateV4, kMigrateV5, kMigrateV6};
 
 struct IndexDefinition {
   const char* name;

@@ -22,7 +22,7 @@
 
 namespace idguard::sqlite {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 // engine_state key of the profile checkpoint: the rowid of the last sign-in the stored profiles
 // have learned from.
 inline constexpr const char* kProfileCheckpointKey = "store.profileCheckpointRowid";

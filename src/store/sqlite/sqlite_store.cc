@@ -111,8 +111,8 @@ FROM evaluations WHERE signin_id = ?1
 )sql";
 
 constexpr const char* kInsertApiToken = R"sql(
-INSERT INTO api_tokens (id, name, role, token_sha256, created_us, revoked, email)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+INSERT INTO api_tokens (id, name, role, token_sha256, created_us, revoked, email, expires_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 )sql";
 
 constexpr const char* kUpsertDetection = R"sql(
@@ -628,6 +628,7 @@ Status SqliteRiskStore::WriteApiToken(const StoredApiToken& row) {
   st.BindInt(5, row.token.createdMicros);
   st.BindInt(6, row.token.revoked ? 1 : 0);
   st.BindText(7, row.token.email);
+  st.BindInt(8, row.token.expiresMicros);
   return st.Run();
 }
 
