@@ -34,7 +34,7 @@ const config: ReportConfig<DirectoryAudit> = {
     },
     { key: "activity", label: "Activity", kind: "text", placeholder: "Starts with…", toFilter: (v) => `startsWith(activityDisplayName, ${odataString(v)})` },
     { key: "result", label: "Result", kind: "select", options: [["success", "Success"], ["failure", "Failure"]], toFilter: (v) => `result eq '${v}'` },
-    { key: "target", label: "Target id", kind: "text", toFilter: (v) => `targetResources/any(t: t/id eq ${odataString(v)})` },
+    { key: "target", label: "Target id", kind: "text", toFilter: (v) => `targetResources/id/any(t: t eq ${odataString(v)})` },
   ],
   columns,
   rowKey: (a) => a.id,

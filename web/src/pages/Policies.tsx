@@ -5,7 +5,7 @@ import { ApiError, get, request, type Page } from "../api";
 import { Empty, ErrorState, Loading } from "../components/States";
 import { useAsync } from "../components/useAsync";
 import { enumLabel, formatDateTime, formatNumber } from "../format";
-import { navigate } from "../router";
+import { navigate, useLocation } from "../router";
 import { useCan } from "../session";
 
 const base = "/v1.0/identity/conditionalAccess/policies";
@@ -132,13 +132,18 @@ export function PolicyEditor({ id, kind }: { id?: string; kind: string }) {
   const editable = can("managePolicies");
   const loaded = useAsync(() => (id ? get<Policy>(`${base}/${encodeURIComponent(id)}`) : Promise.resolve(draftPolicy(kind))), `${id}|${kind}`);
   if (loaded.error) return <ErrorState error={loaded.error} onRetry={loaded.reload} />;
-  if (!loaded.data) return <Loading />;
+  // While another policy loads, the previous one's data must not seed the form.
+  if (loaded.loading || !loaded.data) return <Loading />;
   return <PolicyForm key={id ?? kind} initial={loaded.data} id={id} editable={editable} />;
 }
 
+const savedMessage = { text: "Policy saved. Evaluate uses it from the next sign-in." };
+
 function PolicyForm({ initial, id, editable }: { initial: Policy; id?: string; editable: boolean }) {
+  const { query } = useLocation();
   const [policy, setPolicy] = useState<Policy>(initial);
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  // A new policy reopens at its own address; the flag carries the confirmation across.
+  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(query.get("saved") ? savedMessage : null);
   const [impact, setImpact] = useState<Impact | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const userRisk = policy.conditions.userRiskLevels.length > 0 || (policy.conditions.signInRiskLevels.length === 0 && policy.grantControls?.builtInControls.includes("passwordChange"));
@@ -191,9 +196,10 @@ function PolicyForm({ initial, id, editable }: { initial: Policy; id?: string; e
       if (id) await request("PATCH", `${base}/${encodeURIComponent(id)}`, body());
       else {
         const created = await request<Policy>("POST", base, body());
-        navigate(`/policies/${encodeURIComponent(created.id ?? "")}`, true);
+        navigate(`/policies/${encodeURIComponent(created.id ?? "")}?saved=1`, true);
+        return;
       }
-      setMessage({ text: "Policy saved. Evaluate uses it from the next sign-in." });
+      setMessage(savedMessage);
     } catch (error) {
       setMessage({ text: error instanceof ApiError ? error.message : String(error), error: true });
     }
