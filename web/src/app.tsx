@@ -15,6 +15,7 @@ import { WorkloadIdentities } from "./pages/WorkloadIdentities";
 import { linkHandler, navigate, useLocation } from "./router";
 import { SessionContext, type Session } from "./session";
 
+// Every page reads reports; a role without readReports (user-administrator) has no page here.
 const navigation: [string, string][] = [
   ["/", "Overview"],
   ["/riskyUsers", "Risky users"],
@@ -26,6 +27,19 @@ const navigation: [string, string][] = [
   ["/notifications", "Notifications"],
   ["/auditLogs", "Audit log"],
 ];
+
+function NoReports({ role }: { role: string }) {
+  return (
+    <section>
+      <h1>Nothing to show for this role</h1>
+      <p>
+        The portal's pages are reports, and the role <strong>{role}</strong> cannot read them. Password resets, blocks and
+        session revocation are in the API (<code>/v1/users/&#123;id&#125;</code>); a reading role such as security-reader
+        opens the reports.
+      </p>
+    </section>
+  );
+}
 
 function Page({ path, query }: { path: string; query: URLSearchParams }) {
   const timeline = path.match(/^\/users\/([^/]+)\/timeline$/);
@@ -94,6 +108,7 @@ export function App() {
       navigate("/");
     }
   };
+  const readsReports = session.permissions.includes("readReports");
   const active = (href: string) => (href === "/" ? location.path === "/" : location.path.startsWith(href));
   return (
     <SessionContext.Provider value={session}>
@@ -117,7 +132,7 @@ export function App() {
         </header>
         <nav id="side-nav" class={menuOpen ? "side-nav open" : "side-nav"} aria-label="Main">
           <ul>
-            {navigation.map(([href, label]) => (
+            {(readsReports ? navigation : []).map(([href, label]) => (
               <li>
                 <a href={href} aria-current={active(href) ? "page" : undefined}>
                   {label}
@@ -127,7 +142,7 @@ export function App() {
           </ul>
         </nav>
         <main id="main" class="content" tabIndex={-1}>
-          <Page path={location.path} query={location.query} />
+          {readsReports ? <Page path={location.path} query={location.query} /> : <NoReports role={session.role} />}
         </main>
       </div>
     </SessionContext.Provider>

@@ -81,7 +81,7 @@ before(async () => {
     "--db", db, "--out", join(work, "out"), "--quiet", ...dataArgs]);
   const passwordFile = join(work, "password");
   writeFileSync(passwordFile, `${password}\n`);
-  for (const [name, role] of [["ada", "security-administrator"], ["olivia", "security-operator"], ["rita", "security-reader"]]) {
+  for (const [name, role] of [["ada", "security-administrator"], ["olivia", "security-operator"], ["rita", "security-reader"], ["uma", "user-administrator"]]) {
     run(idguard, ["admin", "create", "--db", db, "--name", name, "--role", role, "--password-file", passwordFile]);
   }
   readerToken = run(idguard, ["token", "create", "--db", db, "--name", "portal test", "--role", "security-reader"]).trim();
@@ -218,7 +218,7 @@ describe("admin portal", () => {
     await page.context().close();
   });
 
-  test("a reader sees no action buttons and cannot edit policies", async () => {
+  test("a reader sees no action buttons and cannot edit policies; a user administrator sees no reports", async () => {
     const page = await signIn("rita");
     await page.goto(base + "/riskyUsers");
     await page.locator("table.data-table tbody tr").first().waitFor();
@@ -233,6 +233,17 @@ describe("admin portal", () => {
     assert.equal(await page.getByRole("link", { name: "New user risk policy" }).count(), 0);
     assert.equal(await page.getByRole("button", { name: "Save" }).count(), 0);
     await page.context().close();
+
+    // A role that cannot read reports is told so instead of meeting errors on every page.
+    const context = await browser.newContext();
+    const userAdmin = await context.newPage();
+    await userAdmin.goto(base + "/riskyUsers");
+    await userAdmin.getByLabel("User name").fill("uma");
+    await userAdmin.getByLabel("Password").fill(password);
+    await userAdmin.getByRole("button", { name: "Sign in" }).click();
+    await userAdmin.getByRole("heading", { name: "Nothing to show for this role" }).waitFor();
+    assert.equal(await userAdmin.getByRole("navigation", { name: "Main" }).getByRole("link").count(), 0);
+    await context.close();
   });
 
   test("an administrator creates a user risk policy in report-only after previewing its impact", async () => {

@@ -29,46 +29,6 @@ const std::string& DecoyHash() {
   return hash;
 }
 
-struct SignInRequest {
-  std::string userName;
-  std::string password;
-  std::string token;
-};
-
-Result<SignInRequest> ReadSignIn(std::string_view body) {
-  simdjson::dom::parser parser;
-  simdjson::dom::object object;
-  if (parser.parse(body.data(), body.size()).get(object) != simdjson::SUCCESS) {
-    return Status::InvalidInput(
-        "the body must be a JSON object: {\"userName\", \"password\"} or {\"token\"}");
-  }
-  SignInRequest request;
-  for (auto member : object) {
-    std::string_view value;
-    if (member.value.get_string().get(value) != simdjson::SUCCESS) {
-      return Status::InvalidInput("'" + std::string(member.key) + "' must be a string");
-    }
-    if (member.key == "userName") {
-      request.userName = value;
-    } else if (member.key == "password") {
-      request.password = value;
-    } else if (member.key == "token") {
-      request.token = value;
-    } else {
-      return Status::InvalidInput("unknown member '" + std::string(member.key) +
-                                  "' (userName, password, token)");
-    }
-  }
-  const bool with_password = !request.userName.empty() || !request.password.empty();
-  if (with_password == !request.token.empty()) {
-    return Status::InvalidInput("give either 'userName' and 'password', or 'token'");
-  }
-  if (with_password && (request.userName.empty() || request.password.empty())) {
-    return Status::InvalidInput("'userName' and 'password' go together");
-  }
-  return request;
-}
-
 std::string PermissionsJson(Role role) {
   std::string out = "[";
   for (int value = static_cast<int>(Permission::readReports);
@@ -167,7 +127,7 @@ class PortalRoutes {
       refused.headers.emplace_back("Retry-After", "60");
       return refused;
     }
-    auto parsed = ReadSignIn(request.body);
+    auto parsed = ReadPortalSignIn(request.body);
     if (!parsed.ok()) return GraphErrorFromStatus(request, parsed.status());
     auto lease = readers_.Borrow();
     if (!lease.ok()) return GraphErrorFromStatus(request, lease.status());
@@ -321,6 +281,40 @@ class PortalRoutes {
 };
 
 }  // namespace
+
+Result<PortalSignInRequest> ReadPortalSignIn(std::string_view body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(body.data(), body.size()).get(object) != simdjson::SUCCESS) {
+    return Status::InvalidInput(
+        "the body must be a JSON object: {\"userName\", \"password\"} or {\"token\"}");
+  }
+  PortalSignInRequest request;
+  for (auto member : object) {
+    std::string_view value;
+    if (member.value.get_string().get(value) != simdjson::SUCCESS) {
+      return Status::InvalidInput("'" + std::string(member.key) + "' must be a string");
+    }
+    if (member.key == "userName") {
+      request.userName = value;
+    } else if (member.key == "password") {
+      request.password = value;
+    } else if (member.key == "token") {
+      request.token = value;
+    } else {
+      return Status::InvalidInput("unknown member '" + std::string(member.key) +
+                                  "' (userName, password, token)");
+    }
+  }
+  const bool with_password = !request.userName.empty() || !request.password.empty();
+  if (with_password == !request.token.empty()) {
+    return Status::InvalidInput("give either 'userName' and 'password', or 'token'");
+  }
+  if (with_password && (request.userName.empty() || request.password.empty())) {
+    return Status::InvalidInput("'userName' and 'password' go together");
+  }
+  return request;
+}
 
 std::string_view SessionCookie(const HttpRequest& request) {
   for (const auto& [name, value] : request.headers) {

@@ -38,6 +38,15 @@ struct PortalAuthHooks {
 // The value of the session cookie in `request`, or empty.
 std::string_view SessionCookie(const HttpRequest& request);
 
+// The body of POST /v1/portal/session: a user name and password, or a token (exactly one of the
+// two). Errors say what is wrong.
+struct PortalSignInRequest {
+  std::string userName;
+  std::string password;
+  std::string token;
+};
+Result<PortalSignInRequest> ReadPortalSignIn(std::string_view body);
+
 void AddPortalRoutes(Router& router, LiveEngine& engine, ReaderPool& readers,
                      const PortalOptions& options, const PortalAuthHooks& hooks);
 

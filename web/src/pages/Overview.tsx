@@ -70,7 +70,7 @@ export function Overview() {
       ) : (
         <>
           <div class="cards">
-            <LevelCard title="Users at risk" counts={data.riskyUsers} link={(level) => `/riskyUsers?riskLevel=${level}&riskState=atRisk`} />
+            <LevelCard title="Users at risk" counts={data.riskyUsers} link={(level) => `/riskyUsers?riskLevel=${level}`} />
             <LevelCard title="Risky sign-ins" counts={data.riskySignIns} link={(level) => `/riskySignIns?riskLevelAggregated=${level}&from=${fromDay}`} />
             <LevelCard title="Risk detections" counts={data.riskDetections} link={(level) => `/riskDetections?riskLevel=${level}&from=${fromDay}`} />
           </div>
