@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, onSignedOut, request } from "./api";
 import { ErrorState, Loading } from "./components/States";
+import { Accounts } from "./pages/Accounts";
 import { AuditLog } from "./pages/AuditLog";
 import { NamedLocations } from "./pages/NamedLocations";
 import { Notifications } from "./pages/Notifications";
@@ -15,31 +16,20 @@ import { WorkloadIdentities } from "./pages/WorkloadIdentities";
 import { linkHandler, navigate, useLocation } from "./router";
 import { SessionContext, type Session } from "./session";
 
-// Every page reads reports; a role without readReports (user-administrator) has no page here.
-const navigation: [string, string][] = [
-  ["/", "Overview"],
-  ["/riskyUsers", "Risky users"],
-  ["/riskySignIns", "Risky sign-ins"],
-  ["/riskDetections", "Risk detections"],
-  ["/riskyServicePrincipals", "Risky workload identities"],
-  ["/policies", "Policies"],
-  ["/namedLocations", "Named locations"],
-  ["/notifications", "Notifications"],
-  ["/auditLogs", "Audit log"],
+// The pages and the permission each needs to be shown.
+const navigation: [string, string, string][] = [
+  ["/", "Overview", "readReports"],
+  ["/riskyUsers", "Risky users", "readReports"],
+  ["/riskySignIns", "Risky sign-ins", "readReports"],
+  ["/riskDetections", "Risk detections", "readReports"],
+  ["/riskyServicePrincipals", "Risky workload identities", "readReports"],
+  ["/policies", "Policies", "readReports"],
+  ["/namedLocations", "Named locations", "readReports"],
+  ["/notifications", "Notifications", "readReports"],
+  ["/auditLogs", "Audit log", "readReports"],
+  ["/accounts", "User accounts", "readAccounts"],
 ];
 
-function NoReports({ role }: { role: string }) {
-  return (
-    <section>
-      <h1>Nothing to show for this role</h1>
-      <p>
-        The portal's pages are reports, and the role <strong>{role}</strong> cannot read them. Password resets, blocks and
-        session revocation are in the API (<code>/v1/users/&#123;id&#125;</code>); a reading role such as security-reader
-        opens the reports.
-      </p>
-    </section>
-  );
-}
 
 function Page({ path, query }: { path: string; query: URLSearchParams }) {
   const timeline = path.match(/^\/users\/([^/]+)\/timeline$/);
@@ -67,6 +57,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
       return <Notifications />;
     case "/auditLogs":
       return <AuditLog />;
+    case "/accounts":
+      return <Accounts />;
     default:
       return (
         <section>
@@ -132,7 +124,7 @@ export function App() {
         </header>
         <nav id="side-nav" class={menuOpen ? "side-nav open" : "side-nav"} aria-label="Main">
           <ul>
-            {(readsReports ? navigation : []).map(([href, label]) => (
+            {navigation.filter(([, , permission]) => session.permissions.includes(permission)).map(([href, label]) => (
               <li>
                 <a href={href} aria-current={active(href) ? "page" : undefined}>
                   {label}
@@ -142,7 +134,7 @@ export function App() {
           </ul>
         </nav>
         <main id="main" class="content" tabIndex={-1}>
-          {readsReports ? <Page path={location.path} query={location.query} /> : <NoReports role={session.role} />}
+          {readsReports || location.path === "/accounts" ? <Page path={location.path} query={location.query} /> : <Accounts />}
         </main>
       </div>
     </SessionContext.Provider>

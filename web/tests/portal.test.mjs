@@ -218,7 +218,7 @@ describe("admin portal", () => {
     await page.context().close();
   });
 
-  test("a reader sees no action buttons and cannot edit policies; a user administrator sees no reports", async () => {
+  test("a reader sees no action buttons; a user administrator resets a risky user's password", async () => {
     const page = await signIn("rita");
     await page.goto(base + "/riskyUsers");
     await page.locator("table.data-table tbody tr").first().waitFor();
@@ -234,15 +234,28 @@ describe("admin portal", () => {
     assert.equal(await page.getByRole("button", { name: "Save" }).count(), 0);
     await page.context().close();
 
-    // A role that cannot read reports is told so instead of meeting errors on every page.
+    // A user administrator cannot read reports: the portal opens on the account page, where the
+    // password reset remediates a risky user.
+    const atRisk = await api("/v1.0/identityProtection/riskyUsers?$filter=riskLevel%20eq%20'medium'%20and%20riskState%20eq%20'atRisk'&$top=1");
+    const target = atRisk.value[0];
     const context = await browser.newContext();
     const userAdmin = await context.newPage();
-    await userAdmin.goto(base + "/riskyUsers");
+    await userAdmin.goto(base + "/");
     await userAdmin.getByLabel("User name").fill("uma");
     await userAdmin.getByLabel("Password").fill(password);
     await userAdmin.getByRole("button", { name: "Sign in" }).click();
-    await userAdmin.getByRole("heading", { name: "Nothing to show for this role" }).waitFor();
-    assert.equal(await userAdmin.getByRole("navigation", { name: "Main" }).getByRole("link").count(), 0);
+    await userAdmin.getByRole("heading", { name: "User accounts" }).waitFor();
+    const links = await userAdmin.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
+    assert.deepEqual(links, ["User accounts"]);
+    await userAdmin.getByLabel("User id").fill(target.id);
+    await userAdmin.getByRole("button", { name: "Look up" }).click();
+    await userAdmin.getByText(target.userPrincipalName).waitFor();
+    userAdmin.once("dialog", (dialog) => dialog.accept());
+    await userAdmin.getByRole("button", { name: "Reset password", exact: true }).click();
+    await userAdmin.getByRole("status").filter({ hasText: "Temporary password:" }).waitFor();
+    const remediated = await api(`/v1.0/identityProtection/riskyUsers/${target.id}`);
+    assert.equal(remediated.riskState, "remediated");
+    assert.equal(remediated.riskDetail, "adminGeneratedTemporaryPassword");
     await context.close();
   });
 

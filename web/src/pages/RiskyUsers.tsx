@@ -101,7 +101,12 @@ function RiskyUserDetails({ user }: { user: RiskyUser }) {
         </a>{" "}
         <a class="button subtle" href={`/riskySignIns?user=${encodeURIComponent(user.userPrincipalName)}`}>
           All risky sign-ins of this user
-        </a>
+        </a>{" "}
+        {can("readAccounts") && (
+          <a class="button subtle" href={`/accounts?id=${id}`}>
+            Manage the account
+          </a>
+        )}
       </p>
       <Tabs
         label="User details"
