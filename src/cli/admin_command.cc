@@ -24,17 +24,6 @@ struct AdminArguments {
   std::string passwordFile;
 };
 
-[[noreturn]] void Fail(const Status& status) {
-  std::cerr << "error: " << status.message() << "\n";
-  throw CLI::RuntimeError(status.code() == StatusCode::kInvalidInput ? 2 : 1);
-}
-
-Actor CommandLineActor() {
-  const char* user = std::getenv("USER");
-  return Actor{std::string("cli:") + (user != nullptr ? user : "unknown"), "", "command-line",
-               "cli-" + std::to_string(SystemClock().Now())};
-}
-
 std::string ReadPassword(const std::string& file) {
   std::string password;
   if (file.empty()) {

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "idguard/core/status.h"
+#include "idguard/pipeline/live_engine.h"
+
 namespace idguard::cli {
 
 void RegisterReplayCommand(CLI::App& app);
@@ -14,6 +17,12 @@ void RegisterScoreCommand(CLI::App& app);
 void RegisterServeCommand(CLI::App& app);
 void RegisterTokenCommand(CLI::App& app);
 void RegisterAdminCommand(CLI::App& app);
+
+// Ends a subcommand with "error: <message>" on stderr and exit status 2 for invalid input, 1
+// otherwise.
+[[noreturn]] void Fail(const Status& status);
+// How a command-line change appears in the audit log: "cli:<login name>".
+Actor CommandLineActor();
 
 // Where bundled data (GeoIP, ASN) lives: $IDGUARD_DATA_DIR, else ./data, else the data folder
 // next to the build tree the binary sits in, else /usr/share/idguard.

@@ -50,11 +50,6 @@ struct ServeArguments {
   unsigned portalSessionMinutes = 480;
 };
 
-[[noreturn]] void Fail(const Status& status) {
-  std::cerr << "error: " << status.message() << "\n";
-  throw CLI::RuntimeError(status.code() == StatusCode::kInvalidInput ? 2 : 1);
-}
-
 // Values from --config fill what the command line left at its default.
 void ApplyConfig(ServeArguments& args, const CLI::App& command) {
   YAML::Node config;

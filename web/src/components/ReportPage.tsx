@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { get, relativeLink, withQuery, type Page } from "../api";
 import { setQuery, useLocation } from "../router";
 import { useCan } from "../session";
-import { Empty, ErrorState, Loading } from "./States";
+import { Empty, ErrorState, Loading, Notice, type Message } from "./States";
 import { useAsync } from "./useAsync";
 
 export interface Column<T> {
@@ -76,7 +76,7 @@ export function ReportPage<T>({ config }: { config: ReportConfig<T> }) {
   const [pages, setPages] = useState<string[]>([]);
   const [pageIndex, setPageIndex] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
   const [showColumns, setShowColumns] = useState(false);
   const focusedId = query.get("selected") ?? "";
@@ -207,11 +207,7 @@ export function ReportPage<T>({ config }: { config: ReportConfig<T> }) {
           )}
         </div>
       </div>
-      {message && (
-        <div class={message.error ? "notice notice-error" : "notice"} role="status">
-          {message.text}
-        </div>
-      )}
+      <Notice message={message} />
       {page.error ? (
         <ErrorState error={page.error} onRetry={page.reload} />
       ) : page.loading && !page.data ? (

@@ -31,3 +31,18 @@ export function LevelBadge({ level }: { level?: string | null }) {
   const value = level ?? "none";
   return <span class={`badge level-${value}`}>{value === "none" ? "None" : value.charAt(0).toUpperCase() + value.slice(1)}</span>;
 }
+
+export interface Message {
+  text: string;
+  error?: boolean;
+}
+
+// The outcome of an action, announced to screen readers.
+export function Notice({ message }: { message: Message | null }) {
+  if (!message) return null;
+  return (
+    <div class={message.error ? "notice notice-error" : "notice"} role="status">
+      {message.text}
+    </div>
+  );
+}

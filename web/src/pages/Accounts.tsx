@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, get, post } from "../api";
 import { KeyValues } from "../components/KeyValues";
-import { Empty, ErrorState, Loading } from "../components/States";
+import { Empty, ErrorState, Loading, Notice, type Message } from "../components/States";
 import { useAsync } from "../components/useAsync";
 import { formatDateTime } from "../format";
 import { setQuery, useLocation } from "../router";
@@ -55,7 +55,7 @@ function AccountDetails({ id }: { id: string }) {
   const can = useCan();
   const path = `/v1/users/${encodeURIComponent(id)}`;
   const account = useAsync(() => get<Account>(path), path);
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const act = async (label: string, work: () => Promise<string | void>) => {
     if (!window.confirm(`${label}?`)) return;
     setMessage(null);
@@ -125,11 +125,7 @@ function AccountDetails({ id }: { id: string }) {
           )}
         </div>
       </div>
-      {message && (
-        <div class={message.error ? "notice notice-error" : "notice"} role="status">
-          {message.text}
-        </div>
-      )}
+      <Notice message={message} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { get, request, type Page } from "../api";
-import { Empty, ErrorState, Loading } from "../components/States";
+import { Empty, ErrorState, Loading, Notice, type Message } from "../components/States";
 import { useAsync } from "../components/useAsync";
 import { formatDateTime } from "../format";
 import { useCan } from "../session";
@@ -24,7 +24,7 @@ const split = (text: string) => text.split(/[\s,]+/).map((part) => part.trim()).
 export function NamedLocations() {
   const can = useCan();
   const list = useAsync(() => get<Page<NamedLocation>>(base), "namedLocations");
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const act = async (work: () => Promise<unknown>, done: string) => {
     setMessage(null);
     try {
@@ -41,11 +41,7 @@ export function NamedLocations() {
         <h1 id="locations-title">Named locations</h1>
         <p class="intro">Trusted IP ranges lower the risk of sign-ins from them; countries and ranges can be named in policies.</p>
       </header>
-      {message && (
-        <div class={message.error ? "notice notice-error" : "notice"} role="status">
-          {message.text}
-        </div>
-      )}
+      <Notice message={message} />
       {list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : !list.data ? (

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { get, post, request } from "../api";
-import { ErrorState, Loading } from "../components/States";
+import { ErrorState, Loading, Notice, type Message } from "../components/States";
 import { useAsync } from "../components/useAsync";
 import { useCan } from "../session";
 
@@ -33,7 +33,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const can = useCan();
   const editable = can("manageNotifications");
   const [settings, setSettings] = useState<Settings>(initial);
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const change = (edit: (draft: Settings) => void) => {
     const next = structuredClone(settings);
     edit(next);
@@ -174,11 +174,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
             </button>
           )}
         </fieldset>
-        {message && (
-          <div class={message.error ? "notice notice-error" : "notice"} role="status">
-            {message.text}
-          </div>
-        )}
+        <Notice message={message} />
       </form>
     </section>
   );

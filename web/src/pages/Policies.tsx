@@ -2,7 +2,7 @@
 // policy: list, create, edit, switch state, and preview the impact before saving.
 import { useState } from "preact/hooks";
 import { ApiError, get, request, type Page } from "../api";
-import { Empty, ErrorState, Loading } from "../components/States";
+import { Empty, ErrorState, Loading, Notice, type Message } from "../components/States";
 import { useAsync } from "../components/useAsync";
 import { enumLabel, formatDateTime, formatNumber } from "../format";
 import { navigate, useLocation } from "../router";
@@ -143,7 +143,7 @@ function PolicyForm({ initial, id, editable }: { initial: Policy; id?: string; e
   const { query } = useLocation();
   const [policy, setPolicy] = useState<Policy>(initial);
   // A new policy reopens at its own address; the flag carries the confirmation across.
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(query.get("saved") ? savedMessage : null);
+  const [message, setMessage] = useState<Message | null>(query.get("saved") ? savedMessage : null);
   const [impact, setImpact] = useState<Impact | null>(null);
   const [previewing, setPreviewing] = useState(false);
   const userRisk = policy.conditions.userRiskLevels.length > 0 || (policy.conditions.signInRiskLevels.length === 0 && policy.grantControls?.builtInControls.includes("passwordChange"));
@@ -307,11 +307,7 @@ function PolicyForm({ initial, id, editable }: { initial: Policy; id?: string; e
             )}
           </div>
         </div>
-        {message && (
-          <div class={message.error ? "notice notice-error" : "notice"} role="status">
-            {message.text}
-          </div>
-        )}
+        <Notice message={message} />
         {impact && (
           <section class="card impact" aria-label="Impact preview">
             <h2>Impact over the last 30 days</h2>
@@ -357,7 +353,7 @@ interface MfaRegistrationPolicy {
 function MfaRegistration() {
   const can = useCan();
   const loaded = useAsync(() => get<MfaRegistrationPolicy>("/v1/policies/mfaRegistration"), "mfaRegistration");
-  const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const [draft, setDraft] = useState<MfaRegistrationPolicy | null>(null);
   const policy = draft ?? loaded.data;
   const save = async (event: Event) => {
@@ -401,11 +397,7 @@ function MfaRegistration() {
               </button>
             )}
           </fieldset>
-          {message && (
-            <div class={message.error ? "notice notice-error" : "notice"} role="status">
-              {message.text}
-            </div>
-          )}
+          <Notice message={message} />
         </form>
       )}
     </section>

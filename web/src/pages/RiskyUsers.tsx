@@ -1,13 +1,14 @@
 import { get, odataString, post, withQuery, type Page } from "../api";
 import { Column, dayEnd, dayStart, ReportPage, riskDetailOptions, riskLevelOptions, riskStateOptions, type ReportConfig } from "../components/ReportPage";
 import { KeyValues } from "../components/KeyValues";
+import { RiskHistory } from "../components/RiskHistory";
 import { Empty, ErrorState, LevelBadge, Loading } from "../components/States";
 import { Tabs } from "../components/Tabs";
 import { useAsync } from "../components/useAsync";
 import { detectionLabel } from "../catalog";
 import { daysAgo, enumLabel, formatDateTime } from "../format";
 import { useCan } from "../session";
-import type { RiskDetection, RiskyUser, RiskyUserHistoryItem, SignIn } from "../types";
+import type { RiskDetection, RiskyUser, SignIn } from "../types";
 
 const base = "/v1.0/identityProtection/riskyUsers";
 
@@ -267,38 +268,7 @@ function History({ userId }: { userId: string }) {
     $filter: `riskLastUpdatedDateTime ge ${daysAgo(90)}`,
     $top: 100,
   });
-  const list = useAsync(() => get<Page<RiskyUserHistoryItem>>(path), path);
-  if (list.error) return <ErrorState error={list.error} onRetry={list.reload} />;
-  if (!list.data) return <Loading />;
-  if (list.data.value.length === 0) return <Empty>No risk changes in the last 90 days.</Empty>;
-  return (
-    <table class="data-table compact">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Risk level</th>
-          <th scope="col">Risk state</th>
-          <th scope="col">Risk detail</th>
-          <th scope="col">Changed by</th>
-          <th scope="col">Detections</th>
-        </tr>
-      </thead>
-      <tbody>
-        {list.data.value.map((item) => (
-          <tr>
-            <td>{formatDateTime(item.riskLastUpdatedDateTime)}</td>
-            <td>
-              <LevelBadge level={item.riskLevel} />
-            </td>
-            <td>{enumLabel(item.riskState)}</td>
-            <td>{enumLabel(item.riskDetail)}</td>
-            <td>{item.initiatedBy || "idguard"}</td>
-            <td>{(item.activity?.riskEventTypes ?? []).map(detectionLabel).join(", ")}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <RiskHistory path={path} empty="No risk changes in the last 90 days." />;
 }
 
 interface FamiliarValue {

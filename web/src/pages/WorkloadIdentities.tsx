@@ -1,10 +1,10 @@
-import { get, odataString, post, withQuery, type Page } from "../api";
+import { odataString, post, withQuery } from "../api";
 import { Column, ReportPage, riskLevelOptions, riskStateOptions, type ReportConfig } from "../components/ReportPage";
 import { KeyValues } from "../components/KeyValues";
-import { Empty, ErrorState, LevelBadge, Loading } from "../components/States";
-import { useAsync } from "../components/useAsync";
+import { RiskHistory } from "../components/RiskHistory";
+import { LevelBadge } from "../components/States";
 import { enumLabel, formatDateTime } from "../format";
-import type { RiskyServicePrincipal, RiskyUserHistoryItem } from "../types";
+import type { RiskyServicePrincipal } from "../types";
 
 const base = "/v1.0/identityProtection/riskyServicePrincipals";
 
@@ -51,8 +51,6 @@ export function WorkloadIdentities() {
 }
 
 function Details({ principal }: { principal: RiskyServicePrincipal }) {
-  const path = withQuery(`${base}/${encodeURIComponent(principal.id)}/history`, { $top: 50 });
-  const history = useAsync(() => get<Page<RiskyUserHistoryItem>>(path), path);
   return (
     <>
       <KeyValues
@@ -68,38 +66,7 @@ function Details({ principal }: { principal: RiskyServicePrincipal }) {
         ]}
       />
       <h3>Risk history</h3>
-      {history.error ? (
-        <ErrorState error={history.error} onRetry={history.reload} />
-      ) : !history.data ? (
-        <Loading />
-      ) : history.data.value.length === 0 ? (
-        <Empty>No risk changes recorded.</Empty>
-      ) : (
-        <table class="data-table compact">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Risk level</th>
-              <th scope="col">Risk state</th>
-              <th scope="col">Risk detail</th>
-              <th scope="col">Changed by</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.data.value.map((item) => (
-              <tr>
-                <td>{formatDateTime(item.riskLastUpdatedDateTime)}</td>
-                <td>
-                  <LevelBadge level={item.riskLevel} />
-                </td>
-                <td>{enumLabel(item.riskState)}</td>
-                <td>{enumLabel(item.riskDetail)}</td>
-                <td>{item.initiatedBy || "idguard"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RiskHistory path={withQuery(`${base}/${encodeURIComponent(principal.id)}/history`, { $top: 50 })} empty="No risk changes recorded." />
     </>
   );
 }
