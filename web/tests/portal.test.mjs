@@ -256,6 +256,7 @@ describe("admin portal", () => {
     const remediated = await api(`/v1.0/identityProtection/riskyUsers/${target.id}`);
     assert.equal(remediated.riskState, "remediated");
     assert.equal(remediated.riskDetail, "adminGeneratedTemporaryPassword");
+    await shoot(userAdmin, "user-accounts");
     await context.close();
   });
 
