@@ -1,6 +1,7 @@
 // `idguard admin`: local accounts of the admin portal — create (or set a new password), list,
 // delete. The password is read from a file or from the first line of stdin, never from the
-// command line, and only its scrypt hash is stored. Every change is written to the audit log.
+// command line, and only its scrypt hash is stored. Every change is written to the audit log and
+// ends the account's open portal sessions.
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "idguard/core/password_hash.h"
 #include "idguard/export/notification_settings.h"
 #include "idguard/pipeline/live_engine.h"
+#include "idguard/store/report_reader.h"
 #include "idguard/store/risk_store.h"
 
 namespace idguard::cli {
@@ -38,6 +40,25 @@ std::string ReadPassword(const std::string& file) {
   return password;
 }
 
+// Revokes the account's open portal sessions in `batch`, so a new password, a new role or a
+// deletion takes effect at once (a running server drops cached sessions within 10 s).
+std::size_t EndOpenSessions(const std::string& db_path, const std::string& account_id,
+                            StoreBatch& batch) {
+  auto reader = OpenSqliteReportReader(db_path);
+  if (!reader.ok()) Fail(reader.status());
+  auto tokens = (*reader)->ListTokens();
+  if (!tokens.ok()) Fail(tokens.status());
+  const EventTime now = SystemClock().Now();
+  std::size_t ended = 0;
+  for (const ApiTokenRecord& token : *tokens) {
+    if (token.revoked || token.expiresMicros <= now) continue;
+    if (api::PortalAccountId(token.name) != account_id) continue;
+    batch.revokedApiTokenIds.push_back(token.id);
+    ++ended;
+  }
+  return ended;
+}
+
 void CreateAccount(const AdminArguments& args) {
   if (Status valid = api::ValidatePortalUserName(args.name); !valid.ok()) Fail(valid);
   auto role = api::ParseRole(args.role);
@@ -63,8 +84,11 @@ void CreateAccount(const AdminArguments& args) {
   batch.audit.push_back(
       MakeAuditEntry(now, "Portal", "setAccount", CommandLineActor(), "success", "",
                      {{id, "PortalAccount", args.name, {{"role", "", account.role}}}}));
+  const std::size_t ended = EndOpenSessions(args.dbPath, id, batch);
   if (Status written = (*store)->Write(batch); !written.ok()) Fail(written);
-  std::cerr << "portal account " << args.name << " (" << account.role << ") saved\n";
+  std::cerr << "portal account " << args.name << " (" << account.role << ") saved";
+  if (ended > 0) std::cerr << "; " << ended << " open session(s) ended";
+  std::cerr << "\n";
 }
 
 void ListAccounts(const AdminArguments& args) {
@@ -91,9 +115,10 @@ void DeleteAccount(const AdminArguments& args) {
   batch.audit.push_back(MakeAuditEntry(SystemClock().Now(), "Portal", "deleteAccount",
                                        CommandLineActor(), "success", "",
                                        {{id, "PortalAccount", args.name, {}}}));
+  const std::size_t ended = EndOpenSessions(args.dbPath, id, batch);
   if (Status written = (*store)->Write(batch); !written.ok()) Fail(written);
-  std::cerr << "portal account " << args.name
-            << " deleted (its open sessions end when they expire)\n";
+  std::cerr << "portal account " << args.name << " deleted; " << ended
+            << " open session(s) ended\n";
 }
 
 }  // namespace

@@ -441,15 +441,30 @@ TEST_F(PortalTest, AdminCommandManagesAccountsWithoutEverShowingPasswords) {
   EXPECT_EQ(listed.output.find("scrypt"), std::string::npos);
   EXPECT_FALSE(SignIn("carol", "a long enough passphrase").empty());
 
-  // Stdin works too, and sets a new password.
+  // Stdin works too, and sets a new password; a session opened with the old one ends.
+  const std::string before_change = SignIn("carol", "a long enough passphrase");
+  ASSERT_FALSE(before_change.empty());
+  EXPECT_EQ(Send("GET", "/v1/portal/session", "", WithCookie(before_change)).status, 200);
   auto changed =
       e2e::RunCommand("echo 'another long passphrase' | " + std::string(IDGUARD_BINARY) +
                       " admin create --db " + db_ + " --name carol --role security-reader");
   ASSERT_EQ(changed.exitCode, 0) << changed.output;
   EXPECT_TRUE(SignIn("carol", "a long enough passphrase").empty());
-  EXPECT_FALSE(SignIn("carol", "another long passphrase").empty());
+  // Both sessions opened with the old password end.
+  EXPECT_NE(changed.output.find("2 open session(s) ended"), std::string::npos) << changed.output;
+  // The server caches a token for up to 10 s; a fresh server reads the revocation at once.
+  service_.reset();
+  api::ApiOptions options;
+  options.webRoot = web_;
+  service_ = e2e::StartApiService(db_, {}, options);
+  ASSERT_NE(service_, nullptr);
+  EXPECT_EQ(Send("GET", "/v1/portal/session", "", WithCookie(before_change)).status, 401);
+  const std::string after_change = SignIn("carol", "another long passphrase");
+  EXPECT_FALSE(after_change.empty());
 
-  ASSERT_EQ(e2e::RunIdguard("admin delete --db " + db_ + " --name carol").exitCode, 0);
+  auto deleted = e2e::RunIdguard("admin delete --db " + db_ + " --name CAROL");
+  ASSERT_EQ(deleted.exitCode, 0) << deleted.output;
+  EXPECT_NE(deleted.output.find("1 open session(s) ended"), std::string::npos) << deleted.output;
   EXPECT_TRUE(SignIn("carol", "another long passphrase").empty());
 }
 
