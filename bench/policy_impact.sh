@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The policy impact preview over a month of a 10,000-user tenant, release build: the tenant is
 # simulated and replayed into a store, served, and POST /v1/policies/impact is timed (curl, three
-# calls each) for a sign-in risk policy (indexed columns only), a user risk policy (plus the risk
-# history), a legacy-client policy (the client app column) and a compliant-device policy (which
-# decodes every sign-in's document).
+# calls each) for a sign-in risk policy, a user risk policy (plus the risk history), a
+# legacy-client and a browser policy (the client app column) and a compliant-device policy (the
+# device columns of schema version 7).
 #   bench/policy_impact.sh [USERS] [DAYS]     (default 10000 users, 30 days)
 set -euo pipefail
 cd "$(dirname "$0")/.."

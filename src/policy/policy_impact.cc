@@ -1,15 +1,15 @@
 #include "idguard/policy/policy_impact.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "idguard/core/json_writer.h"
 #include "idguard/enrich/directory.h"
 #include "idguard/enrich/named_locations.h"
 #include "idguard/store/report_reader.h"
-#include "idguard/store/sign_in_document.h"
 
 namespace idguard {
 namespace {
@@ -25,10 +25,91 @@ RiskLevel RiskAt(const RiskTimeline* timeline, EventTime time) {
   return std::prev(after)->second;
 }
 
-// Controls that read more than the sign-in columns (the device's state is only in the document).
-bool NeedsDocuments(const ConditionalAccessPolicy& policy) {
-  return policy.grantControls && (policy.grantControls->Has("compliantDevice") ||
-                                  policy.grantControls->Has("domainJoinedDevice"));
+// What the scan knows of one user: looked up once, then marked by each of their sign-ins.
+struct UserMarks {
+  const RiskTimeline* timeline = nullptr;              // user risk policies only
+  const std::vector<std::string>* groupIds = nullptr;  // from the directory; null: unknown user
+  bool isMfaRegistered = true;
+  bool applied = false;
+  std::array<bool, PolicyImpact::kDecisions> decided{};
+};
+
+// The users of a scan by a 64-bit hash of their id, in one open-addressed table. A node per user
+// costs a cache miss on every sign-in (measured as a quarter of a preview), and a collision among
+// a tenant's users is out of reach.
+class UserTable {
+ public:
+  // The marks of the user with `key`, and whether this was the user's first sign-in. The
+  // reference holds until the next call.
+  std::pair<UserMarks&, bool> FindOrAdd(std::uint64_t key) {
+    if ((marks_.size() + 1) * 4 > slots_.size() * 3) Grow();
+    std::size_t slot = Home(key, slots_.size());
+    for (; slots_[slot].position != 0; slot = (slot + 1) & (slots_.size() - 1)) {
+      if (slots_[slot].key == key) return {marks_[slots_[slot].position - 1], false};
+    }
+    marks_.emplace_back();
+    slots_[slot] = {key, static_cast<std::uint32_t>(marks_.size())};
+    return {marks_.back(), true};
+  }
+  const std::vector<UserMarks>& marks() const { return marks_; }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t position = 0;  // index into marks_ plus one; 0 marks an empty slot
+  };
+  static std::size_t Home(std::uint64_t key, std::size_t capacity) {
+    return static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ULL >> 32) & (capacity - 1);
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 4096 : old.size() * 2, Slot{});
+    for (const Slot& entry : old) {
+      if (entry.position == 0) continue;
+      std::size_t slot = Home(entry.key, slots_.size());
+      while (slots_[slot].position != 0) slot = (slot + 1) & (slots_.size() - 1);
+      slots_[slot] = entry;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most three quarters full
+  std::vector<UserMarks> marks_;
+};
+
+// The columns a policy reads, copied into the sign-in the evaluator takes.
+void FillFromColumns(const SignInColumnsView& row, SignIn& sign_in) {
+  sign_in.createdDateTime = row.createdDateTime;
+  sign_in.userId = row.userId;
+  sign_in.appId = row.appId;
+  sign_in.resourceId = row.resourceId;
+  sign_in.ipAddress = row.ipAddress;
+  sign_in.location.countryOrRegion = row.countryOrRegion;
+  sign_in.riskLevelDuringSignIn = row.riskLevelDuringSignIn;
+  sign_in.isInteractive = row.isInteractive;
+  sign_in.clientAppUsed = row.clientAppUsed;
+  sign_in.deviceDetail.isCompliant = row.deviceIsCompliant;
+  sign_in.deviceDetail.trustType = row.deviceTrustType;
+}
+
+void KeepNewestSample(std::vector<ImpactSample>& samples, std::size_t limit,
+                      const SignInColumnsView& row, RiskLevel user_risk) {
+  if (limit == 0) return;
+  if (samples.size() >= limit && row.createdDateTime <= samples.back().createdDateTime) return;
+  ImpactSample sample{std::string(row.id),
+                      row.createdDateTime,
+                      std::string(row.userId),
+                      std::string(row.userPrincipalName),
+                      std::string(row.appDisplayName),
+                      std::string(row.ipAddress),
+                      std::string(row.countryOrRegion),
+                      row.riskLevelDuringSignIn,
+                      user_risk};
+  auto at = std::upper_bound(samples.begin(), samples.end(), sample,
+                             [](const ImpactSample& a, const ImpactSample& b) {
+                               return a.createdDateTime > b.createdDateTime;
+                             });
+  samples.insert(at, std::move(sample));
+  if (samples.size() > limit) samples.pop_back();
 }
 
 }  // namespace
@@ -57,37 +138,27 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
   ConditionalAccessPolicy enabled = policy;  // the preview is of the policy switched on
   enabled.state = PolicyState::enabled;
   PolicyImpact impact;
-  impact.documentsRead = NeedsDocuments(policy);
-  const bool reads_directory =
-      !policy.users.includeGroups.empty() || !policy.users.excludeGroups.empty();
-  // Users are counted by a 64-bit hash of their id: a million inserts of copied strings cost more
-  // than the policy itself, and a collision among a tenant's users is out of reach.
   const std::hash<std::string_view> hash_of;
-  std::unordered_set<std::size_t> users_evaluated;
-  std::unordered_set<std::size_t> users_applied;
-  std::array<std::unordered_set<std::size_t>, PolicyImpact::kDecisions> users_by_decision;
+  UserTable users;
   SignIn sign_in;
   EvaluationSubject subject;
   Status scanned = reader.ForEachSignInBetween(
-      options.from, options.to, impact.documentsRead,
-      [&](const SignInRow& row, std::string_view document) -> Status {
+      options.from, options.to, [&](const SignInColumnsView& row) -> Status {
         if (row.userId.empty() || !CredentialsWereValid(row.errorCode)) return Status::Ok();
-        if (impact.documentsRead) {
-          auto decoded = DecodeSignInDocument(document);
-          if (!decoded.ok()) return decoded.status().WithContext("sign-in '" + row.id + "'");
-          sign_in = std::move(decoded).value();
-          if (sign_in.IsServicePrincipal()) return Status::Ok();
-        } else {
-          sign_in.id = row.id;
-          sign_in.createdDateTime = row.createdDateTime;
-          sign_in.userId = row.userId;
-          sign_in.appId = row.appId;
-          sign_in.ipAddress = row.ipAddress;
-          sign_in.location.countryOrRegion = row.countryOrRegion;
-          sign_in.riskLevelDuringSignIn = row.riskLevelDuringSignIn;
-          sign_in.isInteractive = row.isInteractive;
-          sign_in.clientAppUsed = row.clientAppUsed;
+        auto [user, first_seen] = users.FindOrAdd(hash_of(row.userId));
+        if (first_seen) {
+          const std::string user_id(row.userId);
+          const DirectoryUser* entry =
+              context.directory != nullptr ? context.directory->FindById(user_id) : nullptr;
+          if (entry != nullptr) {
+            user.groupIds = &entry->groupIds;
+            user.isMfaRegistered = entry->isMfaRegistered;
+          }
+          if (auto timeline = timelines.find(user_id); timeline != timelines.end()) {
+            user.timeline = &timeline->second;
+          }
         }
+        FillFromColumns(row, sign_in);
         sign_in.network.isTrustedLocation = false;
         sign_in.network.namedLocationId.clear();
         if (policy.locations && context.namedLocations != nullptr) {
@@ -98,63 +169,28 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
             }
           }
         }
-        // What costs a lookup is looked up only when the policy reads it.
-        subject.userRiskLevel = RiskLevel::none;
-        if (policy.IsUserRiskPolicy()) {
-          auto timeline = timelines.find(row.userId);
-          if (timeline != timelines.end()) {
-            subject.userRiskLevel = RiskAt(&timeline->second, row.createdDateTime);
-          }
-        }
-        const DirectoryUser* entry = nullptr;
-        if (context.directory != nullptr && reads_directory) {
-          entry = context.directory->FindById(row.userId);
-        }
-        subject.groupIds = entry != nullptr ? &entry->groupIds : nullptr;
-        subject.isMfaRegistered = entry == nullptr || entry->isMfaRegistered;
+        subject.userRiskLevel = RiskAt(user.timeline, row.createdDateTime);
+        subject.groupIds = user.groupIds;
+        subject.isMfaRegistered = user.isMfaRegistered;
         const EvaluationInputs inputs{sign_in, subject, context.namedLocations};
         ++impact.signInsEvaluated;
-        const std::size_t user_key = hash_of(row.userId);
-        users_evaluated.insert(user_key);
         if (!PolicyApplies(enabled, inputs)) return Status::Ok();
-        if (context.directory != nullptr && !reads_directory) {
-          entry = context.directory->FindById(row.userId);
-          subject.isMfaRegistered = entry == nullptr || entry->isMfaRegistered;
-        }
-        const Decision demanded = DemandOf(enabled, inputs);
+        const auto decision = static_cast<std::size_t>(DemandOf(enabled, inputs));
         ++impact.signInsApplied;
-        users_applied.insert(user_key);
-        const auto decision = static_cast<std::size_t>(demanded);
         ++impact.signIns[decision];
-        users_by_decision[decision].insert(user_key);
-        auto& samples = impact.samples[decision];
-        const bool newer =
-            samples.size() < options.samplesPerDecision ||
-            (!samples.empty() && row.createdDateTime > samples.back().createdDateTime);
-        if (newer && options.samplesPerDecision > 0) {
-          ImpactSample sample{row.id,
-                              row.createdDateTime,
-                              row.userId,
-                              row.userPrincipalName,
-                              row.appDisplayName,
-                              row.ipAddress,
-                              row.countryOrRegion,
-                              row.riskLevelDuringSignIn,
-                              subject.userRiskLevel};
-          auto at = std::upper_bound(samples.begin(), samples.end(), sample,
-                                     [](const ImpactSample& a, const ImpactSample& b) {
-                                       return a.createdDateTime > b.createdDateTime;
-                                     });
-          samples.insert(at, std::move(sample));
-          if (samples.size() > options.samplesPerDecision) samples.pop_back();
-        }
+        user.applied = true;
+        user.decided[decision] = true;
+        KeepNewestSample(impact.samples[decision], options.samplesPerDecision, row,
+                         subject.userRiskLevel);
         return Status::Ok();
       });
   if (!scanned.ok()) return scanned;
-  impact.usersEvaluated = users_evaluated.size();
-  impact.usersApplied = users_applied.size();
-  for (std::size_t i = 0; i < PolicyImpact::kDecisions; ++i) {
-    impact.users[i] = users_by_decision[i].size();
+  impact.usersEvaluated = users.marks().size();
+  for (const UserMarks& user : users.marks()) {
+    impact.usersApplied += user.applied ? 1 : 0;
+    for (std::size_t i = 0; i < PolicyImpact::kDecisions; ++i) {
+      impact.users[i] += user.decided[i] ? 1 : 0;
+    }
   }
   impact.elapsedMilliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -22,6 +22,9 @@ SignInRow TakeColumns(SignIn&& sign_in) {
   row.isInteractive = sign_in.isInteractive;
   row.errorCode = sign_in.status.errorCode;
   row.clientAppUsed = std::move(sign_in.clientAppUsed);
+  row.resourceId = std::move(sign_in.resourceId);
+  row.deviceIsCompliant = sign_in.deviceDetail.isCompliant;
+  row.deviceTrustType = std::move(sign_in.deviceDetail.trustType);
   row.riskEventTypes_v2 = std::move(sign_in.riskEventTypes_v2);
   return row;
 }

@@ -363,6 +363,34 @@ TEST_F(EvaluateApiTest, ImpactPreviewCountsWhatAPolicyWouldHaveDone) {
   EXPECT_EQ(by_client.root["signIns"]["applied"].get_int64().value(), 1);
   EXPECT_EQ(by_client.String("/samples/block/0/id"), "eas-1");
 
+  // The resource and the device's state are stored columns as well.
+  std::string managed = Attempt("managed-1", kStart + 9 * kMicrosPerDay + kMicrosPerHour, "bob",
+                                "145.14.10.20", "NL");
+  managed.insert(managed.find(R"("isInteractive")"),
+                 R"("resourceId":"res-graph","deviceDetail":{"isCompliant":true,)"
+                 R"("trustType":"Hybrid Azure AD joined"},)");
+  ASSERT_EQ(Evaluate(managed).status, 200);
+  auto device_policy = [&](const std::string& applications, const std::string& control) {
+    HttpResponse answer =
+        preview(R"("policy":{"displayName":"Devices","state":"disabled","conditions":{)"
+                R"("users":{"includeUsers":["All"]},"applications":{"includeApplications":[)" +
+                applications + R"(]}},"grantControls":{"operator":"OR","builtInControls":[")" +
+                control + R"("]}})");
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    return Json(answer.body);
+  };
+  for (const char* control : {"compliantDevice", "domainJoinedDevice"}) {
+    Json devices = device_policy(R"("All")", control);
+    EXPECT_EQ(devices.root["signIns"]["evaluated"].get_int64().value(), 18) << control;
+    EXPECT_EQ(devices.root["signIns"]["applied"].get_int64().value(), 18) << control;
+    EXPECT_EQ(devices.root["signIns"]["allow"].get_int64().value(), 1) << control;
+    EXPECT_EQ(devices.root["signIns"]["block"].get_int64().value(), 17) << control;
+    EXPECT_EQ(devices.String("/samples/allow/0/id"), "managed-1") << control;
+  }
+  Json by_resource = device_policy(R"("res-graph")", "block");
+  EXPECT_EQ(by_resource.root["signIns"]["applied"].get_int64().value(), 1);
+  EXPECT_EQ(by_resource.String("/samples/block/0/id"), "managed-1");
+
   EXPECT_EQ(preview(R"("policyId":"nope")").status, 404);
   EXPECT_EQ(preview(R"("policyId":")" + stored + R"(","policy":{})").status, 400);
   HttpResponse invalid = preview(R"("policy":{"displayName":"x"})");

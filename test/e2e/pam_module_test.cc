@@ -85,9 +85,9 @@ class PamModuleTest : public ::testing::Test {
     auto reader = OpenSqliteReportReader(db_);
     EXPECT_TRUE(reader.ok());
     std::vector<std::string> ids;
-    (void)(*reader)->ForEachSignInBetween(0, std::numeric_limits<EventTime>::max(), false,
-                                          [&](const SignInRow& row, std::string_view) {
-                                            if (row.userId == user) ids.push_back(row.id);
+    (void)(*reader)->ForEachSignInBetween(0, std::numeric_limits<EventTime>::max(),
+                                          [&](const SignInColumnsView& row) {
+                                            if (row.userId == user) ids.emplace_back(row.id);
                                             return Status::Ok();
                                           });
     reader->reset();

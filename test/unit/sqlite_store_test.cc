@@ -287,6 +287,8 @@ TEST_F(SqliteStoreTest, MigratesAVersion1StoreKeepingItsSignInsLearned) {
   const SignIn sign_in = [] {
     SignIn s = MakeFullSignIn("v1-sign-in", kNow, "alice");
     s.clientAppUsed = "Exchange ActiveSync";
+    s.resourceId = "00000002-0000-0ff1-ce00-000000000000";
+    s.deviceDetail.trustType = "Hybrid Azure AD joined";
     return s;
   }();
   const StoredSignIn stored = StoredSignIn::From(SignIn(sign_in));
@@ -321,6 +323,10 @@ TEST_F(SqliteStoreTest, MigratesAVersion1StoreKeepingItsSignInsLearned) {
   EXPECT_EQ(inspector.One("SELECT created_day FROM signins"), std::to_string(kNow / kMicrosPerDay));
   EXPECT_EQ(inspector.One("SELECT client_app_used FROM signins"), "Exchange ActiveSync")
       << "version 5 takes the client app of stored sign-ins from their documents";
+  EXPECT_EQ(inspector.One("SELECT resource_id || '|' || device_is_compliant || '|' || "
+                          "device_trust_type FROM signins"),
+            "00000002-0000-0ff1-ce00-000000000000|1|Hybrid Azure AD joined")
+      << "version 7 takes the resource and device state from the documents";
   EXPECT_EQ(SignInIndices(), AllSignInIndices());
   auto found = store->GetSignIn("v1-sign-in");
   ASSERT_TRUE(found.ok()) << found.status().message();

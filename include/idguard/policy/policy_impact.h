@@ -47,7 +47,6 @@ struct PolicyImpact {
   std::array<std::uint64_t, kDecisions> signIns{};
   std::array<std::uint64_t, kDecisions> users{};
   std::array<std::vector<ImpactSample>, kDecisions> samples;  // newest first
-  bool documentsRead = false;  // the policy needed fields beyond the indexed columns
   double elapsedMilliseconds = 0;
 };
 

@@ -92,6 +92,27 @@ struct ReportOverview {
   std::vector<RiskyPlace> places;  // at most 500, most sign-ins first
 };
 
+// A stored sign-in's filter columns as the store holds them, for scans over a period (the impact
+// preview, the weekly digest). The views end when the visitor returns: a scan of a million
+// sign-ins copies only what it keeps.
+struct SignInColumnsView {
+  std::string_view id;
+  EventTime createdDateTime = 0;
+  std::string_view userId;
+  std::string_view userPrincipalName;
+  std::string_view appId;
+  std::string_view appDisplayName;
+  std::string_view ipAddress;
+  std::string_view countryOrRegion;
+  RiskLevel riskLevelDuringSignIn = RiskLevel::none;
+  bool isInteractive = true;
+  std::int32_t errorCode = 0;
+  std::string_view clientAppUsed;
+  std::string_view resourceId;
+  std::optional<bool> deviceIsCompliant;
+  std::string_view deviceTrustType;
+};
+
 class ReportReader {
  public:
   virtual ~ReportReader() = default;
@@ -107,11 +128,10 @@ class ReportReader {
   virtual Result<std::optional<ApiTokenRecord>> FindToken(std::string_view token_sha256) = 0;
   // Every API token, oldest first (for `idguard token list`).
   virtual Result<std::vector<ApiTokenRecord>> ListTokens() = 0;
-  // Sign-ins created in [from, to), as their stored columns (riskEventTypes_v2 left empty), with
-  // the compact document when `with_documents` (empty otherwise). Order is the store's.
+  // Sign-ins created in [from, to), as their stored columns, in the store's order.
   virtual Status ForEachSignInBetween(
-      EventTime from, EventTime to, bool with_documents,
-      const std::function<Status(const SignInRow& row, std::string_view document)>& visit) = 0;
+      EventTime from, EventTime to,
+      const std::function<Status(const SignInColumnsView& row)>& visit) = 0;
   // Every recorded change of a user's risk (the risk history), in (user, time) order.
   virtual Status ForEachUserRiskChange(
       const std::function<Status(std::string_view user_id, EventTime time, RiskLevel level,

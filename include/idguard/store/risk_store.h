@@ -44,7 +44,12 @@ struct SignInRow {
   bool isInteractive = true;
   std::int32_t errorCode = 0;
   std::vector<std::string> riskEventTypes_v2;
-  std::string clientAppUsed;  // "Browser", "Exchange ActiveSync", ... (conditional access)
+  // What conditional access reads beyond the filters, kept as columns so that a policy's impact
+  // preview never decodes documents.
+  std::string clientAppUsed;              // "Browser", "Exchange ActiveSync", ...
+  std::string resourceId;                 // the resource signed in to (applications condition)
+  std::optional<bool> deviceIsCompliant;  // deviceDetail.isCompliant (compliantDevice)
+  std::string deviceTrustType;            // deviceDetail.trustType (domainJoinedDevice)
 };
 
 struct StoredSignIn {

@@ -87,12 +87,12 @@ Result<WeeklyDigest> BuildWeeklyDigest(ReportReader& reader, EventTime from, Eve
     }
   }
   std::unordered_set<std::string> risky_sign_in_users;
-  read = reader.ForEachSignInBetween(from, to, false, [&](const SignInRow& row, std::string_view) {
+  read = reader.ForEachSignInBetween(from, to, [&](const SignInColumnsView& row) {
     const int index = LevelIndex(row.riskLevelDuringSignIn);
     if (index >= 0) {
       ++digest.realTimeRiskySignIns;
       ++digest.realTimeRiskySignInsByLevel[index];
-      risky_sign_in_users.insert(row.userId);
+      risky_sign_in_users.emplace(row.userId);
     }
     return Status::Ok();
   });

@@ -249,9 +249,25 @@ constexpr const char* kMigrateV6 = R"sql(
 ALTER TABLE api_tokens ADD COLUMN expires_us INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 7: the rest of what conditional access reads becomes columns, so that no impact preview
+// decodes documents: the resource (applications condition) and the device's compliance (NULL when
+// the log did not say) and trust type (device grant controls). Stored sign-ins take them from
+// their documents.
+constexpr const char* kMigrateV7 = R"sql(
+ALTER TABLE signins ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE signins ADD COLUMN device_is_compliant INTEGER;
+ALTER TABLE signins ADD COLUMN device_trust_type TEXT NOT NULL DEFAULT '';
+UPDATE signins SET (resource_id, device_is_compliant, device_trust_type) = (
+  SELECT idguard_document_field(d.document, 'resourceId'),
+         idguard_document_field(d.document, 'deviceDetail.isCompliant'),
+         idguard_document_field(d.document, 'deviceDetail.trustType')
+  FROM signin_documents d WHERE d.signin_rowid = signins.rowid)
+WHERE EXISTS (SELECT 1 FROM signin_documents d WHERE d.signin_rowid = signins.rowid);
+)sql";
+
 // Migration i takes the schema from version i to version i + 1.
 constexpr std::array<const char*, kSchemaVersion> kMigrations = {
-    kCreateV1, kMigrateV2, kMigrateV3, kMigrateV4, kMigrateV5, kMigrateV6};
+    kCreateV1, kMigrateV2, kMigrateV3, kMigrateV4, kMigrateV5, kMigrateV6, kMigrateV7};
 
 struct IndexDefinition {
   const char* name;
@@ -334,24 +350,87 @@ Result<int> CheckSchema(const SqliteDatabase& db) {
 
 namespace {
 
-// idguard_client_app_used(document): the clientAppUsed of a stored sign-in document ('' when it
-// cannot be decoded: the column is for filtering, and a damaged document fails elsewhere).
-void ClientAppUsedOfDocument(sqlite3_context* context, int, sqlite3_value** arguments) {
-  const auto* data = static_cast<const char*>(sqlite3_value_blob(arguments[0]));
-  const int size = sqlite3_value_bytes(arguments[0]);
-  auto sign_in = DecodeSignInDocument(
-      std::string_view(data == nullptr ? "" : data, static_cast<std::size_t>(size)));
-  const std::string value = sign_in.ok() ? sign_in->clientAppUsed : std::string();
-  sqlite3_result_text(context, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+// The sign-in in a stored document. The migrations ask for several fields of each row in turn, so
+// the last document decoded is kept (per connection, compared by content).
+class DocumentFields {
+ public:
+  // Null when the document cannot be decoded: the columns are for filtering, and a damaged
+  // document fails where it is read.
+  const SignIn* Decode(std::string_view document) {
+    if (document != document_) {
+      document_.assign(document);
+      auto decoded = DecodeSignInDocument(document);
+      valid_ = decoded.ok();
+      if (valid_) sign_in_ = std::move(decoded).value();
+    }
+    return valid_ ? &sign_in_ : nullptr;
+  }
+
+ private:
+  std::string document_;
+  SignIn sign_in_;
+  bool valid_ = false;
+};
+
+std::string_view BlobArgument(sqlite3_value* value) {
+  const auto* data = static_cast<const char*>(sqlite3_value_blob(value));
+  const int size = sqlite3_value_bytes(value);
+  return {data == nullptr ? "" : data, static_cast<std::size_t>(size)};
 }
+
+void ResultText(sqlite3_context* context, std::string_view text) {
+  sqlite3_result_text(context, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// idguard_client_app_used(document): the clientAppUsed of a stored sign-in document ('' when it
+// cannot be decoded).
+void ClientAppUsedOfDocument(sqlite3_context* context, int, sqlite3_value** arguments) {
+  auto* fields = static_cast<DocumentFields*>(sqlite3_user_data(context));
+  const SignIn* sign_in = fields->Decode(BlobArgument(arguments[0]));
+  ResultText(context, sign_in != nullptr ? std::string_view(sign_in->clientAppUsed) : "");
+}
+
+// idguard_document_field(document, name): one field of a stored sign-in document: 'resourceId'
+// and 'deviceDetail.trustType' as text ('' when absent or undecodable),
+// 'deviceDetail.isCompliant' as 0, 1 or NULL.
+void FieldOfDocument(sqlite3_context* context, int, sqlite3_value** arguments) {
+  auto* fields = static_cast<DocumentFields*>(sqlite3_user_data(context));
+  const SignIn* sign_in = fields->Decode(BlobArgument(arguments[0]));
+  const std::string_view name = BlobArgument(arguments[1]);
+  if (name == "resourceId") {
+    ResultText(context, sign_in != nullptr ? std::string_view(sign_in->resourceId) : "");
+  } else if (name == "deviceDetail.trustType") {
+    ResultText(context,
+               sign_in != nullptr ? std::string_view(sign_in->deviceDetail.trustType) : "");
+  } else if (name == "deviceDetail.isCompliant") {
+    if (sign_in == nullptr || !sign_in->deviceDetail.isCompliant.has_value()) {
+      sqlite3_result_null(context);
+    } else {
+      sqlite3_result_int(context, *sign_in->deviceDetail.isCompliant ? 1 : 0);
+    }
+  } else {
+    sqlite3_result_error(context, "idguard_document_field: unknown field", -1);
+  }
+}
+
+void DeleteDocumentFields(void* fields) { delete static_cast<DocumentFields*>(fields); }
 
 }  // namespace
 
 Status RegisterDocumentFunctions(const SqliteDatabase& db) {
-  const int rc = sqlite3_create_function_v2(db.get(), "idguard_client_app_used", 1,
-                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                                            ClientAppUsedOfDocument, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return Status::Internal("registering idguard_client_app_used");
+  // Each function owns its cache; SQLite deletes it with the connection.
+  struct Function {
+    const char* name;
+    int arguments;
+    void (*call)(sqlite3_context*, int, sqlite3_value**);
+  };
+  for (const Function& function : {Function{"idguard_client_app_used", 1, ClientAppUsedOfDocument},
+                                   Function{"idguard_document_field", 2, FieldOfDocument}}) {
+    const int rc = sqlite3_create_function_v2(
+        db.get(), function.name, function.arguments, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+        new DocumentFields(), function.call, nullptr, nullptr, DeleteDocumentFields);
+    if (rc != SQLITE_OK) return Status::Internal(std::string("registering ") + function.name);
+  }
   return Status::Ok();
 }
 

@@ -22,7 +22,7 @@
 
 namespace idguard::sqlite {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 // engine_state key of the profile checkpoint: the rowid of the last sign-in the stored profiles
 // have learned from.
 inline constexpr const char* kProfileCheckpointKey = "store.profileCheckpointRowid";
@@ -45,7 +45,8 @@ Result<int> CheckSchema(const SqliteDatabase& db);
 
 // Runs the migrations from `from_version` up to `to_version` in one transaction. Requires a
 // writable connection. Tests stop at an older version to build a file an older build wrote.
-// SQL functions the migrations call (idguard_client_app_used); registered on every writer.
+// SQL functions the migrations call (idguard_client_app_used, idguard_document_field);
+// registered on every writer.
 Status RegisterDocumentFunctions(const SqliteDatabase& db);
 Status MigrateSchema(const SqliteDatabase& db, int from_version, int to_version = kSchemaVersion);
 

@@ -121,6 +121,10 @@ std::string_view SqliteStatement::ColumnText(int index) const {
   return {text, static_cast<std::size_t>(size)};
 }
 
+bool SqliteStatement::ColumnIsNull(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
 std::string_view SqliteStatement::ColumnBlob(int index) const {
   const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
   const int size = sqlite3_column_bytes(stmt_, index);

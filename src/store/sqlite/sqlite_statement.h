@@ -78,6 +78,7 @@ class SqliteStatement {
   std::string_view ColumnText(int index) const;
   // The column's bytes as stored (no text conversion); empty for NULL.
   std::string_view ColumnBlob(int index) const;
+  bool ColumnIsNull(int index) const;
 
   sqlite3_stmt* get() const { return stmt_; }
 

@@ -51,8 +51,10 @@ INSERT INTO signin_documents (signin_rowid, document) VALUES (?1, ?2)
 constexpr const char* kInsertSignIn = R"sql(
 INSERT INTO signins (id, created_us, created_day, user_id, user_principal_name, app_id,
   app_display_name, ip_address, country, risk_level_during, risk_level_aggregated, risk_state,
-  risk_detail, is_interactive, error_code, risk_event_types, client_app_used)
-VALUES (?1, ?2, ?2 / 86400000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+  risk_detail, is_interactive, error_code, risk_event_types, client_app_used, resource_id,
+  device_is_compliant, device_trust_type)
+VALUES (?1, ?2, ?2 / 86400000000, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+  ?17, ?18, ?19)
 ON CONFLICT (created_day, id) DO NOTHING
 )sql";
 
@@ -534,6 +536,13 @@ Status SqliteRiskStore::WriteSignIn(const StoredSignIn& row) {
   st.BindInt(14, s.errorCode);
   st.BindText(15, eventTypes_);
   st.BindText(16, s.clientAppUsed);
+  st.BindText(17, s.resourceId);
+  if (s.deviceIsCompliant.has_value()) {
+    st.BindInt(18, *s.deviceIsCompliant ? 1 : 0);
+  } else {
+    st.BindNull(18);
+  }
+  st.BindText(19, s.deviceTrustType);
   if (Status s = st.Run(); !s.ok()) return s;
   if (sqlite3_changes(db_.get()) == 0) return Status::Ok();  // already stored: keep the first
   SqliteStatement& doc = insertSignInDocument_;
