@@ -81,6 +81,8 @@ Result<ImpactRequest> ReadImpactRequest(std::string_view body, EventTime now) {
 
 }  // namespace
 
+constexpr int kImpactScanThreads = 2;
+
 void AddPolicyImpactRoute(Router& router, LiveEngine& engine, ReaderPool& readers) {
   router.Add(MakeRoute(
       "POST", "/v1/policies/impact", Permission::readReports,
@@ -111,10 +113,17 @@ void AddPolicyImpactRoute(Router& router, LiveEngine& engine, ReaderPool& reader
           }
           policy = std::move(draft).value();
         }
-        auto lease = readers.Borrow();
-        if (!lease.ok()) return GraphErrorFromStatus(context.request, lease.status());
+        // A preview scans up to a month of sign-ins: it takes two connections and both cores.
+        std::vector<std::unique_ptr<ReaderPool::Lease>> leases;
+        std::vector<ReportReader*> scanners;
+        for (int i = 0; i < kImpactScanThreads; ++i) {
+          auto lease = readers.Borrow();
+          if (!lease.ok()) return GraphErrorFromStatus(context.request, lease.status());
+          scanners.push_back(&***lease);
+          leases.push_back(std::move(lease).value());
+        }
         const auto locations = engine.namedLocations();
-        auto impact = PreviewPolicyImpact(***lease, policy, request->options,
+        auto impact = PreviewPolicyImpact(scanners, policy, request->options,
                                           {engine.directory(), locations.get()});
         if (!impact.ok()) return GraphErrorFromStatus(context.request, impact.status());
         std::string out;

@@ -4,7 +4,9 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "idguard/core/json_writer.h"
 #include "idguard/enrich/directory.h"
@@ -51,6 +53,22 @@ class UserTable {
     slots_[slot] = {key, static_cast<std::uint32_t>(marks_.size())};
     return {marks_.back(), true};
   }
+  // Adds what another slice of the scan marked.
+  void Merge(const UserTable& other) {
+    for (const Slot& entry : other.slots_) {
+      if (entry.position == 0) continue;
+      const UserMarks& theirs = other.marks_[entry.position - 1];
+      auto [mine, first_seen] = FindOrAdd(entry.key);
+      if (first_seen) {
+        mine = theirs;
+        continue;
+      }
+      mine.applied = mine.applied || theirs.applied;
+      for (std::size_t i = 0; i < PolicyImpact::kDecisions; ++i) {
+        mine.decided[i] = mine.decided[i] || theirs.decided[i];
+      }
+    }
+  }
   const std::vector<UserMarks>& marks() const { return marks_; }
 
  private:
@@ -76,6 +94,8 @@ class UserTable {
   std::vector<UserMarks> marks_;
 };
 
+using RiskTimelines = std::unordered_map<std::string, RiskTimeline>;
+
 // The columns a policy reads, copied into the sign-in the evaluator takes.
 void FillFromColumns(const SignInColumnsView& row, SignIn& sign_in) {
   sign_in.createdDateTime = row.createdDateTime;
@@ -91,19 +111,13 @@ void FillFromColumns(const SignInColumnsView& row, SignIn& sign_in) {
   sign_in.deviceDetail.trustType = row.deviceTrustType;
 }
 
-void KeepNewestSample(std::vector<ImpactSample>& samples, std::size_t limit,
-                      const SignInColumnsView& row, RiskLevel user_risk) {
-  if (limit == 0) return;
-  if (samples.size() >= limit && row.createdDateTime <= samples.back().createdDateTime) return;
-  ImpactSample sample{std::string(row.id),
-                      row.createdDateTime,
-                      std::string(row.userId),
-                      std::string(row.userPrincipalName),
-                      std::string(row.appDisplayName),
-                      std::string(row.ipAddress),
-                      std::string(row.countryOrRegion),
-                      row.riskLevelDuringSignIn,
-                      user_risk};
+// Whether a sign-in at `time` belongs among the newest `limit` samples.
+bool IsNewerSample(const std::vector<ImpactSample>& samples, std::size_t limit, EventTime time) {
+  return limit > 0 && (samples.size() < limit || time > samples.back().createdDateTime);
+}
+
+void KeepNewestSample(std::vector<ImpactSample>& samples, std::size_t limit, ImpactSample sample) {
+  if (!IsNewerSample(samples, limit, sample.createdDateTime)) return;
   auto at = std::upper_bound(samples.begin(), samples.end(), sample,
                              [](const ImpactSample& a, const ImpactSample& b) {
                                return a.createdDateTime > b.createdDateTime;
@@ -112,40 +126,23 @@ void KeepNewestSample(std::vector<ImpactSample>& samples, std::size_t limit,
   if (samples.size() > limit) samples.pop_back();
 }
 
-}  // namespace
-
-Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
-                                         const ConditionalAccessPolicy& policy,
-                                         const ImpactOptions& options,
-                                         const ImpactContext& context) {
-  const auto started = std::chrono::steady_clock::now();
-  if (options.to <= options.from) {
-    return Status::InvalidInput("the period is empty: 'to' must be after 'from'");
-  }
-  std::unordered_map<std::string, RiskTimeline> timelines;
-  Status loaded =
-      !policy.IsUserRiskPolicy()
-          ? Status::Ok()
-          : reader.ForEachUserRiskChange([&](std::string_view user_id, EventTime time,
-                                             RiskLevel level, RiskState state) {
-              const bool at_risk =
-                  state == RiskState::atRisk || state == RiskState::confirmedCompromised;
-              timelines[std::string(user_id)].emplace_back(time, at_risk ? level : RiskLevel::none);
-              return Status::Ok();
-            });
-  if (!loaded.ok()) return loaded;
-
-  ConditionalAccessPolicy enabled = policy;  // the preview is of the policy switched on
-  enabled.state = PolicyState::enabled;
+// One slice of the scan: its sign-in counts and samples, and its users.
+struct SliceTally {
   PolicyImpact impact;
-  const std::hash<std::string_view> hash_of;
   UserTable users;
+};
+
+Status TallySlice(ReportReader& reader, ScanSlice slice, const ConditionalAccessPolicy& enabled,
+                  const ImpactOptions& options, const ImpactContext& context,
+                  const RiskTimelines& timelines, SliceTally& tally) {
+  PolicyImpact& impact = tally.impact;
+  const std::hash<std::string_view> hash_of;
   SignIn sign_in;
   EvaluationSubject subject;
-  Status scanned = reader.ForEachSignInBetween(
-      options.from, options.to, [&](const SignInColumnsView& row) -> Status {
+  return reader.ForEachSignInBetween(
+      options.from, options.to, slice, [&](const SignInColumnsView& row) -> Status {
         if (row.userId.empty() || !CredentialsWereValid(row.errorCode)) return Status::Ok();
-        auto [user, first_seen] = users.FindOrAdd(hash_of(row.userId));
+        auto [user, first_seen] = tally.users.FindOrAdd(hash_of(row.userId));
         if (first_seen) {
           const std::string user_id(row.userId);
           const DirectoryUser* entry =
@@ -161,7 +158,7 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
         FillFromColumns(row, sign_in);
         sign_in.network.isTrustedLocation = false;
         sign_in.network.namedLocationId.clear();
-        if (policy.locations && context.namedLocations != nullptr) {
+        if (enabled.locations && context.namedLocations != nullptr) {
           if (auto address = IpAddress::Parse(row.ipAddress)) {
             if (const NamedLocation* location = context.namedLocations->MatchIp(*address)) {
               sign_in.network.isTrustedLocation = location->isTrusted;
@@ -180,11 +177,74 @@ Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
         ++impact.signIns[decision];
         user.applied = true;
         user.decided[decision] = true;
-        KeepNewestSample(impact.samples[decision], options.samplesPerDecision, row,
-                         subject.userRiskLevel);
+        auto& samples = impact.samples[decision];
+        if (IsNewerSample(samples, options.samplesPerDecision, row.createdDateTime)) {
+          KeepNewestSample(samples, options.samplesPerDecision,
+                           {std::string(row.id), row.createdDateTime, std::string(row.userId),
+                            std::string(row.userPrincipalName), std::string(row.appDisplayName),
+                            std::string(row.ipAddress), std::string(row.countryOrRegion),
+                            row.riskLevelDuringSignIn, subject.userRiskLevel});
+        }
         return Status::Ok();
       });
-  if (!scanned.ok()) return scanned;
+}
+
+}  // namespace
+
+Result<PolicyImpact> PreviewPolicyImpact(const std::vector<ReportReader*>& readers,
+                                         const ConditionalAccessPolicy& policy,
+                                         const ImpactOptions& options,
+                                         const ImpactContext& context) {
+  const auto started = std::chrono::steady_clock::now();
+  if (readers.empty()) return Status::Internal("a policy impact preview needs a store reader");
+  if (options.to <= options.from) {
+    return Status::InvalidInput("the period is empty: 'to' must be after 'from'");
+  }
+  RiskTimelines timelines;
+  Status loaded =
+      !policy.IsUserRiskPolicy()
+          ? Status::Ok()
+          : readers.front()->ForEachUserRiskChange([&](std::string_view user_id, EventTime time,
+                                                       RiskLevel level, RiskState state) {
+              const bool at_risk =
+                  state == RiskState::atRisk || state == RiskState::confirmedCompromised;
+              timelines[std::string(user_id)].emplace_back(time, at_risk ? level : RiskLevel::none);
+              return Status::Ok();
+            });
+  if (!loaded.ok()) return loaded;
+
+  ConditionalAccessPolicy enabled = policy;  // the preview is of the policy switched on
+  enabled.state = PolicyState::enabled;
+  // One slice of the stored sign-ins per reader, each on its own thread (the first on this one).
+  const int slices = static_cast<int>(readers.size());
+  std::vector<SliceTally> tallies(readers.size());
+  std::vector<Status> results(readers.size(), Status::Ok());
+  auto tally = [&](int i) {
+    results[i] = TallySlice(*readers[i], ScanSlice{i, slices}, enabled, options, context, timelines,
+                            tallies[i]);
+  };
+  std::vector<std::thread> helpers;
+  for (int i = 1; i < slices; ++i) helpers.emplace_back(tally, i);
+  tally(0);
+  for (std::thread& helper : helpers) helper.join();
+  for (const Status& result : results) {
+    if (!result.ok()) return result;
+  }
+
+  PolicyImpact impact = std::move(tallies.front().impact);
+  UserTable& users = tallies.front().users;
+  for (std::size_t i = 1; i < tallies.size(); ++i) {
+    const PolicyImpact& slice = tallies[i].impact;
+    impact.signInsEvaluated += slice.signInsEvaluated;
+    impact.signInsApplied += slice.signInsApplied;
+    for (std::size_t d = 0; d < PolicyImpact::kDecisions; ++d) {
+      impact.signIns[d] += slice.signIns[d];
+      for (const ImpactSample& sample : slice.samples[d]) {
+        KeepNewestSample(impact.samples[d], options.samplesPerDecision, sample);
+      }
+    }
+    users.Merge(tallies[i].users);
+  }
   impact.usersEvaluated = users.marks().size();
   for (const UserMarks& user : users.marks()) {
     impact.usersApplied += user.applied ? 1 : 0;

@@ -85,7 +85,7 @@ class PamModuleTest : public ::testing::Test {
     auto reader = OpenSqliteReportReader(db_);
     EXPECT_TRUE(reader.ok());
     std::vector<std::string> ids;
-    (void)(*reader)->ForEachSignInBetween(0, std::numeric_limits<EventTime>::max(),
+    (void)(*reader)->ForEachSignInBetween(0, std::numeric_limits<EventTime>::max(), {},
                                           [&](const SignInColumnsView& row) {
                                             if (row.userId == user) ids.emplace_back(row.id);
                                             return Status::Ok();

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "idguard/store/report_reader.h"
 #include "idguard/store/risk_store.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_statement.h"
@@ -340,6 +341,49 @@ TEST_F(SqliteStoreTest, MigratesAVersion1StoreKeepingItsSignInsLearned) {
   ASSERT_TRUE(store->Write(again).ok());
   EXPECT_EQ(store->CountSignIns().value(), 1);
   EXPECT_EQ(factory_.IntegrityCheck().value(), "ok");
+}
+
+TEST_F(SqliteStoreTest, ScanSlicesSplitAPeriodIntoDisjointParts) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  for (int i = 0; i < 10; ++i) {
+    SignIn sign_in = MakeFullSignIn("s" + std::to_string(i), kNow + i * kMicrosPerHour, "alice");
+    sign_in.resourceId = "res-" + std::to_string(i % 2);
+    if (i == 3) sign_in.deviceDetail.isCompliant.reset();
+    batch.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
+  }
+  ASSERT_TRUE(store->Write(batch).ok());
+  store.reset();
+  auto reader = OpenSqliteReportReader(factory_.file().string());
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  // Hours 2 to 7 of the ten, in three slices: each sign-in of the period exactly once.
+  const EventTime from = kNow + 2 * kMicrosPerHour;
+  const EventTime to = kNow + 8 * kMicrosPerHour;
+  std::multiset<std::string> seen;
+  for (int part = 0; part < 3; ++part) {
+    std::vector<std::string> slice;
+    Status read = (*reader)->ForEachSignInBetween(
+        from, to, ScanSlice{part, 3}, [&](const SignInColumnsView& row) {
+          slice.emplace_back(row.id);
+          if (row.id == "s3") {
+            EXPECT_FALSE(row.deviceIsCompliant.has_value());
+          } else {
+            EXPECT_EQ(row.deviceIsCompliant, std::optional<bool>(true)) << row.id;
+          }
+          EXPECT_EQ(row.resourceId,
+                    row.id == "s2" || row.id == "s4" || row.id == "s6" ? "res-0" : "res-1");
+          return Status::Ok();
+        });
+    ASSERT_TRUE(read.ok()) << read.message();
+    EXPECT_LE(slice.size(), 4U) << "slice " << part << " holds about a third of the rows";
+    seen.insert(slice.begin(), slice.end());
+  }
+  EXPECT_EQ(seen, (std::multiset<std::string>{"s2", "s3", "s4", "s5", "s6", "s7"}));
+  EXPECT_FALSE((*reader)
+                   ->ForEachSignInBetween(from, to, ScanSlice{3, 3},
+                                          [](const auto&) { return Status::Ok(); })
+                   .ok());
 }
 
 TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {

@@ -55,7 +55,8 @@ struct ImpactContext {
   const NamedLocations* namedLocations = nullptr;  // location conditions
 };
 
-Result<PolicyImpact> PreviewPolicyImpact(ReportReader& reader,
+// The stored sign-ins are split into one slice per reader, scanned on as many threads.
+Result<PolicyImpact> PreviewPolicyImpact(const std::vector<ReportReader*>& readers,
                                          const ConditionalAccessPolicy& policy,
                                          const ImpactOptions& options,
                                          const ImpactContext& context);

@@ -113,6 +113,12 @@ struct SignInColumnsView {
   std::string_view deviceTrustType;
 };
 
+// Part `index` of `count` about equal parts of the stored sign-ins (by storage order).
+struct ScanSlice {
+  int index = 0;
+  int count = 1;
+};
+
 class ReportReader {
  public:
   virtual ~ReportReader() = default;
@@ -128,9 +134,10 @@ class ReportReader {
   virtual Result<std::optional<ApiTokenRecord>> FindToken(std::string_view token_sha256) = 0;
   // Every API token, oldest first (for `idguard token list`).
   virtual Result<std::vector<ApiTokenRecord>> ListTokens() = 0;
-  // Sign-ins created in [from, to), as their stored columns, in the store's order.
+  // Sign-ins created in [from, to), as their stored columns, in the store's order: all of them,
+  // or one of `slice.count` parts that other connections can scan at the same time.
   virtual Status ForEachSignInBetween(
-      EventTime from, EventTime to,
+      EventTime from, EventTime to, ScanSlice slice,
       const std::function<Status(const SignInColumnsView& row)>& visit) = 0;
   // Every recorded change of a user's risk (the risk history), in (user, time) order.
   virtual Status ForEachUserRiskChange(

@@ -87,7 +87,7 @@ Result<WeeklyDigest> BuildWeeklyDigest(ReportReader& reader, EventTime from, Eve
     }
   }
   std::unordered_set<std::string> risky_sign_in_users;
-  read = reader.ForEachSignInBetween(from, to, [&](const SignInColumnsView& row) {
+  read = reader.ForEachSignInBetween(from, to, {}, [&](const SignInColumnsView& row) {
     const int index = LevelIndex(row.riskLevelDuringSignIn);
     if (index >= 0) {
       ++digest.realTimeRiskySignIns;

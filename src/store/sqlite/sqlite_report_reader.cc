@@ -215,20 +215,33 @@ class SqliteReportReader final : public ReportReader {
   }
 
   Status ForEachSignInBetween(
-      EventTime from, EventTime to,
+      EventTime from, EventTime to, ScanSlice slice,
       const std::function<Status(const SignInColumnsView& row)>& visit) override {
     // A period that covers much of what is stored reads the table in order (measured 2.5x faster
-    // than a million index lookups); a short one seeks the time index.
-    auto span = Cached("SELECT min(created_us), max(created_us) FROM signins");
+    // than a million index lookups); a short one seeks the time index. A slice is a range of
+    // rowids, so parallel scans of the table read disjoint pages.
+    auto span =
+        Cached("SELECT min(created_us), max(created_us), min(rowid), max(rowid) FROM signins");
     if (!span.ok()) return span.status();
     EventTime first = 0;
     EventTime last = 0;
+    std::int64_t first_row = 0;
+    std::int64_t last_row = -1;
     Status spanned = sqlite::ForEachRow(**span, [&] {
       first = (*span)->ColumnInt(0);
       last = (*span)->ColumnInt(1);
+      first_row = (*span)->ColumnInt(2);
+      last_row = (*span)->ColumnInt(3);
       return Status::Ok();
     });
     if (!spanned.ok()) return spanned.WithContext(path_);
+    if (slice.count < 1 || slice.index < 0 || slice.index >= slice.count) {
+      return Status::Internal("scan slice " + std::to_string(slice.index) + " of " +
+                              std::to_string(slice.count));
+    }
+    const std::int64_t rows = last_row + 1 - first_row;
+    const std::int64_t slice_first = first_row + rows * slice.index / slice.count;
+    const std::int64_t slice_end = first_row + rows * (slice.index + 1) / slice.count;
     const EventTime covered = std::min(to, last + 1) - std::max(from, first);
     const bool scan_table = covered * 3 >= (last + 1 - first);
     auto statement = Cached(
@@ -237,11 +250,13 @@ class SqliteReportReader final : public ReportReader {
                     "is_interactive, error_code, client_app_used, resource_id, "
                     "device_is_compliant, device_trust_type") +
         (scan_table ? " FROM signins NOT INDEXED" : " FROM signins INDEXED BY signins_created") +
-        " WHERE created_us >= ?1 AND created_us < ?2");
+        " WHERE created_us >= ?1 AND created_us < ?2 AND rowid >= ?3 AND rowid < ?4");
     if (!statement.ok()) return statement.status();
     SqliteStatement& st = **statement;
     st.BindInt(1, from);
     st.BindInt(2, to);
+    st.BindInt(3, slice_first);
+    st.BindInt(4, slice_end);
     // Text is read as stored bytes: asking for text would make SQLite copy each value to end it
     // with a NUL (a third of the scan, measured).
     // Text is read as the stored bytes: asking for text would make SQLite copy each value only
