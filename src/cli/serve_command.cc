@@ -3,14 +3,18 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <stop_token>
+#include <thread>
 
 #include "cli/commands.h"
 #include "idguard/api/api_service.h"
 #include "idguard/api/http_server.h"
+#include "idguard/core/time.h"
 #include "idguard/export/notification_settings.h"
 #include "idguard/pipeline/live_engine.h"
 
@@ -48,6 +52,8 @@ struct ServeArguments {
   std::string webhookCaFile;
   std::string webRoot;
   unsigned portalSessionMinutes = 480;
+  RetentionPolicy retention;
+  unsigned retentionIntervalMinutes = 60;
 };
 
 // Values from --config fill what the command line left at its default.
@@ -91,6 +97,10 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
   take("webhookCaFile", "--webhook-ca-file", args.webhookCaFile);
   take("webRoot", "--web-root", args.webRoot);
   take("portalSessionMinutes", "--portal-session-minutes", args.portalSessionMinutes);
+  take("retentionSignInsDays", "--retention-signins-days", args.retention.signInDays);
+  take("retentionDetectionsDays", "--retention-detections-days", args.retention.detectionDays);
+  take("retentionHistoryDays", "--retention-history-days", args.retention.historyDays);
+  take("retentionIntervalMinutes", "--retention-interval-minutes", args.retentionIntervalMinutes);
   for (const auto& entry : config) {
     static const std::vector<std::string> known = {"db",
                                                    "listen",
@@ -115,7 +125,11 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
                                                    "smtpCaFile",
                                                    "webhookCaFile",
                                                    "webRoot",
-                                                   "portalSessionMinutes"};
+                                                   "portalSessionMinutes",
+                                                   "retentionSignInsDays",
+                                                   "retentionDetectionsDays",
+                                                   "retentionHistoryDays",
+                                                   "retentionIntervalMinutes"};
     const auto key = entry.first.as<std::string>();
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       Fail(Status::InvalidInput(args.configPath + ": unknown setting '" + key + "'"));
@@ -162,6 +176,32 @@ SmtpOptions SmtpFrom(const ServeArguments& args) {
   return smtp;
 }
 
+// The store's retention, at start and then every `interval`, until the server stops. Only passes
+// that removed something, or failed, are logged.
+void RunRetention(const std::stop_token& stop, LiveEngine& engine, std::chrono::minutes interval) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  do {
+    auto pass = engine.ApplyRetention();
+    if (!pass.ok()) {
+      std::cerr << "idguard serve: retention failed: " << pass.status().message() << "\n";
+      continue;
+    }
+    const RetentionResult& removed = pass->removed;
+    if (removed.signInsDeleted + removed.detectionsDeleted + removed.historyDeleted +
+            pass->expiredSessionsDeleted ==
+        0) {
+      continue;
+    }
+    std::cerr << "idguard serve: retention removed " << removed.signInsDeleted << " sign-ins, "
+              << removed.detectionsDeleted << " detections, " << removed.historyDeleted
+              << " history items (counted back from "
+              << FormatTimestamp(pass->latestSignIn.value_or(0)) << ") and "
+              << pass->expiredSessionsDeleted << " expired portal sessions\n";
+  } while (!wake.wait_for(lock, stop, interval, [&] { return stop.stop_requested(); }));
+}
+
 void Serve(ServeArguments& args, const CLI::App& command) {
   if (!args.configPath.empty()) ApplyConfig(args, command);
   api::HttpServerOptions http;
@@ -202,8 +242,10 @@ void Serve(ServeArguments& args, const CLI::App& command) {
     engine_options.feeds.emplace_back(feed.substr(0, equals), feed.substr(equals + 1));
   }
   engine_options.evaluationWriteDelay = std::chrono::milliseconds(args.evaluationWriteDelayMs);
+  engine_options.retention = args.retention;
   auto engine = LiveEngine::Open(engine_options, std::cerr);
   if (!engine.ok()) Fail(engine.status());
+  LiveEngine& live = **engine;
 
   api::ApiOptions api_options;
   api_options.dbPath = args.dbPath;
@@ -217,6 +259,9 @@ void Serve(ServeArguments& args, const CLI::App& command) {
   api_options.portalSessionLifetime = std::chrono::minutes(args.portalSessionMinutes);
   auto service = api::ApiService::Create(api_options, std::move(engine).value());
   if (!service.ok()) Fail(service.status());
+  // Declared after the service, which owns the engine, so it stops first.
+  std::jthread retention(RunRetention, std::ref(live),
+                         std::chrono::minutes(args.retentionIntervalMinutes));
 
   std::ofstream access_file;
   if (!args.accessLogPath.empty()) {
@@ -245,6 +290,8 @@ void Serve(ServeArguments& args, const CLI::App& command) {
       std::rename((args.portFile + ".tmp").c_str(), args.portFile.c_str());
     }
   });
+  retention.request_stop();
+  retention.join();
   if (!served.ok()) Fail(served);
   std::cerr << "idguard serve: stopped\n";
 }
@@ -302,6 +349,26 @@ void RegisterServeCommand(CLI::App& app) {
       ->add_option("--portal-session-minutes", args->portalSessionMinutes,
                    "How long a portal sign-in lasts")
       ->check(CLI::Range(5U, 7 * 24 * 60U))
+      ->capture_default_str();
+  serve
+      ->add_option("--retention-signins-days", args->retention.signInDays,
+                   "Days of sign-ins kept in the store (counted back from the newest)")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--retention-detections-days", args->retention.detectionDays,
+                   "Days of detections kept in the store")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--retention-history-days", args->retention.historyDays,
+                   "Days of risky-user history kept in the store")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--retention-interval-minutes", args->retentionIntervalMinutes,
+                   "How often the retention runs (also once at start)")
+      ->check(CLI::Range(1U, 7 * 24 * 60U))
       ->capture_default_str();
   serve->add_option("--public-url", args->publicUrl,
                     "This server's address as recipients reach it, for links in emails "

@@ -61,6 +61,8 @@ struct LiveEngineOptions {
   std::size_t evaluationCheckpointSignIns = 100'000;  // Default: 100,000
   // The "allow on-premises password change to reset user risk" setting (spec §3.3).
   bool onPremisesPasswordChangeResetsRisk = false;  // Default: off
+  // How long the store keeps sign-ins, detections and history (ApplyRetention), as for replay.
+  RetentionPolicy retention;
 };
 
 // What an identity provider reports after evaluate answered (POST /v1/signins/{id}/outcome).
@@ -171,6 +173,18 @@ class LiveEngine {
 
   // Conditional access policies (Graph conditionalAccessPolicy JSON bodies). Every change is
   // validated, stored and audited; evaluate uses it from the next call on.
+  // What one retention pass removed.
+  struct RetentionSummary {
+    std::optional<EventTime> latestSignIn;  // the retention counted back from here
+    RetentionResult removed;
+    std::int64_t expiredSessionsDeleted = 0;
+  };
+  // Deletes from the store what is older than options.retention, counted back from the newest
+  // stored sign-in as replay does (a server ingesting an old export keeps it), and the portal
+  // sessions that have expired. Holds the engine and store locks while it deletes; `idguard
+  // serve` runs it at start and every hour.
+  Result<RetentionSummary> ApplyRetention();
+
   Result<std::vector<ConditionalAccessPolicy>> ListPolicies();
   Result<ConditionalAccessPolicy> CreatePolicy(std::string_view json, const Actor& actor);
   Result<ConditionalAccessPolicy> UpdatePolicy(const std::string& id, std::string_view json,

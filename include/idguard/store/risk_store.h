@@ -207,6 +207,11 @@ class RiskStore {
 
   // Deletes records older than the policy allows, relative to `now`.
   virtual Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy) = 0;
+  // The createdDateTime of the newest stored sign-in; nullopt when none is stored.
+  virtual Result<std::optional<EventTime>> LatestSignInTime() = 0;
+  // Deletes the API tokens that expire (portal sessions) and expired before `now` (wall time);
+  // returns how many.
+  virtual Result<std::int64_t> DeleteExpiredApiTokens(EventTime now) = 0;
 
   // Loading engine state when a run resumes.
   virtual Status ForEachSignInId(const std::function<void(std::string_view id)>& visit) = 0;

@@ -250,6 +250,8 @@ class SqliteRiskStore final : public RiskStore {
   Status BeginBulkLoad() override;
   Status EndBulkLoad() override;
   Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy) override;
+  Result<std::optional<EventTime>> LatestSignInTime() override;
+  Result<std::int64_t> DeleteExpiredApiTokens(EventTime now) override;
   Status ForEachSignInId(const std::function<void(std::string_view id)>& visit) override;
   Status ForEachProfile(
       const std::function<void(std::string_view userId, std::string_view blob)>& visit) override;
@@ -702,6 +704,27 @@ Result<RetentionResult> SqliteRiskStore::ApplyRetention(EventTime now,
     return WithPath(status.WithContext("applying retention"));
   }
   return result;
+}
+
+Result<std::optional<EventTime>> SqliteRiskStore::LatestSignInTime() {
+  auto statement = SqliteStatement::Prepare(db_.get(), "SELECT max(created_us) FROM signins");
+  if (!statement.ok()) return WithPath(statement.status());
+  std::optional<EventTime> latest;
+  Status read = sqlite::ForEachRow(*statement, [&] {
+    if (!statement->ColumnIsNull(0)) latest = statement->ColumnInt(0);
+    return Status::Ok();
+  });
+  if (!read.ok()) return WithPath(read);
+  return latest;
+}
+
+Result<std::int64_t> SqliteRiskStore::DeleteExpiredApiTokens(EventTime now) {
+  auto statement = SqliteStatement::Prepare(
+      db_.get(), "DELETE FROM api_tokens WHERE expires_us <> 0 AND expires_us < ?1");
+  if (!statement.ok()) return WithPath(statement.status());
+  auto deleted = RunDelete(*statement, now);
+  if (!deleted.ok()) return WithPath(deleted.status());
+  return deleted;
 }
 
 template <typename Row>
