@@ -128,6 +128,11 @@ void RiskEngine::Relearn(const SignIn& sign_in) {
   Learn(sign_in, features, profile_it, new_subject);
 }
 
+void RiskEngine::LearnConfirmedSafe(const SignIn& sign_in) {
+  auto [profile_it, new_subject] = profiles_.try_emplace(sign_in.SubjectId());
+  Learn(sign_in, FeatureValues::Of(sign_in), profile_it, new_subject);
+}
+
 namespace {
 
 std::string StateKey(const Detector& detector) {

@@ -170,11 +170,16 @@ void UserProfile::Learn(const SignIn& sign_in, const FeatureValues& values,
   }
   const auto& location = sign_in.location;
   if (!sign_in.network.isInternal && location.HasCoordinates()) {
-    if (recent_.size() >= limits.recentLocations) recent_.erase(recent_.begin());
-    recent_.push_back({now, *location.geoCoordinates.latitude, *location.geoCoordinates.longitude,
-                       sign_in.network.accuracyRadiusKm, sign_in.network.autonomousSystemNumber,
-                       location.countryOrRegion, location.city, sign_in.ipAddress,
-                       sign_in.network.isHostingProvider});
+    // In time order: a sign-in learned late (confirmed safe by an admin) goes where it belongs,
+    // and the oldest is the one that leaves.
+    const auto at =
+        std::upper_bound(recent_.begin(), recent_.end(), now,
+                         [](EventTime time, const auto& seen) { return time < seen.time; });
+    recent_.insert(at, {now, *location.geoCoordinates.latitude, *location.geoCoordinates.longitude,
+                        sign_in.network.accuracyRadiusKm, sign_in.network.autonomousSystemNumber,
+                        location.countryOrRegion, location.city, sign_in.ipAddress,
+                        sign_in.network.isHostingProvider});
+    if (recent_.size() > limits.recentLocations) recent_.erase(recent_.begin());
   }
 }
 

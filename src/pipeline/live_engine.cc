@@ -528,6 +528,7 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
   const EventTime now = s.clock.Now();
   PendingChanges changes;
   ActionResult result;
+  bool learned = false;
 
   for (const std::string& sign_in_id : sign_in_ids) {
     auto stored = s.store->GetSignIn(sign_in_id);
@@ -603,6 +604,12 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
       sign_in.riskState = closed;
       sign_in.riskDetail = detail;
       if (!dismiss) sign_in.riskLevelAggregated = RiskLevel::none;
+      // Judged high, the sign-in taught the profiles nothing; confirmed safe, it does now
+      // (docs/risk-model.md). A dismissal says nothing about whose sign-in it was.
+      if (!dismiss && sign_in_before.riskLevelAggregated == RiskLevel::high) {
+        s.engine->LearnConfirmedSafe(sign_in);
+        learned = true;
+      }
       // The user's risk changes only when these detections counted towards it.
       if (users.Find(user_id) != nullptr && users.RemoveActive(user_id, ids) > 0) {
         changes.AddHistory(users.RescoreAfterAdmin(user_id, closed, detail, actor.name, now));
@@ -636,7 +643,14 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
   changes.batch.audit.push_back(MakeAuditEntry(
       now, "IdentityProtection", std::string("signIns/") + std::string(ToString(action)), actor,
       "success", "", changes.targets));
+  // What was learned is written at once: every stored sign-in is learned in memory by now, so a
+  // checkpoint here is as consistent as one after an ingest, and a restart keeps the lesson.
+  if (learned) AppendProfileCheckpoint(*s.engine, changes.batch);
   if (Status written = Commit(changes.batch); !written.ok()) return written;
+  if (learned) {
+    s.ingestsSinceCheckpoint = 0;
+    s.evaluationsSinceCheckpoint = 0;
+  }
   return result;
 }
 

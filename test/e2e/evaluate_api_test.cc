@@ -5,6 +5,7 @@
 // report-only policies record what they would do and never decide.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -244,6 +245,63 @@ TEST_F(EvaluateApiTest, RiskySignInIsChallengedWithMfaAndRemediatedByIt) {
   // Repeating the outcome changes nothing; an unknown sign-in is 404.
   EXPECT_EQ(Outcome("far-away", "mfaPassed").body, passed.body);
   EXPECT_EQ(Outcome("never-evaluated", "mfaPassed").status, 404);
+}
+
+TEST_F(EvaluateApiTest, AHighRiskSignInConfirmedSafeBecomesFamiliar) {
+  // Browsers and systems count towards the score only when user agents are parsed.
+  const std::string regexes = "/usr/share/uap-core/regexes.yaml";  // Debian's uap-core
+  if (!std::filesystem::exists(regexes)) GTEST_SKIP() << "uap-core not installed: " << regexes;
+  LiveEngineOptions options;
+  options.userAgentRegexes = regexes;
+  Start(options);
+  LearnAlice();
+  const std::string firefox =
+      "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+  auto from_brazil = [&](const std::string& id, EventTime time) {
+    HttpResponse answer = Evaluate(Attempt(id, time, "alice", "177.54.144.20", "BR", firefox));
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    return Json(answer.body);
+  };
+  auto profile_countries = [&] {
+    return Json(Call("GET", "/v1/users/alice/profile", Role::securityReader).body)
+        .Strings("/familiar/country", "value");
+  };
+  auto contains = [](const std::vector<std::string>& values, const std::string& value) {
+    return std::find(values.begin(), values.end(), value) != values.end();
+  };
+  Json first = from_brazil("brazil-1", kStart + 8 * kMicrosPerDay);
+  ASSERT_EQ(first.String("/riskLevelDuringSignIn"), "high") << "the scenario needs a high one";
+  EXPECT_FALSE(contains(profile_countries(), "BR")) << "a high-risk sign-in teaches nothing";
+  // A second such sign-in is just as unfamiliar.
+  EXPECT_EQ(from_brazil("brazil-2", kStart + 8 * kMicrosPerDay + kMicrosPerHour)
+                .String("/riskLevelDuringSignIn"),
+            "high");
+
+  // Dismissing says nothing about whose sign-in it was: nothing is learned.
+  ASSERT_EQ(Call("POST", "/v1.0/auditLogs/signIns/dismiss", Role::securityOperator,
+                 R"({"requestIds":["brazil-2"]})")
+                .status,
+            204);
+  EXPECT_FALSE(contains(profile_countries(), "BR"));
+
+  ASSERT_EQ(Call("POST", "/v1.0/auditLogs/signIns/confirmSafe", Role::securityOperator,
+                 R"({"requestIds":["brazil-1"]})")
+                .status,
+            204);
+  EXPECT_TRUE(contains(profile_countries(), "BR")) << "confirmed safe, it teaches the profile";
+  // Learned values become familiar as any do, a day after they were first seen: by then the same
+  // place and browser raise nothing.
+  Json again = from_brazil("brazil-3", kStart + 10 * kMicrosPerDay);
+  EXPECT_EQ(again.String("/riskLevelDuringSignIn"), "none")
+      << "the country, network and browser are familiar now";
+  // Confirming it safe again teaches nothing twice, and the lesson survives a restart.
+  ASSERT_EQ(Call("POST", "/v1.0/auditLogs/signIns/confirmSafe", Role::securityOperator,
+                 R"({"requestIds":["brazil-1"]})")
+                .status,
+            204);
+  Start(options);
+  ASSERT_NE(service_, nullptr);
+  EXPECT_TRUE(contains(profile_countries(), "BR"));
 }
 
 TEST_F(EvaluateApiTest, LeakedCredentialsDemandASecurePasswordChangeThatRemediates) {

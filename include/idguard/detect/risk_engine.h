@@ -54,6 +54,12 @@ class RiskEngine {
   // the stored sign-ins in their original order restores exactly the state the crashed run had.
   void Relearn(const SignIn& sign_in);
 
+  // Teaches the subject's profile and the organisation profile a sign-in that was judged high risk
+  // (and so taught nothing) once an admin confirmed it safe, so the user's next sign-in from the
+  // same network, place and client is familiar. The detectors saw it when it was judged; their
+  // state is left alone. The caller has lowered the sign-in's aggregated risk.
+  void LearnConfirmedSafe(const SignIn& sign_in);
+
   // Ages out low user risk at `now` (end of a replay, or periodically).
   void AgeOut(EventTime now, EngineOutcome& outcome);
 
