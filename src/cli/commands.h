@@ -21,6 +21,8 @@ void RegisterAdminCommand(CLI::App& app);
 // Ends a subcommand with "error: <message>" on stderr and exit status 2 for invalid input, 1
 // otherwise.
 [[noreturn]] void Fail(const Status& status);
+// --retention-signins-days, --retention-detections-days and --retention-history-days.
+void AddRetentionOptions(CLI::App& command, RetentionPolicy& retention);
 // How a command-line change appears in the audit log: "cli:<login name>".
 Actor CommandLineActor();
 

@@ -108,18 +108,7 @@ void RegisterReplayCommand(CLI::App& app) {
                    "after a crash learns again from the sign-ins stored since")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
-  replay
-      ->add_option("--retention-signins-days", args->options.retention.signInDays,
-                   "Days of sign-ins kept in the store")
-      ->capture_default_str();
-  replay
-      ->add_option("--retention-detections-days", args->options.retention.detectionDays,
-                   "Days of detections kept in the store")
-      ->capture_default_str();
-  replay
-      ->add_option("--retention-history-days", args->options.retention.historyDays,
-                   "Days of risky-user history kept in the store")
-      ->capture_default_str();
+  AddRetentionOptions(*replay, args->options.retention);
   replay->add_flag("--quiet", args->quiet, "No progress bar and no summary");
 
   replay->callback([args] {

@@ -350,21 +350,7 @@ void RegisterServeCommand(CLI::App& app) {
                    "How long a portal sign-in lasts")
       ->check(CLI::Range(5U, 7 * 24 * 60U))
       ->capture_default_str();
-  serve
-      ->add_option("--retention-signins-days", args->retention.signInDays,
-                   "Days of sign-ins kept in the store (counted back from the newest)")
-      ->check(CLI::Range(1, 100'000))
-      ->capture_default_str();
-  serve
-      ->add_option("--retention-detections-days", args->retention.detectionDays,
-                   "Days of detections kept in the store")
-      ->check(CLI::Range(1, 100'000))
-      ->capture_default_str();
-  serve
-      ->add_option("--retention-history-days", args->retention.historyDays,
-                   "Days of risky-user history kept in the store")
-      ->check(CLI::Range(1, 100'000))
-      ->capture_default_str();
+  AddRetentionOptions(*serve, args->retention);
   serve
       ->add_option("--retention-interval-minutes", args->retentionIntervalMinutes,
                    "How often the retention runs (also once at start)")
