@@ -188,6 +188,36 @@ test("refuses bodies over the limit with 413 and a Graph error", async () => {
   assert.equal(JSON.parse(response.body).error.code, "RequestEntityTooLarge");
 });
 
+test("answers Expect: 100-continue before the body is sent", { timeout: 15_000 }, async () => {
+  const body = JSON.stringify({ userIds: ["no-such-user"] });
+  const result = await new Promise((resolve, reject) => {
+    let continued = false;
+    const req = https.request(
+      `${baseUrl}/v1.0/identityProtection/riskyUsers/dismiss`,
+      {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${tokens.operator}`,
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(body),
+          Expect: "100-continue",
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode, continued }));
+      },
+    );
+    req.on("continue", () => {
+      continued = true;
+      req.end(body);
+    });
+    req.on("error", reject);
+  });
+  assert.equal(result.continued, true);
+  assert.equal(result.status, 204);
+});
+
 test("serves health, readiness, metrics and the OpenAPI document", async () => {
   assert.equal((await request("/healthz", { token: null })).status, 200);
   assert.equal((await request("/readyz", { token: null })).status, 200);

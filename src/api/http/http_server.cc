@@ -31,6 +31,8 @@ using tcp = net::ip::tcp;
 using net::awaitable;
 using net::use_awaitable;
 constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
+// The most Beast reads from the socket in one call.
+constexpr std::size_t kBodyReadSize = std::size_t{64} * 1024;
 
 // The running server's context, for RequestHttpServerStop from other threads.
 std::mutex g_running_mutex;
@@ -182,9 +184,21 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
     const auto started = std::chrono::steady_clock::now();
     beast::error_code ec = header_ec;
     if (!ec && !parser.is_done()) {
+      // Clients such as curl hold a large body back until the server agrees to read it, and
+      // would otherwise wait a second for the answer.
+      if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+        beast::get_lowest_layer(stream).expires_after(options.requestTimeout);
+        auto [continue_ec, continue_bytes] = co_await http::async_write(stream, go_on, kNoThrow);
+        if (continue_ec) break;
+      }
       // Growing a large body by doubling copies it several times; the length is known.
       if (auto length = parser.content_length(); length && *length <= options.bodyLimit) {
         parser.get().body().reserve(static_cast<std::size_t>(*length));
+        // Beast reads at most the buffer's free capacity per call (512 bytes at least, 64 KiB
+        // at most), and every read re-arms the stream's timer with a system call: a buffer left
+        // small by the header would read a large body in thousands of pieces.
+        buffer.reserve(std::min<std::size_t>(static_cast<std::size_t>(*length), kBodyReadSize));
       }
       beast::get_lowest_layer(stream).expires_after(options.requestTimeout);
       auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
