@@ -195,7 +195,9 @@ LiveEngine::~LiveEngine() {
   StopDeferredWriter();
   auto lock = LockEngine();  // writes the evaluations still waiting
   State& s = *state_;
-  if (!s.restored || (s.ingestsSinceCheckpoint == 0 && s.evaluationsSinceCheckpoint == 0)) return;
+  if (!s.restored || s.storeBroken.load() ||
+      (s.ingestsSinceCheckpoint == 0 && s.evaluationsSinceCheckpoint == 0))
+    return;
   StoreBatch batch;
   AppendProfileCheckpoint(*s.engine, batch);
   // Best effort: a failure here only means the next start learns a little more again.
@@ -247,13 +249,12 @@ LiveEngine::EngineLock LiveEngine::LockEngine() {
 
 Status LiveEngine::Commit(const StoreBatch& batch) {
   State& s = *state_;
-  Status written = s.store->Write(batch);
+  Status written = WriteInOrder(batch);
   // The engine has already applied what the store did not take: rebuild it before going on.
   if (!written.ok()) {
     s.restored = false;
     return written;
   }
-  if (s.commitObserver) s.commitObserver(batch);
   for (const AccountState& account : batch.accounts) {
     AccountFlags& flags = s.accountFlags[account.userId];
     flags.accountEnabled = account.accountEnabled;
@@ -307,7 +308,7 @@ Status LiveEngine::MatchDirectoryLeaks(const LeakedCredentialFeed& leaks, std::o
 
 Status LiveEngine::EnsureRestored() {
   State& s = *state_;
-  if (s.restored) return Status::Ok();
+  if (s.restored && !s.storeBroken.load()) return Status::Ok();
   // What was built on the state being replaced is dropped with it.
   s.deferred = PendingChanges();
   s.deferredSignIns = 0;
@@ -325,6 +326,7 @@ Status LiveEngine::EnsureRestored() {
   }
   if (Status loaded = LoadPolicies(); !loaded.ok()) return loaded;
   s.restored = true;
+  s.storeBroken.store(false);
   return Status::Ok();
 }
 
@@ -366,9 +368,16 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     return sign_ins[a].createdDateTime < sign_ins[b].createdDateTime;
   });
 
-  auto lock = LockEngine();
-  if (Status s = EnsureRestored(); !s.ok()) return s;
+  // Only the engine lock while the engine works: the batch before this one may still be
+  // writing, and the store lock is taken below, in turn.
+  waiting_.fetch_add(1);
+  std::unique_lock engine(mutex_);
+  waiting_.fetch_sub(1);
   State& s = *state_;
+  if (!s.restored || s.storeBroken.load()) {
+    std::lock_guard store(s.storeMutex);
+    if (Status restored = EnsureRestored(); !restored.ok()) return restored;
+  }
   PendingChanges changes;
   EngineOutcome outcome;
   changes.batch.signIns.reserve(sign_ins.size());
@@ -389,11 +398,40 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
   result.detections = changes.batch.detections.size();
   if (result.accepted == 0) return result;
   changes.CloseUsers(s.engine->userRisk());
-  const bool checkpoint = ++s.ingestsSinceCheckpoint >= options_.profileCheckpointIngests;
-  if (checkpoint) AppendProfileCheckpoint(*s.engine, changes.batch);
-  if (Status written = Commit(changes.batch); !written.ok()) return written;
-  if (checkpoint) s.ingestsSinceCheckpoint = 0;
+  if (++s.ingestsSinceCheckpoint >= options_.profileCheckpointIngests) {
+    AppendProfileCheckpoint(*s.engine, changes.batch);
+    s.ingestsSinceCheckpoint = 0;
+  }
+  // Evaluations answered before this batch are written before it.
+  StoreBatch earlier;
+  if (s.deferredSignIns > 0 || !s.deferred.batch.empty()) earlier = TakeDeferred();
+  // The store lock is taken before the engine lock is let go, so batches reach the store in the
+  // order the engine made them, and the next batch goes through the engine while this one is
+  // written.
+  std::lock_guard store(s.storeMutex);
+  engine.unlock();
+  if (!earlier.empty()) {
+    if (Status written = WriteInOrder(earlier); !written.ok()) return written;
+  }
+  if (Status written = WriteInOrder(changes.batch); !written.ok()) return written;
   return result;
+}
+
+Status LiveEngine::WriteInOrder(const StoreBatch& batch) {
+  State& s = *state_;
+  // A batch built on the changes of one the store refused would store a history without them.
+  if (s.storeBroken.load()) {
+    return Status::Unavailable(
+        "an earlier write to the store failed; the engine is rebuilt from "
+        "the store before the next call");
+  }
+  Status written = s.store->Write(batch);
+  if (!written.ok()) {
+    s.storeBroken.store(true);
+    return written;
+  }
+  if (s.commitObserver) s.commitObserver(batch);
+  return written;
 }
 
 Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,

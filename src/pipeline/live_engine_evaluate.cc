@@ -221,8 +221,7 @@ void LiveEngine::RunDeferredWriter() {
     // writes after this batch.
     std::unique_lock store(s.storeMutex);
     engine.unlock();
-    Status written = s.store->Write(batch);
-    if (written.ok() && s.commitObserver) s.commitObserver(batch);
+    Status written = WriteInOrder(batch);
     store.unlock();
     engine.lock();
     if (!written.ok()) {
@@ -259,7 +258,7 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     return s.stopping || s.deferredSignIns < kMaxUnwrittenBatches * options_.evaluationWriteBatch;
   });
   waiting_.fetch_sub(1);
-  if (!s.restored) {
+  if (!s.restored || s.storeBroken.load()) {
     std::lock_guard store(s.storeMutex);
     if (Status restored = EnsureRestored(); !restored.ok()) return restored;
   }

@@ -1,6 +1,7 @@
 // The live engine's state and the helpers its calls share (live_engine*.cc only).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -109,6 +110,9 @@ struct LiveEngine::State {
   SystemClock clock;
   std::size_t ingestsSinceCheckpoint = 0;
   bool restored = false;  // false: rebuild engine state from the store before the next call
+  // Set (store lock held) when a batch written without the engine lock failed: the engine holds
+  // changes the store lacks, and every later batch was built on them. Cleared by the rebuild.
+  std::atomic<bool> storeBroken{false};
 
   // Every use of `store` holds this mutex: the deferred writer writes without the engine lock.
   std::mutex storeMutex;

@@ -265,6 +265,9 @@ class LiveEngine {
                       std::string_view activity, const Actor& actor);
   // Writes one call's changes; on failure the engine is rebuilt from the store before the next.
   Status Commit(const StoreBatch& batch);
+  // Writes a batch with the store lock held but not the engine lock; refuses when an earlier
+  // such write failed, and on failure marks the engine for a rebuild.
+  Status WriteInOrder(const StoreBatch& batch);
   template <typename Act>
   Status AccountAction(const std::string& user_id, std::string_view activity, const Actor& actor,
                        Act act);
