@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <thread>
 
 #include "e2e/e2e_support.h"
 #include "idguard/core/digest.h"
@@ -113,6 +114,42 @@ TEST(ServeRetentionTest, OldSignInsAndExpiredSessionsLeaveTheStore) {
   EXPECT_EQ(shorter->removed.signInsDeleted, 1);
   engine->reset();
   EXPECT_EQ(StoredIds(db), (std::vector<std::string>{"newest"}));
+}
+
+TEST(ServeRetentionTest, ABacklogIsTrimmedWholeInPiecesWhileIngestGoesOn) {
+  TempDir dir("serve-retention-pieces");
+  const std::string db = dir / "store.db";
+  {
+    auto store = OpenSqliteStore(db);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    StoreBatch batch;
+    batch.signIns.push_back(SignInAt("newest", kNewest));
+    for (int day = 31; day < 38; ++day) {
+      batch.signIns.push_back(
+          SignInAt("old-" + std::to_string(day), kNewest - day * kMicrosPerDay));
+    }
+    ASSERT_TRUE((*store)->Write(batch).ok());
+  }
+  LiveEngineOptions options;
+  options.dbPath = db;
+  options.retentionPieceRows = 2;  // seven expired sign-ins take four pieces
+  std::ostringstream log;
+  auto engine = LiveEngine::Open(options, log);
+  ASSERT_TRUE(engine.ok()) << engine.status().message();
+  // Ingest runs beside the pass: it needs the store only between pieces.
+  std::thread ingest([&] {
+    const std::string body =
+        R"({"id":"during","createdDateTime":"2026-09-21T00:00:00Z","userId":"alice",)"
+        R"("appId":"app","ipAddress":"145.14.10.10","status":{"errorCode":0}})";
+    auto result = (*engine)->Ingest(body, std::nullopt, Actor{});
+    EXPECT_TRUE(result.ok()) << result.status().message();
+  });
+  auto pass = (*engine)->ApplyRetention();
+  ingest.join();
+  ASSERT_TRUE(pass.ok()) << pass.status().message();
+  EXPECT_EQ(pass->removed.signInsDeleted, 7);
+  engine->reset();
+  EXPECT_EQ(StoredIds(db), (std::vector<std::string>{"during", "newest"}));
 }
 
 TEST(ServeRetentionTest, AnEmptyStoreHasNothingToCountBackFrom) {

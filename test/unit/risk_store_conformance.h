@@ -343,6 +343,34 @@ TYPED_TEST_P(RiskStoreConformance, RetentionDeletesOnlyExpiredRowsAndCountsThem)
   EXPECT_EQ(shorter->historyDeleted, 1);
 }
 
+TYPED_TEST_P(RiskStoreConformance, RetentionInPiecesDeletesEveryExpiredRowAndSaysWhenMoreRemain) {
+  auto store = this->OpenStore();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  for (int day = 31; day < 36; ++day) {
+    batch.signIns.push_back(MakeSignIn("old" + std::to_string(day), kNow - day * kDay, "a"));
+  }
+  batch.signIns.push_back(MakeSignIn("kept", kNow, "a"));
+  batch.detections = {MakeDetection("dold", kNow - 91 * kDay)};
+  ASSERT_TRUE(store->Write(batch).ok());
+
+  std::vector<std::int64_t> pieces;
+  for (int call = 0; call < 10; ++call) {
+    auto piece = store->ApplyRetention(kNow, RetentionPolicy{}, 2);
+    ASSERT_TRUE(piece.ok()) << piece.status().message();
+    pieces.push_back(piece->signInsDeleted);
+    if (call == 0) {
+      EXPECT_EQ(piece->detectionsDeleted, 1);
+    }
+    if (!piece->more) break;
+  }
+  EXPECT_EQ(pieces, (std::vector<std::int64_t>{2, 2, 1}));
+  std::set<std::string> ids;
+  ASSERT_TRUE(store->ForEachSignInId([&](std::string_view id) { ids.emplace(id); }).ok());
+  EXPECT_EQ(ids, (std::set<std::string>{"kept"}));
+  EXPECT_EQ(this->Count(store->CountDetections()), 0);
+}
+
 TYPED_TEST_P(RiskStoreConformance, AFailingRowRollsBackTheWholeBatch) {
   auto store = this->OpenStore();
   ASSERT_NE(store, nullptr);
@@ -508,6 +536,7 @@ REGISTER_TYPED_TEST_SUITE_P(RiskStoreConformance, NewStoreIsEmpty,
                             ProfilesAndStateAreUpsertedAndBinarySafe,
                             WritingTheSameBatchTwiceChangesNoCounts,
                             RetentionDeletesOnlyExpiredRowsAndCountsThem,
+                            RetentionInPiecesDeletesEveryExpiredRowAndSaysWhenMoreRemain,
                             AFailingRowRollsBackTheWholeBatch, BulkLoadKeepsIdempotencyAndData,
                             KillDuringWritesLeavesWholeBatches,
                             SignInsAfterTheProfileCheckpointComeBackInStoredOrder,

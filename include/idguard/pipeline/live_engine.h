@@ -63,6 +63,8 @@ struct LiveEngineOptions {
   bool onPremisesPasswordChangeResetsRisk = false;  // Default: off
   // How long the store keeps sign-ins, detections and history (ApplyRetention), as for replay.
   RetentionPolicy retention;
+  // Records of each kind deleted per retention transaction.
+  std::int64_t retentionPieceRows = 5000;
 };
 
 // What an identity provider reports after evaluate answered (POST /v1/signins/{id}/outcome).
@@ -181,8 +183,10 @@ class LiveEngine {
   };
   // Deletes from the store what is older than options.retention, counted back from the newest
   // stored sign-in as replay does (a server ingesting an old export keeps it), and the portal
-  // sessions that have expired. Holds the engine and store locks while it deletes; `idguard
-  // serve` runs it at start and every hour.
+  // sessions that have expired. It deletes in pieces of options.retentionPieceRows records of a
+  // kind per transaction, holding only the store lock for each, so sign-ins keep being evaluated
+  // and ingested while a large backlog is trimmed; `idguard serve` runs it at start and every
+  // hour.
   Result<RetentionSummary> ApplyRetention();
 
   Result<std::vector<ConditionalAccessPolicy>> ListPolicies();

@@ -191,6 +191,8 @@ struct RetentionResult {
   std::int64_t signInsDeleted = 0;
   std::int64_t detectionsDeleted = 0;
   std::int64_t historyDeleted = 0;
+  // A kind of record reached the call's row limit: more may have expired, so call again.
+  bool more = false;
 };
 
 class RiskStore {
@@ -205,8 +207,14 @@ class RiskStore {
   virtual Status BeginBulkLoad() = 0;
   virtual Status EndBulkLoad() = 0;
 
-  // Deletes records older than the policy allows, relative to `now`.
-  virtual Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy) = 0;
+  // Deletes records older than the policy allows, relative to `now`, in one transaction.
+  Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy) {
+    return ApplyRetention(now, policy, 0);
+  }
+  // The same, deleting at most `max_rows_per_kind` of each kind of record (0: no limit), oldest
+  // first, so that a server can trim a large backlog in short transactions between writes.
+  virtual Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy,
+                                                 std::int64_t max_rows_per_kind) = 0;
   // The createdDateTime of the newest stored sign-in; nullopt when none is stored.
   virtual Result<std::optional<EventTime>> LatestSignInTime() = 0;
   // Deletes the API tokens that expire (portal sessions) and expired before `now` (wall time);

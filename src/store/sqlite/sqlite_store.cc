@@ -249,7 +249,9 @@ class SqliteRiskStore final : public RiskStore {
   Status Write(const StoreBatch& batch) override;
   Status BeginBulkLoad() override;
   Status EndBulkLoad() override;
-  Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy) override;
+  using RiskStore::ApplyRetention;
+  Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy,
+                                         std::int64_t max_rows_per_kind) override;
   Result<std::optional<EventTime>> LatestSignInTime() override;
   Result<std::int64_t> DeleteExpiredApiTokens(EventTime now) override;
   Status ForEachSignInId(const std::function<void(std::string_view id)>& visit) override;
@@ -358,15 +360,23 @@ Status SqliteRiskStore::Prepare() {
        "SELECT id, modified_us, json FROM config_documents WHERE kind = ?1 ORDER BY id"},
       {&upsertEvaluation_, kUpsertEvaluation},
       {&selectEvaluation_, kSelectEvaluation},
-      {&deleteEvaluations_, "DELETE FROM evaluations WHERE created_us < ?1"},
+      {&deleteEvaluations_,
+       "DELETE FROM evaluations WHERE rowid IN "
+       "(SELECT rowid FROM evaluations WHERE created_us < ?1 LIMIT ?2)"},
       {&upsertProfile_, kUpsertProfile},
       {&upsertState_, kUpsertState},
       {&markProfileCheckpoint_, kMarkProfileCheckpoint},
       {&lowerProfileCheckpoint_, kLowerProfileCheckpoint},
       {&selectSignInsSinceProfileCheckpoint_, kSelectSignInsSinceProfileCheckpoint},
-      {&deleteSignIns_, "DELETE FROM signins WHERE created_us < ?1"},
-      {&deleteDetections_, "DELETE FROM detections WHERE detected_us < ?1"},
-      {&deleteHistory_, "DELETE FROM risky_user_history WHERE time_us < ?1"},
+      {&deleteSignIns_,
+       "DELETE FROM signins WHERE rowid IN "
+       "(SELECT rowid FROM signins WHERE created_us < ?1 LIMIT ?2)"},
+      {&deleteDetections_,
+       "DELETE FROM detections WHERE rowid IN "
+       "(SELECT rowid FROM detections WHERE detected_us < ?1 LIMIT ?2)"},
+      {&deleteHistory_,
+       "DELETE FROM risky_user_history WHERE rowid IN "
+       "(SELECT rowid FROM risky_user_history WHERE time_us < ?1 LIMIT ?2)"},
       {&selectSignInIds_, "SELECT id FROM signins"},
       {&selectProfiles_, "SELECT user_id, blob FROM profiles"},
       {&selectRiskyUsers_, kSelectRiskyUsers},
@@ -676,10 +686,12 @@ Result<std::int64_t> SqliteRiskStore::RunDelete(SqliteStatement& statement, Even
 }
 
 Result<RetentionResult> SqliteRiskStore::ApplyRetention(EventTime now,
-                                                        const RetentionPolicy& policy) {
+                                                        const RetentionPolicy& policy,
+                                                        std::int64_t max_rows_per_kind) {
   if (Status begun = begin_.Run(); !begun.ok()) return WithPath(begun);
   RetentionResult result;
   Status status;
+  const std::int64_t limit = max_rows_per_kind > 0 ? max_rows_per_kind : -1;
   const std::pair<std::pair<SqliteStatement*, std::int64_t>, std::int64_t*> deletes[] = {
       {{&deleteSignIns_, policy.signInDays}, &result.signInsDeleted},
       {{&deleteDetections_, policy.detectionDays}, &result.detectionsDeleted},
@@ -687,12 +699,14 @@ Result<RetentionResult> SqliteRiskStore::ApplyRetention(EventTime now,
       {{&deleteEvaluations_, policy.signInDays}, nullptr},
   };
   for (const auto& [what, count] : deletes) {
+    what.first->BindInt(2, limit);
     auto deleted = RunDelete(*what.first, now - what.second * kMicrosPerDay);
     if (!deleted.ok()) {
       status = deleted.status();
       break;
     }
     if (count != nullptr) *count = *deleted;
+    result.more = result.more || (limit > 0 && *deleted >= limit);
   }
   if (status.ok()) {
     lowerProfileCheckpoint_.BindText(1, sqlite::kProfileCheckpointKey);
