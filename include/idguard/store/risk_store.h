@@ -211,8 +211,9 @@ class RiskStore {
   Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy) {
     return ApplyRetention(now, policy, 0);
   }
-  // The same, deleting at most `max_rows_per_kind` of each kind of record (0: no limit), oldest
-  // first, so that a server can trim a large backlog in short transactions between writes.
+  // The same, deleting at most `max_rows_per_kind` expired records of each kind (0: no limit),
+  // so that a server can trim a large backlog in short transactions between writes; repeated
+  // while the result says `more`.
   virtual Result<RetentionResult> ApplyRetention(EventTime now, const RetentionPolicy& policy,
                                                  std::int64_t max_rows_per_kind) = 0;
   // The createdDateTime of the newest stored sign-in; nullopt when none is stored.
