@@ -195,8 +195,7 @@ LiveEngine::~LiveEngine() {
   StopDeferredWriter();
   auto lock = LockEngine();  // writes the evaluations still waiting
   State& s = *state_;
-  if (!s.restored || s.storeBroken.load() ||
-      (s.ingestsSinceCheckpoint == 0 && s.evaluationsSinceCheckpoint == 0))
+  if (s.NeedsRebuild() || (s.ingestsSinceCheckpoint == 0 && s.evaluationsSinceCheckpoint == 0))
     return;
   StoreBatch batch;
   AppendProfileCheckpoint(*s.engine, batch);
@@ -249,12 +248,10 @@ LiveEngine::EngineLock LiveEngine::LockEngine() {
 
 Status LiveEngine::Commit(const StoreBatch& batch) {
   State& s = *state_;
+  // On failure WriteInOrder marks the engine for a rebuild: it has already applied what the
+  // store did not take.
   Status written = WriteInOrder(batch);
-  // The engine has already applied what the store did not take: rebuild it before going on.
-  if (!written.ok()) {
-    s.restored = false;
-    return written;
-  }
+  if (!written.ok()) return written;
   for (const AccountState& account : batch.accounts) {
     AccountFlags& flags = s.accountFlags[account.userId];
     flags.accountEnabled = account.accountEnabled;
@@ -308,7 +305,7 @@ Status LiveEngine::MatchDirectoryLeaks(const LeakedCredentialFeed& leaks, std::o
 
 Status LiveEngine::EnsureRestored() {
   State& s = *state_;
-  if (s.restored && !s.storeBroken.load()) return Status::Ok();
+  if (!s.NeedsRebuild()) return Status::Ok();
   // What was built on the state being replaced is dropped with it.
   s.deferred = PendingChanges();
   s.deferredSignIns = 0;
@@ -374,7 +371,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
   std::unique_lock engine(mutex_);
   waiting_.fetch_sub(1);
   State& s = *state_;
-  if (!s.restored || s.storeBroken.load()) {
+  if (s.NeedsRebuild()) {
     std::lock_guard store(s.storeMutex);
     if (Status restored = EnsureRestored(); !restored.ok()) return restored;
   }

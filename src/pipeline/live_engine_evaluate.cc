@@ -224,10 +224,7 @@ void LiveEngine::RunDeferredWriter() {
     Status written = WriteInOrder(batch);
     store.unlock();
     engine.lock();
-    if (!written.ok()) {
-      ++s.deferredWriteFailures;
-      s.restored = false;  // rebuilt from the store by the next call
-    }
+    if (!written.ok()) ++s.deferredWriteFailures;  // rebuilt from the store by the next call
   }
 }
 
@@ -258,7 +255,7 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     return s.stopping || s.deferredSignIns < kMaxUnwrittenBatches * options_.evaluationWriteBatch;
   });
   waiting_.fetch_sub(1);
-  if (!s.restored || s.storeBroken.load()) {
+  if (s.NeedsRebuild()) {
     std::lock_guard store(s.storeMutex);
     if (Status restored = EnsureRestored(); !restored.ok()) return restored;
   }

@@ -110,9 +110,11 @@ struct LiveEngine::State {
   SystemClock clock;
   std::size_t ingestsSinceCheckpoint = 0;
   bool restored = false;  // false: rebuild engine state from the store before the next call
-  // Set (store lock held) when a batch written without the engine lock failed: the engine holds
-  // changes the store lacks, and every later batch was built on them. Cleared by the rebuild.
+  // Set (store lock held) when a write failed: the engine holds changes the store lacks, and
+  // every batch built since extends them. Cleared by the rebuild.
   std::atomic<bool> storeBroken{false};
+  // Whether the engine must be rebuilt from the store before its next use.
+  bool NeedsRebuild() const { return !restored || storeBroken.load(); }
 
   // Every use of `store` holds this mutex: the deferred writer writes without the engine lock.
   std::mutex storeMutex;
