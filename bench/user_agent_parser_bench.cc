@@ -51,8 +51,26 @@ void RunParse(benchmark::State& state, std::size_t cache_capacity) {
 void BM_UserAgentParseUncached(benchmark::State& state) { RunParse(state, 0); }
 void BM_UserAgentParseCached(benchmark::State& state) { RunParse(state, 20000); }
 
+// A 100 KB agent built to make regex engines backtrack, uncached: what one hostile request costs.
+void BM_UserAgentParseHostile(benchmark::State& state) {
+  if (!std::filesystem::exists(kRegexesPath)) {
+    state.SkipWithError("uap-core not installed");
+    return;
+  }
+  auto parser = UserAgentParser::Load(kRegexesPath, 0);
+  if (!parser.ok()) {
+    state.SkipWithError(parser.status().message().c_str());
+    return;
+  }
+  std::string hostile = "Mozilla/5.0 (Linux; Android 4.4; ";
+  while (hostile.size() < 100 * 1024) hostile += "SmartWatch Build HuaweiA4444 Mobile (;;";
+  (*parser)->Parse(hostile);
+  for (auto _ : state) benchmark::DoNotOptimize((*parser)->Parse(hostile));
+}
+
 BENCHMARK(BM_UserAgentParseUncached)->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_UserAgentParseCached)->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_UserAgentParseHostile)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace idguard
