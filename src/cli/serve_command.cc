@@ -29,6 +29,9 @@ struct ServeArguments {
   std::string tlsKey;
   unsigned threads = 0;
   std::size_t maxBodyBytes = std::size_t{32} * 1024 * 1024;
+  unsigned requestTimeoutSeconds = 30;
+  unsigned idleTimeoutSeconds = 60;
+  unsigned drainTimeoutSeconds = 10;
   unsigned rateLimit = 0;
   std::string dataDir;
   std::vector<std::string> geoip;
@@ -78,6 +81,9 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
   take("tlsKey", "--tls-key", args.tlsKey);
   take("threads", "--threads", args.threads);
   take("maxBodyBytes", "--max-body-bytes", args.maxBodyBytes);
+  take("requestTimeoutSeconds", "--request-timeout-seconds", args.requestTimeoutSeconds);
+  take("idleTimeoutSeconds", "--idle-timeout-seconds", args.idleTimeoutSeconds);
+  take("drainTimeoutSeconds", "--drain-timeout-seconds", args.drainTimeoutSeconds);
   take("rateLimitPerSecond", "--rate-limit", args.rateLimit);
   take("dataDir", "--data-dir", args.dataDir);
   take("directory", "--directory", args.directoryPath);
@@ -108,6 +114,9 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
                                                    "tlsKey",
                                                    "threads",
                                                    "maxBodyBytes",
+                                                   "requestTimeoutSeconds",
+                                                   "idleTimeoutSeconds",
+                                                   "drainTimeoutSeconds",
                                                    "rateLimitPerSecond",
                                                    "dataDir",
                                                    "directory",
@@ -224,6 +233,14 @@ void Serve(ServeArguments& args, const CLI::App& command) {
   http.tlsCertificateFile = args.tlsCertificate;
   http.tlsKeyFile = args.tlsKey;
   http.bodyLimit = args.maxBodyBytes;
+  for (const auto& [name, seconds] :
+       {std::pair{"--request-timeout-seconds", args.requestTimeoutSeconds},
+        std::pair{"--idle-timeout-seconds", args.idleTimeoutSeconds}}) {
+    if (seconds == 0) Fail(Status::InvalidInput(std::string(name) + ": must be at least 1"));
+  }
+  http.requestTimeout = std::chrono::seconds(args.requestTimeoutSeconds);
+  http.idleTimeout = std::chrono::seconds(args.idleTimeoutSeconds);
+  http.drainTimeout = std::chrono::seconds(args.drainTimeoutSeconds);
 
   LiveEngineOptions engine_options;
   engine_options.dbPath = args.dbPath;
@@ -312,6 +329,18 @@ void RegisterServeCommand(CLI::App& app) {
   serve->add_option("--tls-key", args->tlsKey, "PEM private key")->check(CLI::ExistingFile);
   serve->add_option("--threads", args->threads, "Server threads (default: one per core)");
   serve->add_option("--max-body-bytes", args->maxBodyBytes, "Largest request body accepted")
+      ->capture_default_str();
+  serve
+      ->add_option("--request-timeout-seconds", args->requestTimeoutSeconds,
+                   "Time a client has to send one request")
+      ->capture_default_str();
+  serve
+      ->add_option("--idle-timeout-seconds", args->idleTimeoutSeconds,
+                   "Time a keep-alive connection may wait for its next request")
+      ->capture_default_str();
+  serve
+      ->add_option("--drain-timeout-seconds", args->drainTimeoutSeconds,
+                   "On SIGTERM, time requests in flight have to finish (0: none)")
       ->capture_default_str();
   serve->add_option("--rate-limit", args->rateLimit, "Requests per second per token (0: no limit)")
       ->capture_default_str();

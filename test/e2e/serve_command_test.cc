@@ -1,7 +1,10 @@
 // The serve and token commands as a user runs them: tokens are printed once and listed without
-// their secret, bad roles and bad settings are refused with the reason, and revoked tokens stop
-// working.
+// their secret, bad roles and bad settings are refused with the reason, revoked tokens stop
+// working, and SIGTERM ends the server without waiting on idle clients or cutting requests off.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <fstream>
 
@@ -63,6 +66,125 @@ TEST(ServeCommandTest, UnknownRolesAndSettingsAreRefusedWithTheReason) {
   EXPECT_NE(tls.exitCode, 0);
   EXPECT_NE(tls.output.find("TLS needs both a certificate file and a key file"), std::string::npos)
       << tls.output;
+}
+
+// A plain TCP connection to the server, for talking HTTP/1.1 byte by byte.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& url) {
+    const int port = std::stoi(url.substr(url.rfind(':') + 1));
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval limit{20, 0};  // a bound for a broken server, not a performance figure
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~RawConnection() { close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  bool Send(std::string_view bytes) {
+    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  // Reads until `marker` has arrived or the server closes: what arrived, and whether it closed.
+  std::pair<std::string, bool> ReadUntil(std::string_view marker) {
+    std::string received;
+    char piece[4096];
+    while (received.find(marker) == std::string::npos) {
+      const ssize_t n = recv(fd_, piece, sizeof piece, 0);
+      if (n <= 0) return {received, n == 0};
+      received.append(piece, static_cast<std::size_t>(n));
+    }
+    return {received, false};
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+TEST(ServeCommandTest, ShutdownClosesIdleConnectionsAndFinishesRequestsInFlight) {
+  TempDir dir("serve-shutdown");
+  const std::string db = dir / "store.db";
+  // Timeouts far longer than the test waits: shutdown must not depend on them.
+  ServeProcess server = StartServeProcess(
+      dir, db, "--idle-timeout-seconds 600 --drain-timeout-seconds 600" + DataDirArgument());
+  ASSERT_FALSE(server.url.empty());
+
+  // A keep-alive client that made one request and stays connected without sending more.
+  RawConnection idle(server.url);
+  ASSERT_TRUE(idle.connected());
+  ASSERT_TRUE(idle.Send("GET /healthz HTTP/1.1\r\nHost: idguard\r\n\r\n"));
+  auto [health, health_closed] = idle.ReadUntil("\r\n\r\n");
+  ASSERT_NE(health.find("HTTP/1.1 200"), std::string::npos) << health;
+  EXPECT_FALSE(health_closed);
+
+  // A request in flight: its headers and half its body are sent when the signal arrives. A first
+  // request on the connection makes sure the server accepted it before the signal.
+  RawConnection busy(server.url);
+  ASSERT_TRUE(busy.connected());
+  ASSERT_TRUE(busy.Send("GET /healthz HTTP/1.1\r\nHost: idguard\r\n\r\n"));
+  ASSERT_NE(busy.ReadUntil("\r\n\r\n").first.find("HTTP/1.1 200"), std::string::npos);
+  const std::string body = R"({"userIds":["u1"]})";
+  ASSERT_TRUE(
+      busy.Send("POST /v1.0/identityProtection/riskyUsers/dismiss HTTP/1.1\r\nHost: idguard\r\n"
+                "Content-Type: application/json\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 5)));
+  std::thread stopper([&] {
+    auto status = server.process->TerminateWithin(std::chrono::seconds(60));
+    ASSERT_TRUE(status.has_value()) << "the server did not exit after SIGTERM";
+    EXPECT_TRUE(WIFEXITED(*status)) << *status;
+    EXPECT_EQ(WEXITSTATUS(*status), 0);
+  });
+  // The idle connection is closed by the server, not left to its 600-second timeouts.
+  auto [after, idle_closed] = idle.ReadUntil("no marker: read to the end");
+  EXPECT_TRUE(idle_closed) << "the idle keep-alive connection was not closed on SIGTERM";
+  EXPECT_EQ(after, "");
+
+  // The request in flight still gets its whole answer (401: it carries no token), and the
+  // connection ends after it.
+  ASSERT_TRUE(busy.Send(body.substr(5)));
+  auto [answer, busy_closed] = busy.ReadUntil("no marker: read to the end");
+  EXPECT_NE(answer.find("HTTP/1.1 401"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_TRUE(busy_closed);
+  stopper.join();
+  EXPECT_NE(ReadFile(dir / "serve.log").find("stopped"), std::string::npos)
+      << ReadFile(dir / "serve.log");
+}
+
+TEST(ServeCommandTest, AClientThatStallsMidRequestIsCutOffAfterTheRequestTimeout) {
+  TempDir dir("serve-slow-client");
+  ServeProcess server =
+      StartServeProcess(dir, dir / "store.db", "--request-timeout-seconds 1" + DataDirArgument());
+  ASSERT_FALSE(server.url.empty());
+  RawConnection slow(server.url);
+  ASSERT_TRUE(slow.connected());
+  ASSERT_TRUE(
+      slow.Send("POST /v1/signins HTTP/1.1\r\nHost: idguard\r\n"
+                "Content-Length: 1000\r\n\r\n{\"id\":"));
+  // RawConnection gives up after 20 s: a server without the limit would keep waiting.
+  auto [received, closed] = slow.ReadUntil("no marker: read to the end");
+  EXPECT_TRUE(closed) << "the stalled request was not cut off";
+  EXPECT_EQ(received, "");
+
+  // Others are served as before.
+  RawConnection next(server.url);
+  ASSERT_TRUE(next.Send("GET /healthz HTTP/1.1\r\nHost: idguard\r\n\r\n"));
+  EXPECT_NE(next.ReadUntil("\r\n\r\n").first.find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST(ServeCommandTest, TimeoutsAreSettingsAndZeroIsRefused) {
+  TempDir dir("serve-timeouts");
+  CommandResult zero = RunIdguard("serve --db " + (dir / "store.db") + " --idle-timeout-seconds 0");
+  EXPECT_EQ(zero.exitCode, 2);
+  EXPECT_NE(zero.output.find("--idle-timeout-seconds: must be at least 1"), std::string::npos)
+      << zero.output;
 }
 
 }  // namespace

@@ -10,11 +10,13 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "idguard/core/json_writer.h"
@@ -38,13 +40,52 @@ constexpr std::size_t kBodyReadSize = std::size_t{64} * 1024;
 std::mutex g_running_mutex;
 std::function<void()> g_stop_running;
 
+// The connections waiting for their next request. Shutdown closes them at once instead of
+// waiting for their clients to send something or for the drain timeout: a keep-alive client may
+// stay silent for a minute. Each connection runs on its own strand; the closer is posted there,
+// so it never races the connection's own operations.
+class IdleConnections {
+ public:
+  // Registers `close` while a connection waits; false once shutdown began (close at once then).
+  bool Add(std::uint64_t id, std::function<void()> close) {
+    std::lock_guard lock(mutex_);
+    if (closed_) return false;
+    waiting_.emplace(id, std::move(close));
+    return true;
+  }
+  void Remove(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    waiting_.erase(id);
+  }
+  void CloseAll() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    for (auto& [id, close] : waiting_) close();
+    waiting_.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  bool closed_ = false;
+  std::unordered_map<std::uint64_t, std::function<void()>> waiting_;
+};
+
 struct ServerState {
   const HttpServerOptions& options;
   const HttpHandler& handler;
   const AccessLogSink& accessLog;
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> nextRequestId{0};
+  std::atomic<std::uint64_t> nextConnectionId{0};
   std::atomic<int> connections{0};
+  IdleConnections idle{};
+};
+
+// Whether a connection is between requests, and how to end that wait. Touched only on the
+// connection's strand; shared with the closer, which may run after the connection ended.
+struct IdleWait {
+  bool waiting = false;
+  std::function<void()> cancel;
 };
 
 std::string MakeRequestId(ServerState& state) {
@@ -173,14 +214,47 @@ template <typename Stream>
 awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string remote) {
   const HttpServerOptions& options = state.options;
   beast::flat_buffer buffer;
+  const std::uint64_t connection_id = state.nextConnectionId.fetch_add(1);
+  auto idle = std::make_shared<IdleWait>();
+  // Bytes of a next request already here (read, or waiting in the socket) make the connection
+  // busy, not idle: that request is answered, and the connection closes after it.
+  idle->cancel = [&stream, &buffer] {
+    auto& socket = beast::get_lowest_layer(stream).socket();
+    beast::error_code ignored;
+    if (buffer.size() > 0 || socket.available(ignored) > 0) return;
+    beast::get_lowest_layer(stream).cancel();
+  };
+  auto executor = beast::get_lowest_layer(stream).get_executor();
+  struct ForgetIdle {
+    ServerState& state;
+    std::uint64_t id;
+    std::shared_ptr<IdleWait> idle;
+    ~ForgetIdle() {
+      state.idle.Remove(id);
+      idle->cancel = nullptr;  // the stream goes away with the connection
+    }
+  } forget{state, connection_id, idle};
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.headerLimit));
     parser.body_limit(options.bodyLimit);
+    // Between requests (nothing of the next one read yet) shutdown may close the connection.
+    idle->waiting = buffer.size() == 0;
+    if (idle->waiting && !state.idle.Add(connection_id, [idle, executor] {
+          net::post(executor, [idle] {
+            if (idle->waiting && idle->cancel) idle->cancel();
+          });
+        })) {
+      break;
+    }
     // The first byte may take up to the idle timeout; the whole request then the request timeout.
     beast::get_lowest_layer(stream).expires_after(options.idleTimeout);
     auto [header_ec, header_bytes] =
         co_await http::async_read_header(stream, buffer, parser, kNoThrow);
+    if (idle->waiting) {
+      idle->waiting = false;
+      state.idle.Remove(connection_id);
+    }
     const auto started = std::chrono::steady_clock::now();
     beast::error_code ec = header_ec;
     if (!ec && !parser.is_done()) {
@@ -276,13 +350,15 @@ awaitable<void> ServeTls(tcp::socket socket, ServerState& state, ssl::context& c
 
 awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state, ssl::context* tls) {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+    // Each connection on its own strand, so shutdown can reach into it safely (IdleConnections).
+    auto [ec, socket] =
+        co_await acceptor.async_accept(net::make_strand(acceptor.get_executor()), kNoThrow);
     if (ec) {
       if (ec == net::error::operation_aborted || state.stopping.load()) co_return;
       continue;  // e.g. EMFILE: keep serving the connections we have
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto executor = acceptor.get_executor();
+    auto executor = socket.get_executor();
     if (tls != nullptr) {
       net::co_spawn(executor, ServeTls(std::move(socket), state, *tls), net::detached);
     } else {
@@ -332,13 +408,15 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
                                std::to_string(options.port) + ": " + ec.message());
   }
 
-  // Shutdown: stop accepting, let connections finish their request (they close instead of
-  // keeping alive), and stop the loop when they are gone or the drain timeout passes.
+  // Shutdown: stop accepting, close the connections waiting for a next request, let the others
+  // finish theirs (they close instead of keeping alive), and stop the loop when they are gone or
+  // the drain timeout passes.
   net::steady_timer drain(io);
   auto begin_stop = [&] {
     if (state.stopping.exchange(true)) return;
     beast::error_code ignored;
     acceptor.close(ignored);
+    state.idle.CloseAll();
     drain.expires_after(options.drainTimeout);
     drain.async_wait([&](beast::error_code) { io.stop(); });
     net::co_spawn(
