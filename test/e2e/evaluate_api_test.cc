@@ -361,6 +361,115 @@ TEST_F(EvaluateApiTest, ReportOnlyPoliciesRecordResultsAndNeverDecide) {
   EXPECT_EQ(judged.String("/conditionalAccessStatus"), "notApplied");
 }
 
+TEST_F(EvaluateApiTest, StoredSignInsKeepTheReportOnlyResults) {
+  CreatePolicy(SignInRiskPolicy("enabledForReportingButNotEnforced"));
+  CreatePolicy(
+      R"({"displayName":"MFA for everyone - trial","state":"enabledForReportingButNotEnforced",
+    "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},
+    "grantControls":{"operator":"OR","builtInControls":["mfa"]}})");
+  LearnAlice();
+  auto stored_results = [&](const std::string& id) {
+    std::vector<std::string> results =
+        Json(Call("GET", "/v1.0/auditLogs/signIns/" + id, Role::securityReader).body)
+            .Strings("/appliedConditionalAccessPolicies", "result");
+    std::sort(results.begin(), results.end());
+    return results;
+  };
+  // A session that already did MFA satisfies the trial MFA policy; the risky sign-in would have
+  // been interrupted by the sign-in risk policy, which asks for MFA every time.
+  std::string with_mfa =
+      Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR");
+  with_mfa.insert(1, R"("sessionHasMfa":true,)");
+  Json judged(Evaluate(with_mfa).body);
+  EXPECT_EQ(judged.String("/decision"), "allow");
+  ASSERT_EQ(Outcome("far-away", "completed").status, 200);
+  EXPECT_EQ(stored_results("far-away"),
+            (std::vector<std::string>{"reportOnlyInterrupted", "reportOnlySuccess"}));
+  // Without MFA in the session, the trial MFA policy would have interrupted it too.
+  Json home(
+      Evaluate(Attempt("home-late", kStart + 9 * kMicrosPerDay, "alice", "145.14.10.10", "NL"))
+          .body);
+  EXPECT_EQ(home.String("/decision"), "allow");
+  ASSERT_EQ(Outcome("home-late", "completed").status, 200);
+  EXPECT_EQ(stored_results("home-late"),
+            (std::vector<std::string>{"reportOnlyInterrupted", "reportOnlyNotApplied"}));
+}
+
+TEST_F(EvaluateApiTest, ASelfServiceResetTheUserRiskPolicyDemandedRemediatesAsAReset) {
+  CreatePolicy(kUserRiskPolicy);
+  Json judged(
+      Evaluate(Attempt("bob-reset", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL")).body);
+  ASSERT_EQ(judged.String("/decision"), "passwordChange");
+  Json reset(Outcome("bob-reset", "passwordReset").body);
+  EXPECT_EQ(reset.String("/userRiskState"), "remediated");
+  EXPECT_EQ(reset.String("/userRiskDetail"), "userPerformedSecuredPasswordReset");
+  Json leak(
+      Call("GET", "/v1.0/identityProtection/riskDetections/leak-bob", Role::securityReader).body);
+  EXPECT_EQ(leak.String("/riskState"), "remediated");
+  EXPECT_EQ(leak.String("/riskDetail"), "userPerformedSecuredPasswordReset");
+}
+
+TEST_F(EvaluateApiTest, AnOnPremisesPasswordChangeRemediatesOnlyWhenTheSettingIsOn) {
+  ASSERT_EQ(
+      Evaluate(Attempt("bob-onprem-1", kStart + kMicrosPerDay, "bob", "145.14.10.20", "NL")).status,
+      200);
+  Json off(Outcome("bob-onprem-1", "onPremisesPasswordChanged").body);
+  EXPECT_EQ(off.String("/userRiskState"), "atRisk") << "the setting is off by default";
+  EXPECT_EQ(off.String("/userRiskLevel"), "high");
+
+  LiveEngineOptions options;
+  options.onPremisesPasswordChangeResetsRisk = true;
+  Start(options);
+  ASSERT_NE(service_, nullptr);
+  ASSERT_EQ(
+      Evaluate(Attempt("bob-onprem-2", kStart + 2 * kMicrosPerDay, "bob", "145.14.10.20", "NL"))
+          .status,
+      200);
+  Json on(Outcome("bob-onprem-2", "onPremisesPasswordChanged").body);
+  EXPECT_EQ(on.String("/userRiskState"), "remediated");
+  EXPECT_EQ(on.String("/userRiskDetail"), "userChangedPasswordOnPremises");
+  EXPECT_EQ(on.String("/userRiskLevel"), "none");
+  Json user(Call("GET", "/v1.0/identityProtection/riskyUsers/bob", Role::securityReader).body);
+  EXPECT_EQ(user.String("/riskDetail"), "userChangedPasswordOnPremises");
+}
+
+TEST_F(EvaluateApiTest, ApprovalAfterARunOfDenialsIsMfaFatigueAndRemediatesNothing) {
+  CreatePolicy(SignInRiskPolicy("enabled"));
+  LearnAlice();
+  const EventTime attack = kStart + 8 * kMicrosPerDay;
+  auto prompt = [&](const std::string& id, EventTime time) {
+    HttpResponse answer = Evaluate(Attempt(id, time, "alice", "177.54.144.20", "BR"));
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    EXPECT_EQ(Json(answer.body).String("/decision"), "mfa") << answer.body;
+  };
+  for (int i = 0; i < 4; ++i) {
+    const std::string id = "push-" + std::to_string(i);
+    prompt(id, attack + i * kMicrosPerMinute);
+    HttpResponse denied = Outcome(id, "mfaDenied");
+    ASSERT_EQ(denied.status, 200) << denied.body;
+    EXPECT_EQ(Json(denied.body).String("/riskState"), "atRisk");
+  }
+  prompt("push-4", attack + 5 * kMicrosPerMinute);
+  HttpResponse approved = Outcome("push-4", "mfaPassed");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  Json after(approved.body);
+  std::vector<std::string> types;
+  for (int i = 0; i < 4; ++i) {
+    const std::string type = after.String("/riskEventTypes_v2/" + std::to_string(i));
+    if (type != "<absent>") types.push_back(type);
+  }
+  EXPECT_NE(std::find(types.begin(), types.end(), "mfaFatigue"), types.end()) << approved.body;
+  // That MFA proves nothing: the sign-in and the user stay at risk.
+  EXPECT_EQ(after.String("/riskState"), "atRisk") << approved.body;
+  EXPECT_EQ(after.String("/userRiskState"), "atRisk");
+  Json detections(
+      Call("GET",
+           "/v1.0/identityProtection/riskDetections?$filter=riskEventType%20eq%20'mfaFatigue'",
+           Role::securityReader)
+          .body);
+  EXPECT_EQ(detections.Strings("/value", "requestId"), std::vector<std::string>{"push-4"});
+}
+
 TEST_F(EvaluateApiTest, FraudReportsRaiseTheUserToHigh) {
   LearnAlice();
   ASSERT_EQ(Evaluate(Attempt("prompted", kStart + 8 * kMicrosPerDay, "alice", "145.14.10.10", "NL"))
