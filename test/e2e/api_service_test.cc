@@ -337,6 +337,30 @@ TEST_F(ApiServiceTest, AnAddressGuessingTokensIsSlowedDownWith429) {
   EXPECT_EQ(Get("/v1.0/identityProtection/riskyUsers").status, 200);
 }
 
+TEST_F(ApiServiceTest, ATokenOverItsRateLimitGets429AndOthersAreServed) {
+  service_.reset();
+  api::ApiOptions limited;
+  limited.rateLimitPerSecond = 1;  // bursts of two
+  service_ = e2e::StartApiService(db_, {}, limited);
+  ASSERT_NE(service_, nullptr);
+  std::vector<int> statuses;
+  HttpResponse refused;
+  for (int i = 0; i < 10; ++i) {
+    HttpResponse response = Get("/v1.0/identityProtection/riskyUsers");
+    statuses.push_back(response.status);
+    if (response.status == 429) refused = response;
+  }
+  EXPECT_EQ(statuses[0], 200);
+  EXPECT_EQ(statuses[1], 200);
+  ASSERT_EQ(refused.status, 429) << "ten calls in a row never met the limit";
+  EXPECT_EQ(Json(refused.body).String("/error/code"), "TooManyRequests");
+  EXPECT_NE(std::find(refused.headers.begin(), refused.headers.end(),
+                      std::pair<std::string, std::string>{"Retry-After", "1"}),
+            refused.headers.end());
+  // The limit is per token.
+  EXPECT_EQ(Get("/v1.0/identityProtection/riskyUsers", Role::globalReader).status, 200);
+}
+
 TEST_F(ApiServiceTest, RolesFollowTheEntraRoles) {
   using api::RoleAllows;
   for (Role reader : {Role::globalReader, Role::securityReader}) {
@@ -505,6 +529,11 @@ TEST_F(ApiServiceTest, KeysetPagingReadsEveryRowOnceEvenWhileNewSignInsArrive) {
                 R"("ipAddress":"198.51.100.7","status":{"errorCode":0}})" +
                 "\n";
   }
+  // One older than every stored sign-in: it lies ahead of the cursor, so the walk meets it.
+  arriving += R"({"id":"early0","createdDateTime":")" + FormatTimestamp(kStart - kDay) +
+              R"(","userId":"u5","userPrincipalName":"u5@contoso.example","appId":"a",)"
+              R"("ipAddress":"198.51.100.7","status":{"errorCode":0}})" +
+              "\n";
   HttpResponse ingest = Post("/v1/signins", arriving, Role::securityAdministrator);
   ASSERT_EQ(ingest.status, 202) << ingest.body;
   while (!next.empty()) {
@@ -515,11 +544,12 @@ TEST_F(ApiServiceTest, KeysetPagingReadsEveryRowOnceEvenWhileNewSignInsArrive) {
     const std::string link = more.String("/@odata.nextLink");
     next = link == "<absent>" ? "" : link.substr(19);
   }
-  // The arrivals are newer than the first page, so this walk does not see them, and it sees
-  // every older row exactly once.
-  EXPECT_EQ(seen.size(), 60U);
-  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 60U);
-  EXPECT_EQ(PageAll("/v1.0/auditLogs/signIns?$top=1000&$filter=userId%20eq%20'u5'").size(), 63U);
+  // The newer arrivals are behind the cursor, so this walk does not see them; it sees every
+  // older row exactly once, the older arrival last.
+  EXPECT_EQ(seen.size(), 61U);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 61U);
+  EXPECT_EQ(seen.back(), "early0");
+  EXPECT_EQ(PageAll("/v1.0/auditLogs/signIns?$top=1000&$filter=userId%20eq%20'u5'").size(), 64U);
 }
 
 TEST_F(ApiServiceTest, IngestAcceptsValidRecordsListsRejectsAndIsIdempotent) {
@@ -555,6 +585,50 @@ TEST_F(ApiServiceTest, IngestAcceptsValidRecordsListsRejectsAndIsIdempotent) {
   EXPECT_NE(Json(garbage.body).String("/error/message").find("expected a JSON object"),
             std::string::npos);
   EXPECT_EQ(Post("/v1/signins?format=csv", body, Role::securityAdministrator).status, 400);
+}
+
+TEST_F(ApiServiceTest, IngestTakesJsonArraysAndLogAnalyticsRecordsAndCountsThem) {
+  const std::string array =
+      R"([{"id":"arr1","createdDateTime":"2026-10-06T10:00:00Z","userId":"u9","appId":"a",)"
+      R"("ipAddress":"198.51.100.9","status":{"errorCode":0}},)"
+      R"({"id":"arr2","createdDateTime":"2026-10-06T10:05:00Z","userId":"u9","appId":"a",)"
+      R"("ipAddress":"198.51.100.9","status":{"errorCode":50126}}])";
+  HttpResponse from_array = Post("/v1/signins", array, Role::securityAdministrator);
+  ASSERT_EQ(from_array.status, 202) << from_array.body;
+  int64_t accepted = -1;
+  ASSERT_EQ(Json(from_array.body).root["accepted"].get(accepted), simdjson::SUCCESS);
+  EXPECT_EQ(accepted, 2);
+  Json failed(Get("/v1.0/auditLogs/signIns/arr2").body);
+  int64_t error_code = 0;
+  ASSERT_EQ(failed.root.at_pointer("/status/errorCode").get(error_code), simdjson::SUCCESS);
+  EXPECT_EQ(error_code, 50126);
+
+  // A Log Analytics SigninLogs row, named and detected.
+  const std::string row =
+      R"({"TimeGenerated":"2026-10-06T11:00:00Z","Id":"la1","CreatedDateTime":)"
+      R"("2026-10-06T11:00:00Z","UserId":"u9","UserPrincipalName":"u9@contoso.example",)"
+      R"("AppId":"a","AppDisplayName":"Mail","IPAddress":"198.51.100.9","ResultType":"0",)"
+      R"("Category":"SignInLogs"})";
+  HttpResponse named = Post("/v1/signins?format=loganalytics", row, Role::securityAdministrator);
+  ASSERT_EQ(named.status, 202) << named.body;
+  Json stored(Get("/v1.0/auditLogs/signIns/la1").body);
+  EXPECT_EQ(stored.String("/ipAddress"), "198.51.100.9");
+  EXPECT_EQ(stored.String("/appDisplayName"), "Mail");
+  std::string detected_row = row;
+  detected_row.replace(detected_row.find("\"la1\""), 5, "\"la2\"");
+  ASSERT_EQ(Post("/v1/signins", detected_row, Role::securityAdministrator).status, 202);
+  EXPECT_EQ(Get("/v1.0/auditLogs/signIns/la2").status, 200);
+
+  // /metrics counts what was accepted and refused; the queues are empty at rest.
+  ASSERT_EQ(Post("/v1/signins", R"({"id":"bad","createdDateTime":"never","userId":"u9"})",
+                 Role::securityAdministrator)
+                .status,
+            202);
+  const std::string metrics = Get("/metrics").body;
+  EXPECT_NE(metrics.find("\nidguard_signins_ingested_total 4\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nidguard_signins_rejected_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nidguard_writer_queue_depth 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nidguard_evaluations_unwritten 0\n"), std::string::npos) << metrics;
 }
 
 TEST_F(ApiServiceTest, ConfirmCompromisedMakesTheUserHighWithAnAdminDetectionAndHistory) {
@@ -846,6 +920,11 @@ TEST_F(ApiServiceTest, BlockUnblockAndRevokeSessionsChangeTheAccountAndAreAudite
                  .body);
   EXPECT_EQ(audit.Strings("/value", "activityDisplayName"),
             (std::vector<std::string>{"blockSignIn", "unblockSignIn", "revokeSessions"}));
+  // Each record carries the request id of the call that made it (the client-request-id here).
+  const std::vector<std::string> requests = audit.Strings("/value", "correlationId");
+  ASSERT_EQ(requests.size(), 3U);
+  for (const std::string& request : requests) EXPECT_EQ(request.rfind("test-request-", 0), 0U);
+  EXPECT_EQ(std::set<std::string>(requests.begin(), requests.end()).size(), 3U);
   EXPECT_EQ(Post("/v1/users/nobody/block", "", Role::userAdministrator).status, 404);
 }
 
