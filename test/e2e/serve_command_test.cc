@@ -130,11 +130,14 @@ TEST(ServeCommandTest, ShutdownClosesIdleConnectionsAndFinishesRequestsInFlight)
   ASSERT_TRUE(busy.connected());
   ASSERT_TRUE(busy.Send("GET /healthz HTTP/1.1\r\nHost: idguard\r\n\r\n"));
   ASSERT_NE(busy.ReadUntil("\r\n\r\n").first.find("HTTP/1.1 200"), std::string::npos);
+  // The server's "100 Continue" says it has read the request's header.
   const std::string body = R"({"userIds":["u1"]})";
   ASSERT_TRUE(
       busy.Send("POST /v1.0/identityProtection/riskyUsers/dismiss HTTP/1.1\r\nHost: idguard\r\n"
-                "Content-Type: application/json\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 5)));
+                "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n"));
+  ASSERT_NE(busy.ReadUntil("\r\n\r\n").first.find("HTTP/1.1 100"), std::string::npos);
+  ASSERT_TRUE(busy.Send(body.substr(0, 5)));
   std::thread stopper([&] {
     auto status = server.process->TerminateWithin(std::chrono::seconds(60));
     ASSERT_TRUE(status.has_value()) << "the server did not exit after SIGTERM";

@@ -2,6 +2,9 @@
 // one io_context run by N threads.
 #include "idguard/api/http_server.h"
 
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -40,34 +43,41 @@ constexpr std::size_t kBodyReadSize = std::size_t{64} * 1024;
 std::mutex g_running_mutex;
 std::function<void()> g_stop_running;
 
-// The connections waiting for their next request. Shutdown closes them at once instead of
-// waiting for their clients to send something or for the drain timeout: a keep-alive client may
-// stay silent for a minute. Each connection runs on its own strand; the closer is posted there,
-// so it never races the connection's own operations.
+// The connections waiting for their next request, by socket. Shutdown ends their wait at once
+// instead of waiting for their clients to send something or for the drain timeout: a keep-alive
+// client may stay silent for a minute. It does so with shutdown(SHUT_RD) on the socket, which the
+// kernel lets any thread do, so connections need no strand (one would cost every request a
+// dispatch). A socket is registered only while its connection waits, and removed before the
+// connection closes it, so the mutex keeps every registered descriptor open while it is used.
 class IdleConnections {
  public:
-  // Registers `close` while a connection waits; false once shutdown began (close at once then).
-  bool Add(std::uint64_t id, std::function<void()> close) {
+  // Registers a waiting connection's socket; false once shutdown began (close at once then).
+  bool Add(std::uint64_t id, int socket) {
     std::lock_guard lock(mutex_);
     if (closed_) return false;
-    waiting_.emplace(id, std::move(close));
+    waiting_.emplace(id, socket);
     return true;
   }
   void Remove(std::uint64_t id) {
     std::lock_guard lock(mutex_);
     waiting_.erase(id);
   }
+  // Bytes of a next request already in the socket make a connection busy, not idle: that
+  // request is answered, and the connection closes after it.
   void CloseAll() {
     std::lock_guard lock(mutex_);
     closed_ = true;
-    for (auto& [id, close] : waiting_) close();
+    for (const auto& [id, socket] : waiting_) {
+      int pending = 0;
+      if (ioctl(socket, FIONREAD, &pending) == 0 && pending == 0) shutdown(socket, SHUT_RD);
+    }
     waiting_.clear();
   }
 
  private:
   std::mutex mutex_;
   bool closed_ = false;
-  std::unordered_map<std::uint64_t, std::function<void()>> waiting_;
+  std::unordered_map<std::uint64_t, int> waiting_;
 };
 
 struct ServerState {
@@ -79,13 +89,6 @@ struct ServerState {
   std::atomic<std::uint64_t> nextConnectionId{0};
   std::atomic<int> connections{0};
   IdleConnections idle{};
-};
-
-// Whether a connection is between requests, and how to end that wait. Touched only on the
-// connection's strand; shared with the closer, which may run after the connection ended.
-struct IdleWait {
-  bool waiting = false;
-  std::function<void()> cancel;
 };
 
 std::string MakeRequestId(ServerState& state) {
@@ -215,46 +218,24 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
   const HttpServerOptions& options = state.options;
   beast::flat_buffer buffer;
   const std::uint64_t connection_id = state.nextConnectionId.fetch_add(1);
-  auto idle = std::make_shared<IdleWait>();
-  // Bytes of a next request already here (read, or waiting in the socket) make the connection
-  // busy, not idle: that request is answered, and the connection closes after it.
-  idle->cancel = [&stream, &buffer] {
-    auto& socket = beast::get_lowest_layer(stream).socket();
-    beast::error_code ignored;
-    if (buffer.size() > 0 || socket.available(ignored) > 0) return;
-    beast::get_lowest_layer(stream).cancel();
-  };
-  auto executor = beast::get_lowest_layer(stream).get_executor();
+  const int socket = beast::get_lowest_layer(stream).socket().native_handle();
   struct ForgetIdle {
     ServerState& state;
     std::uint64_t id;
-    std::shared_ptr<IdleWait> idle;
-    ~ForgetIdle() {
-      state.idle.Remove(id);
-      idle->cancel = nullptr;  // the stream goes away with the connection
-    }
-  } forget{state, connection_id, idle};
+    ~ForgetIdle() { state.idle.Remove(id); }  // before the connection closes its socket
+  } forget{state, connection_id};
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.headerLimit));
     parser.body_limit(options.bodyLimit);
     // Between requests (nothing of the next one read yet) shutdown may close the connection.
-    idle->waiting = buffer.size() == 0;
-    if (idle->waiting && !state.idle.Add(connection_id, [idle, executor] {
-          net::post(executor, [idle] {
-            if (idle->waiting && idle->cancel) idle->cancel();
-          });
-        })) {
-      break;
-    }
+    const bool idle = buffer.size() == 0;
+    if (idle && !state.idle.Add(connection_id, socket)) break;
     // The first byte may take up to the idle timeout; the whole request then the request timeout.
     beast::get_lowest_layer(stream).expires_after(options.idleTimeout);
     auto [header_ec, header_bytes] =
         co_await http::async_read_header(stream, buffer, parser, kNoThrow);
-    if (idle->waiting) {
-      idle->waiting = false;
-      state.idle.Remove(connection_id);
-    }
+    if (idle) state.idle.Remove(connection_id);
     const auto started = std::chrono::steady_clock::now();
     beast::error_code ec = header_ec;
     if (!ec && !parser.is_done()) {
@@ -350,15 +331,13 @@ awaitable<void> ServeTls(tcp::socket socket, ServerState& state, ssl::context& c
 
 awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state, ssl::context* tls) {
   for (;;) {
-    // Each connection on its own strand, so shutdown can reach into it safely (IdleConnections).
-    auto [ec, socket] =
-        co_await acceptor.async_accept(net::make_strand(acceptor.get_executor()), kNoThrow);
+    auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
     if (ec) {
       if (ec == net::error::operation_aborted || state.stopping.load()) co_return;
       continue;  // e.g. EMFILE: keep serving the connections we have
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto executor = socket.get_executor();
+    auto executor = acceptor.get_executor();
     if (tls != nullptr) {
       net::co_spawn(executor, ServeTls(std::move(socket), state, *tls), net::detached);
     } else {
