@@ -18,6 +18,7 @@
 namespace idguard {
 namespace {
 
+using sqlite::OpenConnection;
 using sqlite::SqliteDatabase;
 using sqlite::SqliteStatement;
 using sqlite::StatusFromSqlite;
@@ -460,7 +461,7 @@ GROUP BY 1, 2 ORDER BY 5 DESC, 1, 2 LIMIT 500
 Result<std::unique_ptr<ReportReader>> OpenSqliteReportReader(const std::string& path) {
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = OpenConnection(path, flags, &raw);
   SqliteDatabase db(raw);
   if (rc != SQLITE_OK) return StatusFromSqlite(raw, rc, "opening " + path + " for reading");
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);

@@ -1,8 +1,19 @@
 #include "store/sqlite/sqlite_statement.h"
 
+#include <mutex>
 #include <string>
 
 namespace idguard::sqlite {
+
+int OpenConnection(const std::string& path, int flags, sqlite3** db) {
+  static std::once_flag configured;
+  std::call_once(configured, [] {
+    // Refused (SQLITE_MISUSE) when something else in the process opened SQLite first: the
+    // statistics then stay on, which costs speed only.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+  return sqlite3_open_v2(path.c_str(), db, flags, nullptr);
+}
 
 Status StatusFromSqlite(sqlite3* db, int code, std::string_view context) {
   std::string message(context);

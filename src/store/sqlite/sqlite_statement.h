@@ -21,6 +21,12 @@ namespace idguard::sqlite {
 // Builds a Status from an SQLite result code and the connection's latest message.
 Status StatusFromSqlite(sqlite3* db, int code, std::string_view context);
 
+// sqlite3_open_v2 after the process-wide settings idguard wants, applied before the first
+// connection of the process: no allocation statistics (SQLite otherwise counts every allocation
+// under a global mutex, and idguard never reads the counts). Sets `db` even when opening fails,
+// for its message; the caller owns it.
+int OpenConnection(const std::string& path, int flags, sqlite3** db);
+
 class SqliteDatabase {
  public:
   SqliteDatabase() = default;

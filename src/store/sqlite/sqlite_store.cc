@@ -26,6 +26,7 @@
 namespace idguard {
 namespace {
 
+using sqlite::OpenConnection;
 using sqlite::SqliteDatabase;
 using sqlite::SqliteStatement;
 using sqlite::StatusFromSqlite;
@@ -1000,7 +1001,7 @@ Result<std::unique_ptr<RiskStore>> Open(const std::string& path, const SqliteOpt
   const int flags =
       (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
       SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = OpenConnection(path, flags, &raw);
   SqliteDatabase db(raw);  // owns the handle even when opening failed
   if (rc != SQLITE_OK) return StatusFromSqlite(raw, rc, path + ": opening");
   sqlite3_extended_result_codes(db.get(), 1);
