@@ -126,6 +126,13 @@ class EvaluateApiTest : public ::testing::Test {
     return Call("POST", "/v1/signins/" + id + "/outcome", Role::identityProvider,
                 R"({"outcome":")" + outcome + R"("})");
   }
+  // Bob's leaked-credentials detection is closed with `detail`.
+  void ExpectLeakRemediatedAs(const std::string& detail) {
+    Json leak(
+        Call("GET", "/v1.0/identityProtection/riskDetections/leak-bob", Role::securityReader).body);
+    EXPECT_EQ(leak.String("/riskState"), "remediated");
+    EXPECT_EQ(leak.String("/riskDetail"), detail);
+  }
   // Alice signs in from home for a week: her profile leaves learning.
   void LearnAlice() {
     for (int i = 0; i < 14; ++i) {
@@ -322,10 +329,7 @@ TEST_F(EvaluateApiTest, LeakedCredentialsDemandASecurePasswordChangeThatRemediat
   EXPECT_EQ(changed.String("/userRiskState"), "remediated");
   EXPECT_EQ(changed.String("/userRiskDetail"), "userPerformedSecuredPasswordChange");
   EXPECT_EQ(changed.String("/userRiskLevel"), "none");
-  Json leak(
-      Call("GET", "/v1.0/identityProtection/riskDetections/leak-bob", Role::securityReader).body);
-  EXPECT_EQ(leak.String("/riskState"), "remediated");
-  EXPECT_EQ(leak.String("/riskDetail"), "userPerformedSecuredPasswordChange");
+  ExpectLeakRemediatedAs("userPerformedSecuredPasswordChange");
 
   // Next sign-in: no risk left, no demand.
   Json next(
@@ -403,10 +407,7 @@ TEST_F(EvaluateApiTest, ASelfServiceResetTheUserRiskPolicyDemandedRemediatesAsAR
   Json reset(Outcome("bob-reset", "passwordReset").body);
   EXPECT_EQ(reset.String("/userRiskState"), "remediated");
   EXPECT_EQ(reset.String("/userRiskDetail"), "userPerformedSecuredPasswordReset");
-  Json leak(
-      Call("GET", "/v1.0/identityProtection/riskDetections/leak-bob", Role::securityReader).body);
-  EXPECT_EQ(leak.String("/riskState"), "remediated");
-  EXPECT_EQ(leak.String("/riskDetail"), "userPerformedSecuredPasswordReset");
+  ExpectLeakRemediatedAs("userPerformedSecuredPasswordReset");
 }
 
 TEST_F(EvaluateApiTest, AnOnPremisesPasswordChangeRemediatesOnlyWhenTheSettingIsOn) {
