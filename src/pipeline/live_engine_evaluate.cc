@@ -39,6 +39,9 @@ struct Verdict {
   Decision decision = Decision::allow;
   std::int32_t errorCode = 0;
   std::string reason;
+  // How the identity provider treats this user and application while idguard cannot answer.
+  std::string_view failMode = "open";
+  std::vector<std::string> failModePolicyIds;
 };
 
 std::string AnswerJson(const SignIn& sign_in, const Verdict& verdict,
@@ -54,6 +57,8 @@ std::string AnswerJson(const SignIn& sign_in, const Verdict& verdict,
   json.Member("decision", ToString(verdict.decision));
   json.Member("errorCode", std::int64_t{verdict.errorCode});
   json.Member("reason", verdict.reason);
+  json.Member("failMode", verdict.failMode);
+  json.MemberStrings("failModePolicyIds", verdict.failModePolicyIds);
   json.Member("mfaRegistrationRequired", registration.required);
   if (registration.required) {
     json.Member("mfaRegistrationSkippable", registration.skippable);
@@ -323,12 +328,16 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
   const PolicyEvaluation evaluation =
       EvaluatePolicies(s.policies, EvaluationInputs{sign_in, subject, locations});
 
-  Verdict verdict{evaluation.decision, evaluation.errorCode, evaluation.reason};
+  Verdict verdict{evaluation.decision, evaluation.errorCode, evaluation.reason,
+                  evaluation.FailMode(), evaluation.failClosedPolicyIds};
   if (!account_enabled) {
-    verdict = {Decision::block, kAccountDisabled, "the account is disabled (sign-in blocked)"};
+    verdict.decision = Decision::block;
+    verdict.errorCode = kAccountDisabled;
+    verdict.reason = "the account is disabled (sign-in blocked)";
   } else if (flags_it->second.mustChangePassword && verdict.decision < Decision::passwordChange) {
-    verdict = {Decision::passwordChange, 0,
-               "an administrator reset the password; the user must change it at this sign-in"};
+    verdict.decision = Decision::passwordChange;
+    verdict.errorCode = 0;
+    verdict.reason = "an administrator reset the password; the user must change it at this sign-in";
   }
 
   for (const PolicyOutcome& policy : evaluation.policies) {

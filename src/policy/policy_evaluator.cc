@@ -221,6 +221,11 @@ PolicyEvaluation EvaluatePolicies(std::span<const ConditionalAccessPolicy> polic
     if (applies) Grant(policy, sign_in, subject, outcome);
     outcome.applied.result = std::string(ResultOf(outcome, applies, policy.state));
     outcome.enforced = applies && policy.state == PolicyState::enabled;
+    if (policy.state == PolicyState::enabled && policy.disableResilienceDefaults.value_or(false) &&
+        MatchesUsers(policy.users, sign_in, subject) &&
+        MatchesApplications(policy.applications, sign_in)) {
+      evaluation.failClosedPolicyIds.push_back(policy.id);
+    }
     if (outcome.enforced) {
       if (outcome.demanded > evaluation.decision) {
         evaluation.decision = outcome.demanded;

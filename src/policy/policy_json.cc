@@ -182,8 +182,10 @@ Status ReadGrantControls(element value, std::optional<GrantControls>& controls) 
   return Status::Ok();
 }
 
-Status ReadSessionControls(element value, std::optional<SignInFrequency>& frequency) {
+Status ReadSessionControls(element value, ConditionalAccessPolicy& policy) {
+  std::optional<SignInFrequency>& frequency = policy.signInFrequency;
   frequency.reset();
+  policy.disableResilienceDefaults.reset();
   if (IsNull(value)) return Status::Ok();
   return ForEachMember(value, "sessionControls", [&](std::string_view key, element member) {
     const std::string property = "sessionControls." + std::string(key);
@@ -215,9 +217,18 @@ Status ReadSessionControls(element value, std::optional<SignInFrequency>& freque
       frequency = std::move(read);
       return Status::Ok();
     }
+    if (key == "disableResilienceDefaults") {
+      if (IsNull(member)) return Status::Ok();
+      bool disable = false;
+      if (member.get_bool().get(disable) != simdjson::SUCCESS) {
+        return PropertyError(property, "must be true, false or null");
+      }
+      policy.disableResilienceDefaults = disable;
+      return Status::Ok();
+    }
     if (key == "applicationEnforcedRestrictions" || key == "cloudAppSecurity" ||
-        key == "persistentBrowser" || key == "disableResilienceDefaults" ||
-        key == "continuousAccessEvaluation" || key == "secureSignInSession") {
+        key == "persistentBrowser" || key == "continuousAccessEvaluation" ||
+        key == "secureSignInSession") {
       if (IsNull(member)) return Status::Ok();
       return PropertyError(property, "is not supported by idguard; leave it null");
     }
@@ -281,7 +292,7 @@ Result<ConditionalAccessPolicy> ReadPolicyJson(std::string_view json,
     }
     if (key == "conditions") return ReadConditions(member, policy);
     if (key == "grantControls") return ReadGrantControls(member, policy.grantControls);
-    if (key == "sessionControls") return ReadSessionControls(member, policy.signInFrequency);
+    if (key == "sessionControls") return ReadSessionControls(member, policy);
     if (key == "createdDateTime" || key == "modifiedDateTime") {
       // Read-only: kept when the text is a timestamp (a stored policy read back); the engine sets
       // them on every create and update.
@@ -518,22 +529,27 @@ void AppendPolicyJson(std::string& out, const ConditionalAccessPolicy& policy) {
     w.Null();
   }
   w.Key("sessionControls");
-  if (policy.signInFrequency) {
-    const SignInFrequency& frequency = *policy.signInFrequency;
+  if (policy.signInFrequency || policy.disableResilienceDefaults) {
     w.BeginObject();
     w.Key("signInFrequency");
-    w.BeginObject();
-    w.Member("isEnabled", frequency.isEnabled);
-    w.MemberOrNull("type", frequency.type);
-    w.Key("value");
-    if (frequency.value > 0) {
-      w.Int(frequency.value);
+    if (policy.signInFrequency) {
+      const SignInFrequency& frequency = *policy.signInFrequency;
+      w.BeginObject();
+      w.Member("isEnabled", frequency.isEnabled);
+      w.MemberOrNull("type", frequency.type);
+      w.Key("value");
+      if (frequency.value > 0) {
+        w.Int(frequency.value);
+      } else {
+        w.Null();
+      }
+      w.Member("frequencyInterval", frequency.frequencyInterval);
+      w.Member("authenticationType", frequency.authenticationType);
+      w.EndObject();
     } else {
       w.Null();
     }
-    w.Member("frequencyInterval", frequency.frequencyInterval);
-    w.Member("authenticationType", frequency.authenticationType);
-    w.EndObject();
+    w.MemberOrNull("disableResilienceDefaults", policy.disableResilienceDefaults);
     w.EndObject();
   } else {
     w.Null();

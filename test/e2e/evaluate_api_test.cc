@@ -860,6 +860,79 @@ TEST_F(EvaluateApiTest, NamedLocationsInUseCannotBeDeleted) {
   EXPECT_EQ(Call("GET", std::string(kNamedLocations) + "/" + id, Role::securityReader).status, 404);
 }
 
+TEST_F(EvaluateApiTest, CountryNamedLocationsScopeAPolicy) {
+  HttpResponse created =
+      Call("POST", kNamedLocations, Role::securityAdministrator,
+           R"({"@odata.type":"#microsoft.graph.countryNamedLocation","displayName":"Sanctioned",
+               "countriesAndRegions":["KP","IR"],"includeUnknownCountriesAndRegions":true})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = Json(created.body).String("/id");
+  CreatePolicy(R"({"displayName":"Block sanctioned countries","state":"enabled",
+      "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
+        "locations":{"includeLocations":[")" +
+               id + R"("]}},"grantControls":{"operator":"OR","builtInControls":["block"]}})");
+  auto from = [&](const std::string& attempt_id, const std::string& ip,
+                  const std::string& country) {
+    std::string attempt = Attempt(attempt_id, kStart, "carol", ip, country);
+    return Json(Evaluate(attempt.insert(1, R"("isMfaRegistered":true,)")).body);
+  };
+  Json iran = from("c-1", "5.160.0.10", "IR");
+  EXPECT_EQ(iran.String("/decision"), "block");
+  EXPECT_NE(iran.String("/reason").find("Block sanctioned countries"), std::string::npos);
+  EXPECT_EQ(from("c-2", "81.2.69.160", "GB").String("/decision"), "allow");
+  // A private address is never placed in a country: the location's "unknown" covers it.
+  EXPECT_EQ(from("c-3", "10.1.2.3", "").String("/decision"), "block");
+  ASSERT_EQ(Call("PATCH", std::string(kNamedLocations) + "/" + id, Role::securityAdministrator,
+                 R"({"@odata.type":"#microsoft.graph.countryNamedLocation",
+                     "includeUnknownCountriesAndRegions":false})")
+                .status,
+            204);
+  EXPECT_EQ(from("c-4", "10.1.2.3", "").String("/decision"), "allow");
+}
+
+// Graph's sessionControls.disableResilienceDefaults: what an identity provider does while idguard
+// cannot answer, per policy. The answer tells the caller, for this user and application.
+TEST_F(EvaluateApiTest, PoliciesThatDisableResilienceDefaultsMakeTheAnswerFailClosed) {
+  const std::string guarded = CreatePolicy(R"({"displayName":"Mail: high sign-in risk, fail closed",
+    "state":"enabled",
+    "conditions":{"users":{"includeUsers":["All"],"excludeUsers":["dave"]},
+      "applications":{"includeApplications":["app-mail"]},"signInRiskLevels":["high"]},
+    "grantControls":{"operator":"OR","builtInControls":["mfa"]},
+    "sessionControls":{"disableResilienceDefaults":true}})");
+  CreatePolicy(SignInRiskPolicy("enabled"));  // everyone; resilience defaults kept
+  HttpResponse stored = Call("GET", std::string(kPolicies) + "/" + guarded, Role::securityReader);
+  ASSERT_EQ(stored.status, 200);
+  bool disabled = false;
+  EXPECT_EQ(
+      Json(stored.body).root.at_pointer("/sessionControls/disableResilienceDefaults").get(disabled),
+      simdjson::SUCCESS)
+      << stored.body;
+  EXPECT_TRUE(disabled);
+
+  // Alice is covered although the policy does not apply now (her risk is not high).
+  Json alice(Evaluate(Attempt("fm-1", kStart, "alice", "145.14.10.10", "NL")).body);
+  EXPECT_EQ(alice.String("/decision"), "allow");
+  EXPECT_EQ(alice.String("/failMode"), "closed");
+  EXPECT_EQ(alice.String("/failModePolicyIds/0"), guarded);
+  // Dave is excluded from it: the integration's own default applies to him.
+  Json dave(Evaluate(Attempt("fm-2", kStart + 1, "dave", "145.14.10.11", "NL")).body);
+  EXPECT_EQ(dave.String("/failMode"), "open");
+  EXPECT_EQ(dave.String("/failModePolicyIds/0"), "<absent>");
+
+  // In report-only the policy decides nothing, in an outage either.
+  ASSERT_EQ(Call("PATCH", std::string(kPolicies) + "/" + guarded, Role::securityAdministrator,
+                 R"({"state":"enabledForReportingButNotEnforced"})")
+                .status,
+            204);
+  EXPECT_EQ(Json(Evaluate(Attempt("fm-3", kStart + 2, "alice", "145.14.10.10", "NL")).body)
+                .String("/failMode"),
+            "open");
+  // A repeated call returns the first answer as it was.
+  EXPECT_EQ(Json(Evaluate(Attempt("fm-1", kStart, "alice", "145.14.10.10", "NL")).body)
+                .String("/failMode"),
+            "closed");
+}
+
 TEST_F(EvaluateApiTest, ANamedLocationsFileIsImportedOnceThenTheStoreHoldsThem) {
   const std::string file = *dir_ / "locations.json";
   std::ofstream(file) << R"([{"id":"office","displayName":"Office","isTrusted":true,

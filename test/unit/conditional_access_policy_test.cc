@@ -68,6 +68,41 @@ TEST(ConditionalAccessPolicyTest, PatchReplacesOnlyTheGivenTopLevelProperties) {
   EXPECT_TRUE(ValidatePolicy(*patched).ok());
 }
 
+TEST(ConditionalAccessPolicyTest, DisableResilienceDefaultsReadsAndWritesBack) {
+  // Without session controls the policy has no fail mode of its own, and Graph's null comes back.
+  auto plain = Read(SignInRiskPolicy(R"({"operator":"OR","builtInControls":["mfa"]})"));
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_FALSE(plain->disableResilienceDefaults);
+  std::string plain_json;
+  AppendPolicyJson(plain_json, *plain);
+  EXPECT_NE(plain_json.find(R"("sessionControls":null)"), std::string::npos) << plain_json;
+
+  auto closed = Read(SignInRiskPolicy(R"({"operator":"OR","builtInControls":["mfa"]},)"
+                                      R"("sessionControls":{"disableResilienceDefaults":true})"));
+  ASSERT_TRUE(closed.ok()) << closed.status().message();
+  ASSERT_TRUE(closed->disableResilienceDefaults);
+  EXPECT_TRUE(*closed->disableResilienceDefaults);
+  EXPECT_FALSE(closed->signInFrequency);
+  std::string json;
+  AppendPolicyJson(json, *closed);
+  EXPECT_NE(
+      json.find(R"("sessionControls":{"signInFrequency":null,"disableResilienceDefaults":true})"),
+      std::string::npos)
+      << json;
+  auto again = Read(json);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->disableResilienceDefaults, std::optional<bool>(true));
+
+  // An explicit false is kept as false (Graph returns what was set), and a PATCH of
+  // sessionControls without it clears it.
+  auto open = ReadPolicyJson(R"({"sessionControls":{"disableResilienceDefaults":false}})", *closed);
+  ASSERT_TRUE(open.ok()) << open.status().message();
+  EXPECT_EQ(open->disableResilienceDefaults, std::optional<bool>(false));
+  auto cleared = ReadPolicyJson(R"({"sessionControls":null})", *closed);
+  ASSERT_TRUE(cleared.ok()) << cleared.status().message();
+  EXPECT_FALSE(cleared->disableResilienceDefaults);
+}
+
 struct Refusal {
   std::string body;
   std::string property;  // the error names it
@@ -113,6 +148,9 @@ TEST(ConditionalAccessPolicyTest, RefusesWhatGraphRefusesNamingTheProperty) {
           "applications":{"includeApplications":["All"]}},
           "grantControls":{"operator":"OR","builtInControls":["block"]}})",
        "conditions.users.includeRoles"},
+      {SignInRiskPolicy(R"({"operator":"OR","builtInControls":["mfa"]},)"
+                        R"("sessionControls":{"disableResilienceDefaults":"yes"})"),
+       "sessionControls.disableResilienceDefaults"},
       {"not json", "not JSON"},
   };
   for (const Refusal& refusal : refusals) {

@@ -157,6 +157,46 @@ TEST(PolicyEvaluatorTest, LocationsIncludeAndExclude) {
             Decision::block);  // 203.0.113.7 is in HQ's range
 }
 
+TEST(PolicyEvaluatorTest, FailModeIsClosedOnlyUnderEnforcedPoliciesThatDisableResilience) {
+  // A sign-in risk policy for staff on app-2 that must fail closed: whether it would apply now
+  // (the risk is low) does not matter, only whom and what it covers.
+  auto guarded = SignInRisk("guarded");
+  guarded.users.includeUsers.clear();
+  guarded.users.includeGroups = {"g-staff"};
+  guarded.applications.includeApplications = {"app-2"};
+  guarded.disableResilienceDefaults = true;
+  auto plain = SignInRisk("plain");  // everyone, everything; resilience defaults kept
+  const std::vector<std::string> staff = {"g-staff"};
+  EvaluationSubject member;
+  member.groupIds = &staff;
+
+  SignIn attempt = Attempt(RiskLevel::low);
+  attempt.appId = "app-2";
+  auto covered = Evaluate({guarded, plain}, attempt, member);
+  EXPECT_EQ(covered.decision, Decision::allow);
+  EXPECT_EQ(covered.FailMode(), "closed");
+  EXPECT_EQ(covered.failClosedPolicyIds, std::vector<std::string>{"guarded"});
+
+  EXPECT_EQ(Evaluate({guarded, plain}, attempt, {}).FailMode(), "open");  // not in the group
+  SignIn other_app = attempt;
+  other_app.appId = "app-1";
+  EXPECT_EQ(Evaluate({guarded, plain}, other_app, member).FailMode(), "open");
+  // The resource counts as the application, as for the policy itself.
+  other_app.resourceId = "app-2";
+  EXPECT_EQ(Evaluate({guarded, plain}, other_app, member).FailMode(), "closed");
+
+  // Report-only and disabled policies never decide, in an outage either; false is the default.
+  for (const PolicyState state :
+       {PolicyState::enabledForReportingButNotEnforced, PolicyState::disabled}) {
+    auto inactive = guarded;
+    inactive.state = state;
+    EXPECT_EQ(Evaluate({inactive}, attempt, member).FailMode(), "open") << ToString(state);
+  }
+  auto kept = guarded;
+  kept.disableResilienceDefaults = false;
+  EXPECT_EQ(Evaluate({kept}, attempt, member).FailMode(), "open");
+}
+
 TEST(PolicyEvaluatorTest, UnregisteredUsersAreBlockedWhenARiskPolicyNeedsMfa) {
   const std::vector<ConditionalAccessPolicy> policies = {SignInRisk("p")};
   EvaluationSubject unregistered;

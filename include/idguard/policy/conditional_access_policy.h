@@ -3,7 +3,8 @@
 // can evaluate for an identity provider: users and groups, applications, client app types,
 // sign-in and user risk levels, named locations, the grant controls block / mfa / passwordChange /
 // riskRemediation / compliantDevice / domainJoinedDevice (with an authentication strength standing
-// for mfa), and the sign-in frequency session control.
+// for mfa), and the session controls sign-in frequency and disableResilienceDefaults (whether
+// sign-ins the policy covers fail closed while idguard cannot answer, docs/EVALUATE.md).
 //
 // A condition idguard cannot evaluate (platforms, devices, roles, guests, ...) is refused when the
 // policy is written instead of being ignored: an ignored condition would widen the policy.
@@ -72,6 +73,10 @@ struct ConditionalAccessPolicy {
   std::optional<PolicyLocations> locations;
   std::optional<GrantControls> grantControls;
   std::optional<SignInFrequency> signInFrequency;
+  // Graph's sessionControls.disableResilienceDefaults: true when the sign-ins this policy covers
+  // must be refused while idguard cannot be asked (fail closed), instead of the integration's
+  // default. Unset (null) reads as false.
+  std::optional<bool> disableResilienceDefaults;
 
   bool IsUserRiskPolicy() const { return !userRiskLevels.empty(); }
   bool IsSignInRiskPolicy() const { return !signInRiskLevels.empty(); }

@@ -10,7 +10,13 @@
 //
 // A decision that needs MFA for a user who never registered a method is a block (53004,
 // ProofUpBlockedDueToRisk): the MFA registration policy exists so users register before risk
-// finds them. Pure function of its inputs.
+// finds them.
+//
+// The evaluation also says how the identity provider should treat this user and application
+// while idguard cannot be asked (its fail mode): closed when an enforced policy that disables
+// resilience defaults covers them. Only users and applications count for that: risk, locations
+// and client apps cannot be judged without idguard, so a policy that might apply is taken to
+// apply. Pure function of its inputs.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +63,11 @@ struct PolicyEvaluation {
   bool bySignInRiskPolicy = false;
   bool byUserRiskPolicy = false;
   std::vector<PolicyOutcome> policies;  // every policy, in the order given
+  // Enforced policies that disable resilience defaults and cover this user and application.
+  std::vector<std::string> failClosedPolicyIds;
+  // "closed" when such a policy exists: refuse this user and application while idguard cannot
+  // answer; "open" otherwise (the integration's own default then decides).
+  std::string_view FailMode() const { return failClosedPolicyIds.empty() ? "open" : "closed"; }
   // Graph conditionalAccessStatus: success, failure or notApplied.
   std::string_view ConditionalAccessStatus() const;
 };
