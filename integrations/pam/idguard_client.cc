@@ -88,6 +88,19 @@ std::optional<std::string> ParseModuleOptions(int argc, const char** argv, Modul
     } else if (key == "fail") {
       if (value != "open" && value != "closed") return "fail must be open or closed";
       out.failOpen = value == "open";
+    } else if (key == "fail_cache") {
+      if (!value.starts_with('/')) return "fail_cache must be an absolute directory path";
+      out.failCacheDir = std::string(value);
+      while (out.failCacheDir.size() > 1 && out.failCacheDir.back() == '/') {
+        out.failCacheDir.pop_back();
+      }
+    } else if (key == "fail_cache_hours") {
+      long long hours = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), hours);
+      if (error != std::errc() || end != value.data() + value.size() || hours < 1 || hours > 8760) {
+        return "fail_cache_hours must be 1-8760, not '" + std::string(value) + "'";
+      }
+      out.failCacheMaxAge = std::chrono::hours(hours);
     } else if (key == "mfa") {
       if (value != "next" && value != "deny") return "mfa must be next or deny";
       out.mfaNext = value == "next";
@@ -102,13 +115,15 @@ std::optional<std::string> ParseModuleOptions(int argc, const char** argv, Modul
   return std::nullopt;
 }
 
+std::string PamAppId(std::string_view service) { return "pam-" + std::string(service); }
+
 std::string EvaluateRequestJson(const LoginAttempt& attempt) {
   std::string out = "{";
   Member(out, "id", attempt.signInId);
   Member(out, "createdDateTime", attempt.createdDateTime);
   Member(out, "userId", attempt.user);
   Member(out, "userPrincipalName", attempt.userPrincipalName);
-  Member(out, "appId", "pam-" + attempt.service);
+  Member(out, "appId", PamAppId(attempt.service));
   Member(out, "appDisplayName", attempt.app.empty() ? attempt.service : attempt.app);
   if (IsAddress(attempt.remoteHost)) Member(out, "ipAddress", attempt.remoteHost);
   Member(out, "clientAppUsed", "Mobile Apps and Desktop clients");
@@ -140,6 +155,9 @@ std::optional<EvaluateAnswer> ParseEvaluateAnswer(std::string_view json) {
   if (root["reason"].get(text) == simdjson::SUCCESS) answer.reason = std::string(text);
   if (root["riskLevelDuringSignIn"].get(text) == simdjson::SUCCESS) {
     answer.riskLevel = std::string(text);
+  }
+  if (root["failMode"].get(text) == simdjson::SUCCESS && (text == "open" || text == "closed")) {
+    answer.failMode = std::string(text);
   }
   return answer;
 }

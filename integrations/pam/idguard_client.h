@@ -15,6 +15,10 @@ struct ModuleOptions {
   std::string caFile;     // PEM bundle to verify an https URL; empty: the system's
   std::chrono::milliseconds timeout{2000};
   bool failOpen = false;  // idguard unreachable or erring: ignore it (true) or deny (false)
+  // Where the fail mode of idguard's last answer is kept per application and user; when set, a
+  // fresh entry there decides instead of failOpen (fail_mode_cache.h). Empty: not kept.
+  std::string failCacheDir;
+  std::chrono::seconds failCacheMaxAge{std::chrono::hours(24 * 7)};
   bool mfaNext = false;   // decision mfa: let the next module (a second factor) decide
   std::string app;        // appDisplayName; empty: the PAM service name
   std::string upnSuffix;  // userPrincipalName = user + suffix (e.g. "@example.com")
@@ -35,6 +39,9 @@ struct LoginAttempt {
   std::string tty;
 };
 
+// The appId a login through PAM service `service` is evaluated under: "pam-" + service.
+std::string PamAppId(std::string_view service);
+
 // The Graph signIn-shaped body of POST /v1/evaluate for this login.
 std::string EvaluateRequestJson(const LoginAttempt& attempt);
 
@@ -45,6 +52,7 @@ struct EvaluateAnswer {
   std::string decisionName;  // as idguard spells it: "allow", "mfa", "passwordChange", "block"
   std::string reason;
   std::string riskLevel;
+  std::string failMode;  // "open" or "closed"; empty when the answer has none
 };
 
 // Reads POST /v1/evaluate's answer; nullopt when it is not one.

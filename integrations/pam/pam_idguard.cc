@@ -5,7 +5,9 @@
 //   PAM_AUTH_ERR,
 //            mfa (and passwordChange, which needs MFA first) -> PAM_IGNORE with mfa=next (the
 //            next module, a second factor, decides) or PAM_AUTH_ERR with mfa=deny. idguard
-//            unreachable or erring -> PAM_IGNORE with fail=open, PAM_AUTH_ERR with fail=closed.
+//            unreachable or erring -> PAM_IGNORE when failing open, PAM_AUTH_ERR when failing
+//            closed: as idguard's last answer for this user and service said (fail_cache=DIR),
+//            else as fail=open|closed says.
 //   account  the auth stack passed: report the outcome (mfaPassed after a second factor,
 //            completed otherwise); passwordChange -> PAM_NEW_AUTHTOK_REQD. When the auth stack
 //            never ran (sshd with a public key), evaluate here: allow -> PAM_SUCCESS; block, and
@@ -21,6 +23,7 @@
 #include <fstream>
 #include <string>
 
+#include "fail_mode_cache.h"
 #include "idguard_client.h"
 
 namespace {
@@ -88,7 +91,36 @@ bool Options(pam_handle_t* handle, int argc, const char** argv, ModuleOptions& o
   return true;
 }
 
-constexpr const char* kUnavailable = "unavailable";
+// EvaluateLogin's results when idguard gave no usable answer.
+constexpr const char* kFailedOpen = "unavailable, failing open";
+constexpr const char* kFailedClosed = "unavailable, failing closed";
+
+// How this login fails while idguard cannot answer: as its last answer for the user and service
+// said, when the module keeps them and the entry is fresh; otherwise as fail= says.
+bool FailsOpen(pam_handle_t* handle, const ModuleOptions& options, const std::string& app_id,
+               const char* user, std::string& why) {
+  why = std::string("fail=") + (options.failOpen ? "open" : "closed");
+  if (options.failCacheDir.empty()) return options.failOpen;
+  const idguard::pam::FailModeCache cache(options.failCacheDir, options.failCacheMaxAge);
+  std::string problem;
+  const auto entry = cache.Lookup(app_id, user, problem);
+  if (!problem.empty()) pam_syslog(handle, LOG_ERR, "%s", problem.c_str());
+  if (!entry) return options.failOpen;
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(entry->age).count();
+  why = "idguard's answer " + std::to_string(hours) + " h ago";
+  return entry->mode == idguard::pam::FailMode::open;
+}
+
+void KeepFailMode(pam_handle_t* handle, const ModuleOptions& options, const std::string& app_id,
+                  const char* user, const std::string& fail_mode) {
+  if (options.failCacheDir.empty()) return;
+  const auto mode = idguard::pam::ParseFailMode(fail_mode);
+  if (!mode) return;  // a server before fail modes: keep what was there
+  const idguard::pam::FailModeCache cache(options.failCacheDir, options.failCacheMaxAge);
+  if (auto problem = cache.Store(app_id, user, *mode)) {
+    pam_syslog(handle, LOG_ERR, "%s", problem->c_str());
+  }
+}
 
 void ReportOutcome(pam_handle_t* handle, const ModuleOptions& options, const char* outcome) {
   const std::string id = Kept(handle, kSignInIdKey);
@@ -103,18 +135,23 @@ void ReportOutcome(pam_handle_t* handle, const ModuleOptions& options, const cha
 }
 
 // Asks idguard about this login and keeps the answer for the later stages: "allow", "mfa",
-// "passwordChange", "block", or "unavailable" when no usable answer came. An empty result means
-// the login cannot be judged at all (no user name).
+// "passwordChange", "block", or kFailedOpen / kFailedClosed when no usable answer came. An empty
+// result means the login cannot be judged at all (no user name).
 std::string EvaluateLogin(pam_handle_t* handle, const ModuleOptions& options) {
   const char* user = nullptr;
   if (pam_get_user(handle, &user, nullptr) != PAM_SUCCESS || user == nullptr || *user == '\0') {
     return "";
   }
+  const std::string service = Item(handle, PAM_SERVICE);
+  const std::string app_id = idguard::pam::PamAppId(service);
   auto unavailable = [&](const std::string& why) {
-    pam_syslog(handle, LOG_WARNING, "idguard did not answer for %s (%s); failing %s", user,
-               why.c_str(), options.failOpen ? "open" : "closed");
-    Keep(handle, kDecisionKey, kUnavailable);
-    return std::string(kUnavailable);
+    std::string mode_source;
+    const bool open = FailsOpen(handle, options, app_id, user, mode_source);
+    pam_syslog(handle, LOG_WARNING, "idguard did not answer for %s (%s); failing %s (%s)", user,
+               why.c_str(), open ? "open" : "closed", mode_source.c_str());
+    const char* result = open ? kFailedOpen : kFailedClosed;
+    Keep(handle, kDecisionKey, result);
+    return std::string(result);
   };
   std::string token;
   if (!ReadToken(handle, options, token)) return unavailable("no token");
@@ -123,7 +160,7 @@ std::string EvaluateLogin(pam_handle_t* handle, const ModuleOptions& options) {
   attempt.createdDateTime = NowIso();
   attempt.user = user;
   attempt.userPrincipalName = attempt.user + options.upnSuffix;
-  attempt.service = Item(handle, PAM_SERVICE);
+  attempt.service = service;
   attempt.app = options.app;
   attempt.remoteHost = Item(handle, PAM_RHOST);
   attempt.tty = Item(handle, PAM_TTY);
@@ -134,6 +171,7 @@ std::string EvaluateLogin(pam_handle_t* handle, const ModuleOptions& options) {
   const auto answer = idguard::pam::ParseEvaluateAnswer(result.body);
   if (!answer) return unavailable("an answer without a decision");
   std::string decision = answer->decisionName;
+  KeepFailMode(handle, options, app_id, user, answer->failMode);
   Keep(handle, kSignInIdKey, attempt.signInId);
   Keep(handle, kDecisionKey, decision);
   pam_syslog(handle, answer->decision == Decision::allow ? LOG_INFO : LOG_NOTICE,
@@ -153,7 +191,8 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t* handle, int /*flags*/, int argc
   if (!Options(handle, argc, argv, options)) return PAM_SERVICE_ERR;
   const std::string decision = EvaluateLogin(handle, options);
   if (decision.empty()) return PAM_USER_UNKNOWN;
-  if (decision == kUnavailable) return options.failOpen ? PAM_IGNORE : PAM_AUTH_ERR;
+  if (decision == kFailedOpen) return PAM_IGNORE;
+  if (decision == kFailedClosed) return PAM_AUTH_ERR;
   if (decision == "allow") return PAM_SUCCESS;
   if (decision == "mfa" || decision == "passwordChange") {
     if (options.mfaNext) return PAM_IGNORE;  // the next module, a second factor, decides
@@ -168,13 +207,15 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t* handle, int /*flags*/, int argc, c
   ModuleOptions options;
   if (!Options(handle, argc, argv, options)) return PAM_SERVICE_ERR;
   std::string decision = Kept(handle, kDecisionKey);
-  if (decision == kUnavailable) return PAM_IGNORE;  // the auth stage already failed open
+  if (decision == kFailedOpen) return PAM_IGNORE;  // the auth stage already failed open
+  if (decision == kFailedClosed) return PAM_PERM_DENIED;
   if (decision.empty()) {
     // The auth stack did not run (sshd with a public key): judge the login here. A second
     // factor cannot be asked for in the account stage, so an MFA demand is refused.
     decision = EvaluateLogin(handle, options);
     if (decision.empty()) return PAM_USER_UNKNOWN;
-    if (decision == kUnavailable) return options.failOpen ? PAM_IGNORE : PAM_PERM_DENIED;
+    if (decision == kFailedOpen) return PAM_IGNORE;
+    if (decision == kFailedClosed) return PAM_PERM_DENIED;
     if (decision != "allow") {
       if (decision != "block") ReportOutcome(handle, options, "abandoned");
       return PAM_PERM_DENIED;

@@ -1,9 +1,13 @@
 // pam_idguard under the real PAM stack: pamtester (Debian) runs a PAM service file that stacks
 // the module after a first factor, against a running `idguard serve`. Allowed logins pass and
 // report their outcome; blocked users are refused; an MFA demand is denied, or handed to the next
-// module (the second factor) and reported as mfaPassed when it passes; an unreachable server
-// fails closed or open as configured.
+// module (the second factor) and reported as mfaPassed when it passes; a password change demand
+// reaches the program and the change is reported; an unreachable or hanging server fails closed
+// or open as configured, or, with fail_cache, as idguard's last answer for the user said.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +21,7 @@ namespace idguard {
 namespace {
 
 constexpr const char* kPamtester = "/usr/bin/pamtester";
+constexpr const char* kLeakedSha1 = "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8";
 
 class PamModuleTest : public ::testing::Test {
  protected:
@@ -37,12 +42,35 @@ class PamModuleTest : public ::testing::Test {
           << R"({"id":"bob","userPrincipalName":"bob@contoso.example","isMfaRegistered":true})"
           << "\n"
           << R"({"id":"mallory","userPrincipalName":"mallory@contoso.example"})"
+          << "\n"
+          << R"({"id":"carol","userPrincipalName":"carol@contoso.example","isMfaRegistered":true})"
+          << "\n"
+          // Dora's password is in a breach feed: high user risk from the start.
+          << R"({"id":"dora","userPrincipalName":"dora@contoso.example","isMfaRegistered":true,)"
+          << R"("passwordHashSha1":")" << kLeakedSha1 << R"("})"
           << "\n";
+      std::ofstream leaks(*dir_ / "leaks.ndjson");
+      leaks << R"({"userPrincipalName":"dora@contoso.example","passwordHashSha1":")" << kLeakedSha1
+            << R"("})"
+            << "\n";
     }
-    e2e::StorePolicies(db_, {e2e::UserPolicy("Block mallory", "mallory", "block"),
-                             e2e::UserPolicy("MFA for bob", "bob", "mfa")});
-    server_ = e2e::StartServeProcess(
-        *dir_, db_, "--directory " + (*dir_ / "users.ndjson") + e2e::DataDirArgument());
+    e2e::StorePolicies(db_,
+                       {e2e::UserPolicy("Block mallory", "mallory", "block"),
+                        e2e::UserPolicy("MFA for bob", "bob", "mfa"),
+                        // Carol's logins must be refused while idguard cannot be asked.
+                        R"({"displayName":"Carol: high sign-in risk, fail closed","state":"enabled",
+             "conditions":{"users":{"includeUsers":["carol"]},
+               "applications":{"includeApplications":["All"]},"signInRiskLevels":["high"]},
+             "grantControls":{"operator":"OR","builtInControls":["mfa"]},
+             "sessionControls":{"disableResilienceDefaults":true}})",
+                        R"({"displayName":"High user risk: password change","state":"enabled",
+             "conditions":{"users":{"includeUsers":["All"]},
+               "applications":{"includeApplications":["All"]},"userRiskLevels":["high"]},
+             "grantControls":{"operator":"AND","builtInControls":["mfa","passwordChange"]}})"});
+    server_ = e2e::StartServeProcess(*dir_, db_,
+                                     "--directory " + (*dir_ / "users.ndjson") +
+                                         " --feed leaked-credentials=" + (*dir_ / "leaks.ndjson") +
+                                         e2e::DataDirArgument());
     ASSERT_FALSE(server_.url.empty());
     url_ = server_.url;
   }
@@ -65,6 +93,9 @@ class PamModuleTest : public ::testing::Test {
     // As Debian's common-account: pam_unix (here pam_permit) decides, idguard may refuse.
     out << "account required pam_permit.so\n";
     out << "account required " << module << "\n";
+    // As Debian's common-password: pam_unix (here pam_permit) changes it, idguard hears of it.
+    out << "password required pam_permit.so\n";
+    out << "password required " << module << "\n";
     services_.push_back(name);
     return name;
   }
@@ -73,8 +104,9 @@ class PamModuleTest : public ::testing::Test {
   // public key, which skips the auth stack.
   e2e::CommandResult Login(const std::string& service, const std::string& user,
                            const std::string& stages = "authenticate acct_mgmt") {
-    return e2e::RunCommand(std::string(kPamtester) + " -I rhost=81.2.69.160 " + service + " " +
-                           user + " " + stages);
+    // `timeout`: a module that hung would show as exit code 124 instead of stopping the suite.
+    return e2e::RunCommand("timeout 60 " + std::string(kPamtester) + " -I rhost=81.2.69.160 " +
+                           service + " " + user + " " + stages);
   }
 
   // Stops the server (it writes what it holds) and returns the user's evaluations: decision and
@@ -158,6 +190,85 @@ TEST_F(PamModuleTest, UnreachableServerFailsClosedOrOpenAsConfigured) {
   // factor would refuse, so the open service has a passing second factor).
   auto open = Login(Service(nowhere + " fail=open", "pam_permit.so"), "alice");
   EXPECT_EQ(open.exitCode, 0) << open.output;
+}
+
+TEST_F(PamModuleTest, AHangingServerFailsAfterTheTimeout) {
+  // A socket that accepts connections (the kernel completes them) and never answers.
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 16), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string silent =
+      "url=http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + " timeout_ms=300";
+  auto closed = Login(Service(silent + " fail=closed"), "alice");
+  EXPECT_NE(closed.exitCode, 0) << closed.output;
+  EXPECT_NE(closed.exitCode, 124) << "the module waited past its timeout";
+  auto open = Login(Service(silent + " fail=open", "pam_permit.so"), "alice");
+  EXPECT_EQ(open.exitCode, 0) << open.output;
+  close(listener);
+}
+
+TEST_F(PamModuleTest, DuringAnOutageEachLoginFailsAsItsPoliciesSaid) {
+  const std::string cache = *dir_ / "fail-modes";
+  ASSERT_EQ(mkdir(cache.c_str(), 0700), 0);
+  // One service fails open by default, the other closed; both keep idguard's fail modes.
+  const std::string open_by_default =
+      Service("url=" + url_ + " fail=open fail_cache=" + cache, "pam_permit.so");
+  const std::string closed_by_default =
+      Service("url=" + url_ + " fail=closed fail_cache=" + cache, "pam_permit.so");
+  ASSERT_EQ(Login(open_by_default, "carol").exitCode, 0);
+  ASSERT_EQ(Login(closed_by_default, "alice").exitCode, 0);
+  std::ifstream carol_entry(cache + "/pam-" + open_by_default + ".carol");
+  std::string kept;
+  std::getline(carol_entry, kept);
+  EXPECT_EQ(kept, "closed") << "carol's policy disables resilience defaults";
+
+  server_.process.reset();  // the outage
+  auto carol = Login(open_by_default, "carol");
+  EXPECT_NE(carol.exitCode, 0) << "the policy's fail mode wins over fail=open\n" << carol.output;
+  auto alice = Login(closed_by_default, "alice");
+  EXPECT_EQ(alice.exitCode, 0) << "no policy asks alice's logins to fail closed\n" << alice.output;
+  auto bob = Login(closed_by_default, "bob");
+  EXPECT_NE(bob.exitCode, 0) << "never answered for bob: fail=closed decides\n" << bob.output;
+}
+
+TEST_F(PamModuleTest, APasswordChangeDemandReachesTheProgramAndTheChangeIsReported) {
+  const std::string service = Service("url=" + url_ + " mfa=next", "pam_permit.so");
+  // The account stage tells the program (login, sshd) that a new password is required...
+  auto demanded = Login(service, "dora");
+  EXPECT_NE(demanded.exitCode, 0) << demanded.output;
+  EXPECT_NE(demanded.output.find("new one required"), std::string::npos) << demanded.output;
+  // ...and once the password stack changed it, the module reports the change.
+  auto changed = Login(service, "dora", "authenticate chauthtok");
+  EXPECT_EQ(changed.exitCode, 0) << changed.output;
+
+  const auto evaluations = EvaluationsOf("dora");
+  ASSERT_EQ(evaluations.size(), 2U);
+  std::vector<std::string> outcomes;
+  for (const auto& evaluation : evaluations) {
+    EXPECT_EQ(evaluation.decision, "passwordChange");
+    outcomes.push_back(evaluation.outcomes);
+  }
+  std::sort(outcomes.begin(), outcomes.end());
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"mfaPassed", "passwordChanged"}));
+  auto store = OpenSqliteStore(db_);
+  ASSERT_TRUE(store.ok());
+  std::string state;
+  std::string detail;
+  ASSERT_TRUE((*store)
+                  ->ForEachRiskyUser([&](const RiskyUser& user) {
+                    if (user.id != "dora") return;
+                    state = ToString(user.riskState);
+                    detail = ToString(user.riskDetail);
+                  })
+                  .ok());
+  EXPECT_EQ(state, "remediated");
+  EXPECT_EQ(detail, "userPerformedSecuredPasswordChange");
 }
 
 TEST_F(PamModuleTest, KeyBasedLoginsAreJudgedInTheAccountStage) {

@@ -1,6 +1,7 @@
 // Fuzzes pam_idguard's client code: reading an evaluate answer must never crash, and a request
 // built from any user name and remote host (both chosen by whoever is logging in) must be valid
-// JSON that carries the user name unchanged.
+// JSON that carries the user name unchanged, and the user's fail-mode entry must stay inside its
+// directory.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "fail_mode_cache.h"
 #include "idguard_client.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -23,6 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   attempt.userPrincipalName = attempt.user;
   attempt.service = "sshd";
   const std::string json = idguard::pam::EvaluateRequestJson(attempt);
+  const std::string entry = idguard::pam::FailModeEntryName("pam-sshd", attempt.user);
+  if (entry.size() > 255 || entry.find_first_of(std::string_view("/\0", 2)) != std::string::npos ||
+      entry == "." || entry == "..") {
+    __builtin_trap();
+  }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   const bool utf8 = simdjson::validate_utf8(attempt.user.data(), attempt.user.size()) &&

@@ -30,11 +30,24 @@ TEST(PamClientTest, ReadsItsArgumentsAndNamesTheBadOne) {
   EXPECT_FALSE(defaults.failOpen) << "fails closed unless told";
   EXPECT_FALSE(defaults.mfaNext) << "denies an MFA demand unless a second factor follows";
   EXPECT_EQ(defaults.timeout.count(), 2000);
+  EXPECT_EQ(defaults.failCacheDir, "") << "keeps no fail modes unless told where";
+
+  ModuleOptions cached;
+  EXPECT_EQ(Parse({"url=http://x", "token_file=t", "fail_cache=/var/cache/pam_idguard/",
+                   "fail_cache_hours=12"},
+                  cached),
+            std::nullopt);
+  EXPECT_EQ(cached.failCacheDir, "/var/cache/pam_idguard");
+  EXPECT_EQ(cached.failCacheMaxAge, std::chrono::hours(12));
 
   const std::vector<std::pair<std::vector<const char*>, std::string>> bad = {
       {{"url=http://x", "token_file=t", "timeout_ms=0"}, "timeout_ms must be 1-60000, not '0'"},
       {{"url=http://x", "token_file=t", "fail=maybe"}, "fail must be open or closed"},
       {{"url=http://x", "token_file=t", "colour=red"}, "unknown argument 'colour=red'"},
+      {{"url=http://x", "token_file=t", "fail_cache=var/cache"},
+       "fail_cache must be an absolute directory path"},
+      {{"url=http://x", "token_file=t", "fail_cache_hours=0"},
+       "fail_cache_hours must be 1-8760, not '0'"},
       {{"token_file=t"}, "url=http(s)://HOST:PORT is required"},
       {{"url=http://x"}, "token_file=PATH is required"},
   };
@@ -81,6 +94,9 @@ TEST(PamClientTest, ReadsTheDecision) {
   EXPECT_EQ(answer->decision, Decision::mfa);
   EXPECT_EQ(answer->reason, "sign-in risk high");
   EXPECT_EQ(answer->riskLevel, "high");
+  EXPECT_EQ(answer->failMode, "") << "an answer without a fail mode";
+  EXPECT_EQ(ParseEvaluateAnswer(R"({"decision":"allow","failMode":"closed"})")->failMode, "closed");
+  EXPECT_EQ(ParseEvaluateAnswer(R"({"decision":"allow","failMode":"ajar"})")->failMode, "");
   EXPECT_EQ(ParseEvaluateAnswer(R"({"decision":"allow"})")->decision, Decision::allow);
   EXPECT_EQ(ParseEvaluateAnswer(R"({"decision":"block"})")->decision, Decision::block);
   EXPECT_EQ(ParseEvaluateAnswer(R"({"decision":"passwordChange"})")->decision,
