@@ -10,12 +10,50 @@
 //   block           refuse with the OIDC error access_denied
 // and reports what happened (POST /v1/signins/{id}/outcome).
 //
+// Each answer also carries a fail mode for this user and client: "closed" when an enforced
+// policy that disables resilience defaults covers them. The provider keeps the latest one; while
+// idguard cannot answer, a kept fail mode (up to a week old) decides, else the provider's own
+// default.
+//
 // Run as a script it plays one login against a running idguard and prints each step as a JSON
 // line:
 //   node idguard_login.mjs --url http://127.0.0.1:8080 --token-file idp.token --user alice \
 //        --ip 81.2.69.160 [--mfa passed|failed|denied] [--fail open|closed] [--timeout-ms 2000]
+//        [--fail-modes fail-modes.json]
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+
+const FAIL_MODE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+// Fail modes kept in a JSON file, for the example script (each run is one process). A provider
+// keeps them where it keeps sessions: its database or cache. Any object with get(key) and
+// set(key, entry) will do.
+export function failModesInFile(path) {
+  let modes = {};
+  try {
+    modes = JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    modes = {};  // none kept yet
+  }
+  return {
+    get: (key) => modes[key],
+    set: (key, entry) => {
+      modes[key] = entry;
+      writeFileSync(`${path}.pending`, JSON.stringify(modes), { mode: 0o600 });
+      renameSync(`${path}.pending`, path);
+    },
+  };
+}
+
+// Whether a login idguard cannot answer for fails open: as idguard last said for this client
+// and user when that is recent, else as idguard.failOpen says.
+function failsOpen(idguard, key) {
+  const kept = idguard.failModes?.get(key);
+  if (kept && Date.now() - kept.at <= FAIL_MODE_MAX_AGE_MS) {
+    return { open: kept.failMode === "open", source: "idguard's last answer" };
+  }
+  return { open: Boolean(idguard.failOpen), source: "the provider's default" };
+}
 
 // One call to idguard; throws on timeouts, refused connections and non-2xx answers.
 async function post(idguard, path, body) {
@@ -31,9 +69,11 @@ async function post(idguard, path, body) {
 }
 
 // Asks idguard about a login whose first factor passed. When idguard cannot answer, the decision
-// follows idguard.failOpen: "allow" (fail open) or "block" (fail closed, the default).
+// is "allow" (fail open) or "block" (fail closed): as the kept fail mode for this client and user
+// says, else as idguard.failOpen (default: closed).
 export async function evaluateLogin(idguard, attempt) {
   const signInId = randomUUID();
+  const key = `${attempt.clientId}\n${attempt.userId}`;
   try {
     const answer = await post(idguard, "/v1/evaluate", {
       id: signInId,
@@ -48,12 +88,16 @@ export async function evaluateLogin(idguard, attempt) {
       isInteractive: true,
       sessionId: attempt.sessionId,
     });
+    if (answer.failMode === "open" || answer.failMode === "closed") {
+      idguard.failModes?.set(key, { failMode: answer.failMode, at: Date.now() });
+    }
     return { signInId, ...answer };
   } catch (error) {
+    const { open, source } = failsOpen(idguard, key);
     return {
       signInId,
-      decision: idguard.failOpen ? "allow" : "block",
-      reason: `idguard unavailable (${error.message}); failing ${idguard.failOpen ? "open" : "closed"}`,
+      decision: open ? "allow" : "block",
+      reason: `idguard unavailable (${error.message}); failing ${open ? "open" : "closed"} as ${source} says`,
       unavailable: true,
     };
   }
@@ -125,6 +169,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     token: readFileSync(args.tokenFile, "utf8").trim(),
     timeoutMs: Number(args.timeoutMs),
     failOpen: args.fail === "open",
+    failModes: args.failModes ? failModesInFile(args.failModes) : undefined,
   };
   const log = (entry) => console.log(JSON.stringify(entry));
   const result = await guardLogin(

@@ -1,6 +1,7 @@
 // The OIDC integration example (integrations/oidc/idguard_login.mjs) run as its users would run
 // it, with Node against a running `idguard serve`: an allowed login gets its code, an MFA demand
-// is met and reported, a blocked user is refused, and an unreachable idguard fails closed.
+// is met and reported, a blocked user is refused, and an unreachable idguard fails closed, or as
+// the last answer's fail mode says.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -24,7 +25,13 @@ class OidcExampleTest : public ::testing::Test {
         << R"({"id":"bob","userPrincipalName":"bob@contoso.example","isMfaRegistered":true})"
         << "\n";
     e2e::StorePolicies(db_, {e2e::UserPolicy("Block mallory", "mallory", "block"),
-                             e2e::UserPolicy("MFA for bob", "bob", "mfa")});
+                             e2e::UserPolicy("MFA for bob", "bob", "mfa"),
+                             R"({"displayName":"Carol fails closed","state":"enabled",
+                                 "conditions":{"users":{"includeUsers":["carol"]},
+                                   "applications":{"includeApplications":["All"]},
+                                   "signInRiskLevels":["high"]},
+                                 "grantControls":{"operator":"OR","builtInControls":["mfa"]},
+                                 "sessionControls":{"disableResilienceDefaults":true}})"});
     server_ = e2e::StartServeProcess(
         *dir_, db_, "--directory " + (*dir_ / "users.ndjson") + e2e::DataDirArgument());
     ASSERT_FALSE(server_.url.empty());
@@ -79,6 +86,22 @@ TEST_F(OidcExampleTest, BlockedUserIsRefusedAndUnreachableIdguardFailsClosed) {
   EXPECT_NE(closed.output.find("failing closed"), std::string::npos) << closed.output;
   auto open = Login("alice", "--fail open --timeout-ms 500", "http://127.0.0.1:1");
   EXPECT_EQ(open.exitCode, 0) << open.output;
+}
+
+TEST_F(OidcExampleTest, DuringAnOutageTheLastAnswersFailModeDecides) {
+  const std::string kept = *dir_ / "fail-modes.json";
+  const std::string keep = "--fail-modes " + kept;
+  ASSERT_EQ(Login("carol", keep).exitCode, 0);
+  ASSERT_EQ(Login("alice", keep).exitCode, 0);
+  const std::string nowhere = "http://127.0.0.1:1";
+  auto carol = Login("carol", keep + " --fail open --timeout-ms 500", nowhere);
+  EXPECT_EQ(carol.exitCode, 1) << "carol's policy disables resilience defaults\n" << carol.output;
+  EXPECT_NE(carol.output.find("failing closed as idguard's last answer says"), std::string::npos)
+      << carol.output;
+  auto alice = Login("alice", keep + " --fail closed --timeout-ms 500", nowhere);
+  EXPECT_EQ(alice.exitCode, 0) << alice.output;
+  auto bob = Login("bob", keep + " --fail closed --timeout-ms 500", nowhere);
+  EXPECT_EQ(bob.exitCode, 1) << "no answer kept for bob: the default decides\n" << bob.output;
 }
 
 }  // namespace

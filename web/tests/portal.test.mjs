@@ -280,12 +280,15 @@ describe("admin portal", () => {
     assert.equal(saved.state, "enabledForReportingButNotEnforced");
     assert.deepEqual(saved.conditions.userRiskLevels, ["high"]);
     assert.deepEqual(saved.grantControls.builtInControls.sort(), ["mfa", "passwordChange"]);
-    // Switch it on from the editor.
+    assert.equal(saved.sessionControls?.disableResilienceDefaults ?? null, null, "resilience defaults kept unless asked");
+    // Switch it on from the editor, failing closed while idguard cannot be reached.
     await page.getByRole("radio", { name: "On", exact: true }).check();
+    await page.getByRole("checkbox", { name: /Refuse sign-ins of the users and applications/ }).check();
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Policy saved" }).waitFor();
     const updated = await api(`/v1.0/identity/conditionalAccess/policies/${saved.id}`);
     assert.equal(updated.state, "enabled");
+    assert.equal(updated.sessionControls.disableResilienceDefaults, true);
     await page.getByRole("link", { name: "← Policies" }).click();
     await page.getByRole("link", { name: "User risk high: secure password change" }).waitFor();
     await shoot(page, "policies");

@@ -25,7 +25,9 @@ interface Policy {
     [other: string]: unknown;
   };
   grantControls: { operator: "AND" | "OR"; builtInControls: string[] } | null;
-  sessionControls?: unknown;
+  // Graph's conditionalAccessSessionControls; the editor changes disableResilienceDefaults and
+  // keeps the rest as it came.
+  sessionControls?: { disableResilienceDefaults?: boolean | null; [other: string]: unknown } | null;
 }
 
 const stateLabels: Record<Policy["state"], string> = {
@@ -280,6 +282,24 @@ function PolicyForm({ initial, id, editable }: { initial: Policy; id?: string; e
             <label class="inline">
               <input type="radio" name="grant" checked={grant === "block"} onChange={() => setGrant("block")} /> Block access
             </label>
+          </fieldset>
+          <fieldset class="field">
+            <legend>When idguard cannot be reached</legend>
+            <label class="inline">
+              <input
+                type="checkbox"
+                name="disableResilienceDefaults"
+                checked={policy.sessionControls?.disableResilienceDefaults === true}
+                onChange={(e) =>
+                  update((d) => {
+                    const failClosed = (e.target as HTMLInputElement).checked;
+                    d.sessionControls = { ...(d.sessionControls ?? {}), disableResilienceDefaults: failClosed };
+                  })
+                }
+              />{" "}
+              Refuse sign-ins of the users and applications this policy covers (disable resilience defaults)
+            </label>
+            <p class="muted">Otherwise each identity provider fails as its own setting says. Applies only while the policy is on.</p>
           </fieldset>
           <fieldset class="field">
             <legend>Enable policy</legend>
