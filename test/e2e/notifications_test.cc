@@ -50,13 +50,15 @@ class NotificationsTest : public ::testing::Test {
         " --user idguard --password 'mail pass' 2>" + (*dir_ / "smtp.log"));
     hooks_ = std::make_unique<e2e::BackgroundProcess>(
         std::string(kPython) + " " + source + "webhook_sink.py --dir " + (*dir_ / "hooks") +
-        " --port-file " + (*dir_ / "hooks.port") + " --fail-first 1 2>" + (*dir_ / "hooks.log"));
+        " --port-file " + (*dir_ / "hooks.port") +
+        " --fail-first 1 --always /broken=500 --always /gone=404 2>" + (*dir_ / "hooks.log"));
     ASSERT_TRUE(e2e::WaitForFile(*dir_ / "smtp.port")) << e2e::ReadFile(*dir_ / "smtp.log");
     ASSERT_TRUE(e2e::WaitForFile(*dir_ / "hooks.port")) << e2e::ReadFile(*dir_ / "hooks.log");
-    webhookUrl_ = "http://127.0.0.1:" + e2e::ReadLines(*dir_ / "hooks.port").at(0) + "/idguard";
+    hooksBase_ = "http://127.0.0.1:" + e2e::ReadLines(*dir_ / "hooks.port").at(0);
+    webhookUrl_ = hooksBase_ + "/idguard";
 
-    const std::string db = *dir_ / "store.db";
-    auto store = OpenSqliteStore(db);
+    db_ = *dir_ / "store.db";
+    auto store = OpenSqliteStore(db_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     StoreBatch batch;
     tokens_ = e2e::AddRoleTokens(batch);
@@ -68,7 +70,7 @@ class NotificationsTest : public ::testing::Test {
     ASSERT_TRUE((*store)->Write(batch).ok());
     store->reset();
 
-    api::ApiOptions options;
+    api::ApiOptions& options = apiOptions_;
     options.notifier.smtp.url = "smtp://127.0.0.1:" + e2e::ReadLines(*dir_ / "smtp.port").at(0);
     options.notifier.smtp.from = "idguard@example.com";
     options.notifier.smtp.username = "idguard";
@@ -89,10 +91,8 @@ class NotificationsTest : public ::testing::Test {
               << "\n";
       }
     }
-    LiveEngineOptions engine_options;
-    engine_options.directoryPath = *dir_ / "users.ndjson";
-    service_ = e2e::StartApiService(db, engine_options, options);
-    ASSERT_NE(service_, nullptr);
+    engineOptions_.directoryPath = *dir_ / "users.ndjson";
+    StartService();
 
     // Three users with a sign-in each, so the risk actions have someone to act on.
     const EventTime an_hour_ago = SystemClock().Now() - kMicrosPerHour;
@@ -105,6 +105,12 @@ class NotificationsTest : public ::testing::Test {
                   R"("status":{"errorCode":0},"isInteractive":true})" + "\n";
     }
     ASSERT_EQ(Call("POST", "/v1/signins", Role::securityAdministrator, sign_ins).status, 202);
+  }
+
+  void StartService() {
+    service_.reset();
+    service_ = e2e::StartApiService(db_, engineOptions_, apiOptions_);
+    ASSERT_NE(service_, nullptr);
   }
 
   HttpResponse Call(const std::string& method, const std::string& target, Role role,
@@ -140,9 +146,30 @@ class NotificationsTest : public ::testing::Test {
     return files;
   }
 
+  // The POSTs the webhook receiver got at `path`, in order.
+  std::vector<std::filesystem::path> PostsTo(const std::string& path) {
+    std::vector<std::filesystem::path> posts;
+    for (const auto& file : e2e::FilesIn(*dir_ / "hooks", ".json")) {
+      if (Json(e2e::ReadFile(file)).String("/path") == path) posts.push_back(file);
+    }
+    return posts;
+  }
+
+  // A counter or gauge from /metrics; -1 when it is not there.
+  std::int64_t Metric(const std::string& name) {
+    const std::string metrics = Call("GET", "/metrics", Role::securityReader).body;
+    const auto at = metrics.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stoll(metrics.substr(at + name.size() + 2));
+  }
+
   std::unique_ptr<e2e::TempDir> dir_;
+  std::string db_;
+  api::ApiOptions apiOptions_;
+  LiveEngineOptions engineOptions_;
   std::unique_ptr<e2e::BackgroundProcess> smtp_;
   std::unique_ptr<e2e::BackgroundProcess> hooks_;
+  std::string hooksBase_;
   std::string webhookUrl_;
   std::map<Role, std::string> tokens_;
   std::unique_ptr<api::ApiService> service_;
@@ -286,6 +313,56 @@ TEST_F(NotificationsTest, WebhooksAreSignedRetriedAfterAFailureAndInOrder) {
   ASSERT_EQ(posts.size(), 3U);
   Json dismissed(Json(e2e::ReadFile(posts[2])).String("/body"));
   EXPECT_EQ(dismissed.String("/value/0/resource/riskState"), "dismissed");
+}
+
+TEST_F(NotificationsTest, AFailingWebhookBacksOffThenGivesUpAndTheQueueMovesOn) {
+  apiOptions_.notifier.webhookFirstRetry = std::chrono::milliseconds(100);
+  apiOptions_.notifier.webhookMaxRetryDelay = std::chrono::milliseconds(300);
+  apiOptions_.notifier.webhookMaxAttempts = 5;
+  StartService();
+  // One receiver always answers 500 (retried), the other 404 (a permanent refusal).
+  PutSettings(R"([{"id": "broken", "url": ")" + hooksBase_ + R"(/broken", "secret": ")" + kSecret +
+              R"(", "eventTypes": ["riskyUser"], "minimumRiskLevel": "high"},
+                  {"id": "gone", "url": ")" +
+              hooksBase_ + R"(/gone", "secret": ")" + kSecret +
+              R"(", "eventTypes": ["riskyUser"], "minimumRiskLevel": "high"}])");
+  ConfirmCompromised("alice");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (Metric("idguard_webhook_events_dropped_total") < 2 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(Metric("idguard_webhook_events_dropped_total"), 2) << "one event per webhook";
+  EXPECT_EQ(Metric("idguard_webhook_failed_attempts_total"), 6) << "5 for broken, 1 for gone";
+  EXPECT_EQ(Metric("idguard_webhook_events_queued"), 0);
+  EXPECT_EQ(PostsTo("/gone").size(), 1U) << "a 404 is not retried";
+
+  const auto broken = PostsTo("/broken");
+  ASSERT_EQ(broken.size(), 5U) << "webhookMaxAttempts";
+  // Each wait is at least the backoff's: 100 ms, doubled per failure, at most 300 ms.
+  std::vector<double> arrivals;
+  for (const auto& post : broken) {
+    double arrived = 0;
+    ASSERT_EQ(Json(e2e::ReadFile(post)).root["arrived"].get(arrived), simdjson::SUCCESS);
+    arrivals.push_back(arrived);
+  }
+  const std::vector<double> minimum_waits = {0.100, 0.200, 0.300, 0.300};
+  for (std::size_t i = 0; i < minimum_waits.size(); ++i) {
+    EXPECT_GE(arrivals[i + 1] - arrivals[i], minimum_waits[i] - 0.005) << "wait " << i + 1;
+  }
+
+  // The webhook is not stuck: the receiver is fixed, and the next change is delivered at once.
+  PutSettings(R"([{"id": "broken", "url": ")" + webhookUrl_ + R"(", "secret": ")" + kSecret +
+              R"(", "eventTypes": ["riskyUser"], "minimumRiskLevel": "high"}])");
+  ConfirmCompromised("bob");
+  const auto delivered = WaitForFiles("hooks", 8);  // 5 + 1 failed, the fixture's first 500, 204
+  ASSERT_EQ(delivered.size(), 8U);
+  Json last(e2e::ReadFile(delivered.back()));
+  std::int64_t status = 0;
+  ASSERT_EQ(last.root["status"].get(status), simdjson::SUCCESS);
+  EXPECT_EQ(status, 204);
+  EXPECT_EQ(Json(last.String("/body")).String("/value/0/resource/userPrincipalName"),
+            "bob@contoso.example");
 }
 
 TEST_F(NotificationsTest, SettingsApiHidesSecretsAndOnlyAdministratorsChangeIt) {

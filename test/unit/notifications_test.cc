@@ -208,6 +208,27 @@ TEST(WebhookSignatureTest, IsHmacSha256OfTimestampAndBody) {
             "t=1700000000,v1=" + HmacSha256Hex("secret", R"(1700000000.{"value":[]})"));
 }
 
+TEST(WebhookRetryDelayTest, DoublesFromTheFirstDelayUpToTheMaximum) {
+  const NotifierOptions defaults;
+  std::vector<std::int64_t> seconds;
+  for (int failed = 1; failed <= 10; ++failed) {
+    seconds.push_back(
+        std::chrono::duration_cast<std::chrono::seconds>(WebhookRetryDelay(failed, defaults))
+            .count());
+  }
+  // 1 s doubled per failure, capped at 5 minutes.
+  EXPECT_EQ(seconds, (std::vector<std::int64_t>{1, 2, 4, 8, 16, 32, 64, 128, 256, 300}));
+  // However many failures, no overflow past the cap.
+  EXPECT_EQ(WebhookRetryDelay(1000, defaults), std::chrono::minutes(5));
+  NotifierOptions quick;
+  quick.webhookFirstRetry = std::chrono::milliseconds(100);
+  quick.webhookMaxRetryDelay = std::chrono::milliseconds(300);
+  EXPECT_EQ(WebhookRetryDelay(1, quick), std::chrono::milliseconds(100));
+  EXPECT_EQ(WebhookRetryDelay(2, quick), std::chrono::milliseconds(200));
+  EXPECT_EQ(WebhookRetryDelay(3, quick), std::chrono::milliseconds(300));
+  EXPECT_EQ(WebhookRetryDelay(4, quick), std::chrono::milliseconds(300));
+}
+
 TEST(WeeklyDigestTest, IsDueOnMondaysAtEightUtc) {
   EXPECT_EQ(FormatTimestamp(NextWeeklyDigestTime(*ParseTimestamp("2026-11-25T10:00:00Z"))),
             "2026-11-30T08:00:00Z");

@@ -32,7 +32,7 @@ struct NotifierOptions {
   std::chrono::milliseconds webhookTimeout{10'000};         // Default: 10 s per attempt
   std::chrono::milliseconds webhookFirstRetry{1000};        // Default: 1 s, doubled per attempt
   std::chrono::milliseconds webhookMaxRetryDelay{300'000};  // Default: 5 min
-  int webhookMaxAttempts = 8;                               // Default: 8 (about 4 minutes)
+  int webhookMaxAttempts = 8;              // Default: 8 (the last about 2 minutes after the first)
   std::size_t webhookQueueLimit = 10'000;  // Default: 10,000 events per webhook; oldest dropped
   std::size_t webhookBatchEvents = 100;    // Default: 100 events per POST
 };
@@ -86,6 +86,10 @@ std::vector<std::string> EmailRecipients(const EmailNotification& settings,
 // The "users at risk detected" email for these users (their riskyUser state when they crossed).
 MailMessage FormatRiskyUsersAlertMail(const std::vector<RiskyUser>& users, RiskLevel minimum,
                                       std::string_view base_url);
+
+// How long a webhook waits before its next attempt after `failed_attempts` failed ones (1 or
+// more): the first retry delay, doubled per further failure, never more than the maximum.
+std::chrono::milliseconds WebhookRetryDelay(int failed_attempts, const NotifierOptions& options);
 
 // A webhook POST's signature header value: "t=<unix seconds>,v1=<hex HMAC-SHA256 of
 // '<unix seconds>.<body>' under the secret>".

@@ -395,10 +395,15 @@ void Notifier::RunWebhooks() {
       continue;
     }
     ++box.attempts;
-    auto delay = s.options.webhookFirstRetry * (1LL << std::min(box.attempts - 1, 20));
-    box.nextAttempt = std::chrono::steady_clock::now() +
-                      std::min<std::chrono::milliseconds>(delay, s.options.webhookMaxRetryDelay);
+    box.nextAttempt = std::chrono::steady_clock::now() + WebhookRetryDelay(box.attempts, s.options);
   }
+}
+
+std::chrono::milliseconds WebhookRetryDelay(int failed_attempts, const NotifierOptions& options) {
+  // The shift stops at 2^20 so the product cannot overflow before the maximum caps it.
+  const int doublings = std::clamp(failed_attempts - 1, 0, 20);
+  return std::min<std::chrono::milliseconds>(options.webhookFirstRetry * (1LL << doublings),
+                                             options.webhookMaxRetryDelay);
 }
 
 }  // namespace idguard
