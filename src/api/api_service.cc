@@ -400,6 +400,12 @@ void ApiService::Impl::AddRoutes() {
                        "# TYPE idguard_evaluations_unwritten gauge\n"
                        "idguard_evaluations_unwritten " +
                        std::to_string(engine_->PendingEvaluations()) + "\n";
+                   extra +=
+                       "# HELP idguard_store_write_failures_total Batches the store refused; "
+                       "each makes the engine rebuild its state from the store.\n"
+                       "# TYPE idguard_store_write_failures_total counter\n"
+                       "idguard_store_write_failures_total " +
+                       std::to_string(engine_->StoreWriteFailures()) + "\n";
                    extra += NotifierMetrics(notifier_->counters());
                    HttpResponse response;
                    response.contentType = "text/plain; version=0.0.4";

@@ -425,6 +425,7 @@ Status LiveEngine::WriteInOrder(const StoreBatch& batch) {
   Status written = s.store->Write(batch);
   if (!written.ok()) {
     s.storeBroken.store(true);
+    storeWriteFailures_.fetch_add(1);
     return written;
   }
   if (s.commitObserver) s.commitObserver(batch);

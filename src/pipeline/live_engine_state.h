@@ -142,7 +142,6 @@ struct LiveEngine::State {
   std::condition_variable flushWanted;
   std::condition_variable writerCaughtUp;
   bool stopping = false;
-  std::uint64_t deferredWriteFailures = 0;
   std::thread writer;
 };
 

@@ -4,10 +4,12 @@
 // user with leaked credentials must change the password and is remediated by the change;
 // report-only policies record what they would do and never decide.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "e2e/e2e_support.h"
 #include "idguard/api/api_service.h"
@@ -719,6 +721,62 @@ TEST_F(EvaluateApiTest, LeakedCredentialFeedsAreMatchedAgainstTheDirectoryAtStar
   Json history(
       Call("GET", "/v1.0/identityProtection/riskyUsers/erin/history", Role::securityReader).body);
   EXPECT_EQ(history.Strings("/value", "id").size(), 2U) << "raised once, dismissed once";
+}
+
+// docs/EVALUATE.md, "When the store fails": evaluate answers from memory; a batch the store
+// refuses is lost and counted, the engine rebuilds itself from the store before the next call,
+// and calls that must write first fail with 503 instead of claiming what they could not store.
+// Another process holding the database's write lock stands in for a store that cannot be written.
+TEST_F(EvaluateApiTest, WhileTheStoreCannotBeWrittenNothingUnstoredIsClaimed) {
+  LearnAlice();
+  auto metric = [&](const std::string& name) {
+    const std::string metrics = Call("GET", "/metrics", Role::securityReader).body;
+    const auto at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + name.size() + 2));
+  };
+  EXPECT_EQ(metric("idguard_store_write_failures_total"), 0);
+  auto wait_for = [&](const std::string& name, std::int64_t value) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (metric(name) != value && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return metric(name);
+  };
+  ASSERT_EQ(wait_for("idguard_evaluations_unwritten", 0), 0) << "Alice's week is stored";
+
+  sqlite3* locker = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &locker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(locker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  // Answered from memory; the writer then waits out SQLite's busy timeout and gives up.
+  HttpResponse answered =
+      Evaluate(Attempt("while-locked", kStart + 8 * kMicrosPerDay, "alice", "145.14.10.10", "NL"));
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(Json(answered.body).String("/decision"), "allow");
+  EXPECT_EQ(wait_for("idguard_store_write_failures_total", 1), 1);
+  // Ingest is durable before it answers, so it refuses rather than accept what it cannot store.
+  HttpResponse ingest = Call(
+      "POST", "/v1/signins", Role::securityAdministrator,
+      Attempt("ingested-while-locked", kStart + 8 * kMicrosPerDay + 1, "bob", "81.2.69.160", "GB"));
+  EXPECT_EQ(ingest.status, 503) << ingest.body;
+  EXPECT_EQ(Json(ingest.body).String("/error/code"), "ServiceUnavailable") << ingest.body;
+
+  ASSERT_EQ(sqlite3_exec(locker, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(locker);
+  // The store is writable again: the engine was rebuilt from what the store holds, in which the
+  // evaluation answered while locked is not. Repeating its id evaluates it anew, and stores it.
+  EXPECT_EQ(Call("GET", "/v1.0/auditLogs/signIns/while-locked", Role::securityReader).status, 404);
+  HttpResponse again =
+      Evaluate(Attempt("while-locked", kStart + 8 * kMicrosPerDay, "alice", "145.14.10.10", "NL"));
+  ASSERT_EQ(again.status, 200) << again.body;
+  for (const auto& [name, value] : again.headers) {
+    EXPECT_NE(name, "X-Idguard-Repeated") << "not a repeat: the first answer was lost";
+  }
+  HttpResponse accepted = Call(
+      "POST", "/v1/signins", Role::securityAdministrator,
+      Attempt("ingested-while-locked", kStart + 8 * kMicrosPerDay + 1, "bob", "81.2.69.160", "GB"));
+  EXPECT_EQ(accepted.status, 202) << accepted.body;
+  EXPECT_EQ(Call("GET", "/v1.0/auditLogs/signIns/while-locked", Role::securityReader).status, 200);
+  EXPECT_EQ(metric("idguard_store_write_failures_total"), 2) << "the evaluation's and the ingest's";
 }
 
 TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {

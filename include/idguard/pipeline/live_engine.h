@@ -236,6 +236,8 @@ class LiveEngine {
   std::int64_t QueueDepth() const { return waiting_.load(); }
   // Evaluations answered and not yet written.
   std::int64_t PendingEvaluations() const { return pendingEvaluations_.load(); }
+  // Batches the store refused (busy, full, failing); each makes the engine rebuild from the store.
+  std::int64_t StoreWriteFailures() const { return storeWriteFailures_.load(); }
 
   struct State;  // defined in live_engine.cc
 
@@ -281,6 +283,7 @@ class LiveEngine {
   std::mutex mutex_;
   std::atomic<std::int64_t> waiting_{0};
   std::atomic<std::int64_t> pendingEvaluations_{0};
+  std::atomic<std::int64_t> storeWriteFailures_{0};
 };
 
 // A Graph directoryAudit record. `targets` are (id, type, display name) with the property
