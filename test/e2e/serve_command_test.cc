@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <fstream>
+#include <thread>
 
 #include "e2e/e2e_support.h"
 
@@ -71,9 +72,14 @@ TEST(ServeCommandTest, UnknownRolesAndSettingsAreRefusedWithTheReason) {
 // A plain TCP connection to the server, for talking HTTP/1.1 byte by byte.
 class RawConnection {
  public:
-  explicit RawConnection(const std::string& url) {
+  // `receive_buffer`: a small socket buffer (bytes) for a client that reads slowly; 0 keeps the
+  // system's.
+  explicit RawConnection(const std::string& url, int receive_buffer = 0) {
     const int port = std::stoi(url.substr(url.rfind(':') + 1));
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0) {
+      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -94,11 +100,13 @@ class RawConnection {
   // Reads until `marker` has arrived or the server closes: what arrived, and whether it closed.
   std::pair<std::string, bool> ReadUntil(std::string_view marker) {
     std::string received;
-    char piece[4096];
-    while (received.find(marker) == std::string::npos) {
-      const ssize_t n = recv(fd_, piece, sizeof piece, 0);
+    std::vector<char> piece(64 * 1024);
+    std::size_t searched = 0;  // only new bytes are searched, so a long body reads at full speed
+    while (received.find(marker, searched) == std::string::npos) {
+      searched = received.size() >= marker.size() ? received.size() - marker.size() + 1 : 0;
+      const ssize_t n = recv(fd_, piece.data(), piece.size(), 0);
       if (n <= 0) return {received, n == 0};
-      received.append(piece, static_cast<std::size_t>(n));
+      received.append(piece.data(), static_cast<std::size_t>(n));
     }
     return {received, false};
   }
@@ -180,6 +188,49 @@ TEST(ServeCommandTest, AClientThatStallsMidRequestIsCutOffAfterTheRequestTimeout
   RawConnection next(server.url);
   ASSERT_TRUE(next.Send("GET /healthz HTTP/1.1\r\nHost: idguard\r\n\r\n"));
   EXPECT_NE(next.ReadUntil("\r\n\r\n").first.find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST(ServeCommandTest, ADownloadWhoseClientStopsReadingIsCutOff) {
+  TempDir dir("serve-stalled-download");
+  const std::string db = dir / "store.db";
+  // About 30,000 sign-ins: their JSON download is far larger than the socket buffers can hold.
+  ASSERT_EQ(RunIdguard("simulate --users 300 --days 30 --seed 7 --out " + (dir / "tenant") +
+                       DataDirArgument())
+                .exitCode,
+            0);
+  CommandResult replay = RunIdguard("replay --input " + (dir / "tenant/signIns.ndjson") + " --db " +
+                                    db + " --out " + (dir / "out") + DataDirArgument());
+  ASSERT_EQ(replay.exitCode, 0) << replay.output;
+  const std::string token = ReadLines(CreateTokenFile(dir, db, "security-reader")).at(0);
+  ServeProcess server =
+      StartServeProcess(dir, db, "--request-timeout-seconds 1" + DataDirArgument());
+  ASSERT_FALSE(server.url.empty());
+
+  RawConnection stalled(server.url, 4096);
+  ASSERT_TRUE(stalled.connected());
+  ASSERT_TRUE(
+      stalled.Send("GET /v1/downloads/signIns?format=json HTTP/1.1\r\nHost: idguard\r\n"
+                   "Authorization: Bearer " +
+                   token + "\r\n\r\n"));
+  // The client reads nothing for a while: the server's write waits on a full socket until its
+  // time limit (1 s) ends the connection.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  auto [received, closed] = stalled.ReadUntil("no marker: read to the end");
+  EXPECT_NE(received.find("HTTP/1.1 200"), std::string::npos) << received.substr(0, 200);
+  EXPECT_TRUE(closed) << "the server kept the stalled download open (received " << received.size()
+                      << " bytes)";
+  EXPECT_FALSE(received.ends_with("\r\n0\r\n\r\n")) << "the body must end incomplete";
+
+  // A client that keeps reading gets the whole download, however long it takes overall.
+  RawConnection reader(server.url);
+  ASSERT_TRUE(
+      reader.Send("GET /v1/downloads/signIns?format=json HTTP/1.1\r\nHost: idguard\r\n"
+                  "Authorization: Bearer " +
+                  token + "\r\nConnection: close\r\n\r\n"));
+  auto [whole, whole_closed] = reader.ReadUntil("no marker: read to the end");
+  EXPECT_TRUE(whole_closed);
+  EXPECT_TRUE(whole.ends_with("\r\n0\r\n\r\n")) << whole.size() << " bytes";
+  EXPECT_GT(whole.size(), received.size());
 }
 
 TEST(ServeCommandTest, TimeoutsAreSettingsAndZeroIsRefused) {

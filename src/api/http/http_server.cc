@@ -132,10 +132,15 @@ void FillHeaders(http::fields& fields, const HttpResponse& response, const HttpR
   for (const auto& [name, value] : response.headers) fields.set(name, value);
 }
 
+// Writes the response. `write_timeout` bounds each write: the whole of a buffered response, and
+// each piece of a streamed one, so a download may run as long as its client keeps reading, and a
+// client that stops reading is cut off.
 template <typename Stream>
 awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& response,
                                            const HttpRequest& request, unsigned version,
-                                           bool keep_alive, std::size_t& bytes) {
+                                           bool keep_alive, std::size_t& bytes,
+                                           std::chrono::steady_clock::duration write_timeout) {
+  beast::get_lowest_layer(stream).expires_after(write_timeout);
   if (!response.stream) {
     http::response<http::string_body> message{static_cast<http::status>(response.status), version};
     FillHeaders(message, response, request);
@@ -165,12 +170,14 @@ awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& respons
     }
     if (!piece.empty()) {
       bytes += piece.size();
+      beast::get_lowest_layer(stream).expires_after(write_timeout);
       auto [ec, written] =
           co_await net::async_write(stream, http::make_chunk(net::buffer(piece)), kNoThrow);
       if (ec) co_return ec;
     }
     if (!*more) break;
   }
+  beast::get_lowest_layer(stream).expires_after(write_timeout);
   auto [ec, written] = co_await net::async_write(stream, http::make_chunk_last(), kNoThrow);
   co_return ec;
 }
@@ -277,8 +284,7 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
         request.remoteAddress = remote;
         request.requestId = MakeRequestId(state);
         std::size_t bytes = 0;
-        beast::get_lowest_layer(stream).expires_after(options.requestTimeout);
-        co_await WriteResponse(stream, *refusal, request, 11, false, bytes);
+        co_await WriteResponse(stream, *refusal, request, 11, false, bytes, options.requestTimeout);
         LogAccess(state, request, *refusal, bytes, started);
       }
       break;
@@ -289,10 +295,9 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
     HttpResponse response = state.handler(request);
     const bool keep = keep_alive && !state.stopping.load();
     std::size_t bytes = 0;
-    // A streamed download may take long; its time limit is per piece written, not overall.
-    beast::get_lowest_layer(stream).expires_never();
-    beast::error_code write_ec =
-        co_await WriteResponse(stream, response, request, version, keep, bytes);
+    // A streamed download may take long: its time limit is per piece written, not overall.
+    beast::error_code write_ec = co_await WriteResponse(stream, response, request, version, keep,
+                                                        bytes, options.requestTimeout);
     LogAccess(state, request, response, bytes, started);
     if (write_ec || !keep) break;
   }
