@@ -11,9 +11,9 @@
 // and reports what happened (POST /v1/signins/{id}/outcome).
 //
 // Each answer also carries a fail mode for this user and client: "closed" when an enforced
-// policy that disables resilience defaults covers them. The provider keeps the latest one; while
-// idguard cannot answer, a kept fail mode (up to a week old) decides, else the provider's own
-// default.
+// policy that disables resilience defaults covers them. The provider remembers the "closed" pairs
+// and forgets a pair when an answer says "open"; while idguard cannot answer, a remembered pair
+// (up to a week old) is refused, and everything else gets the provider's own default.
 //
 // Run as a script it plays one login against a running idguard and prints each step as a JSON
 // line:
@@ -25,32 +25,61 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 
 const FAIL_MODE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
-// Fail modes kept in a JSON file, for the example script (each run is one process). A provider
-// keeps them where it keeps sessions: its database or cache. Any object with get(key) and
-// set(key, entry) will do.
+// The pairs answered "closed", kept in a JSON file for the example script (each run is one
+// process, one login at a time). A provider keeps them where it keeps sessions: its database or
+// cache. Any object with get(key), set(key, entry) and delete(key) will do.
 export function failModesInFile(path) {
   let modes = {};
   try {
-    modes = JSON.parse(readFileSync(path, "utf8"));
+    const read = JSON.parse(readFileSync(path, "utf8"));
+    if (read && typeof read === "object" && !Array.isArray(read)) modes = read;
   } catch {
-    modes = {};  // none kept yet
+    modes = {};  // none kept yet, or unreadable: start afresh
   }
+  const save = () => {
+    writeFileSync(`${path}.pending`, JSON.stringify(modes), { mode: 0o600 });
+    renameSync(`${path}.pending`, path);
+  };
   return {
     get: (key) => modes[key],
     set: (key, entry) => {
       modes[key] = entry;
-      writeFileSync(`${path}.pending`, JSON.stringify(modes), { mode: 0o600 });
-      renameSync(`${path}.pending`, path);
+      save();
+    },
+    delete: (key) => {
+      if (key in modes) {
+        delete modes[key];
+        save();
+      }
     },
   };
 }
 
-// Whether a login idguard cannot answer for fails open: as idguard last said for this client
-// and user when that is recent, else as idguard.failOpen says.
+// Records idguard's fail mode for a client and user. A failure to record never changes the
+// login's result, which idguard has just given.
+function recordFailMode(idguard, key, failMode) {
+  if (!idguard.failModes || (failMode !== "open" && failMode !== "closed")) return;
+  try {
+    if (failMode === "closed") idguard.failModes.set(key, { at: Date.now() });
+    else idguard.failModes.delete(key);
+  } catch (error) {
+    console.error(`cannot record the fail mode: ${error.message}`);
+  }
+}
+
+// Whether a login idguard cannot answer for fails open: closed when idguard recently answered
+// "closed" for this client and user, else as idguard.failOpen says.
 function failsOpen(idguard, key) {
-  const kept = idguard.failModes?.get(key);
-  if (kept && Date.now() - kept.at <= FAIL_MODE_MAX_AGE_MS) {
-    return { open: kept.failMode === "open", source: "idguard's last answer" };
+  let kept;
+  try {
+    kept = idguard.failModes?.get(key);
+  } catch {
+    kept = undefined;
+  }
+  const age = kept ? Date.now() - Number(kept.at) : NaN;
+  // An entry from the future (a clock set back) or without a time cannot say how old it is.
+  if (age >= 0 && age <= FAIL_MODE_MAX_AGE_MS) {
+    return { open: false, source: "a policy covers this user, as idguard answered" };
   }
   return { open: Boolean(idguard.failOpen), source: "the provider's default" };
 }
@@ -88,16 +117,14 @@ export async function evaluateLogin(idguard, attempt) {
       isInteractive: true,
       sessionId: attempt.sessionId,
     });
-    if (answer.failMode === "open" || answer.failMode === "closed") {
-      idguard.failModes?.set(key, { failMode: answer.failMode, at: Date.now() });
-    }
+    recordFailMode(idguard, key, answer.failMode);
     return { signInId, ...answer };
   } catch (error) {
     const { open, source } = failsOpen(idguard, key);
     return {
       signInId,
       decision: open ? "allow" : "block",
-      reason: `idguard unavailable (${error.message}); failing ${open ? "open" : "closed"} as ${source} says`,
+      reason: `idguard unavailable (${error.message}); failing ${open ? "open" : "closed"} (${source})`,
       unavailable: true,
     };
   }

@@ -6,8 +6,8 @@
 //            mfa (and passwordChange, which needs MFA first) -> PAM_IGNORE with mfa=next (the
 //            next module, a second factor, decides) or PAM_AUTH_ERR with mfa=deny. idguard
 //            unreachable or erring -> PAM_IGNORE when failing open, PAM_AUTH_ERR when failing
-//            closed: as idguard's last answer for this user and service said (fail_cache=DIR),
-//            else as fail=open|closed says.
+//            closed: closed when idguard's last answer for this user and service said so
+//            (fail_cache=DIR), else as fail=open|closed says.
 //   account  the auth stack passed: report the outcome (mfaPassed after a second factor,
 //            completed otherwise); passwordChange -> PAM_NEW_AUTHTOK_REQD. When the auth stack
 //            never ran (sshd with a public key), evaluate here: allow -> PAM_SUCCESS; block, and
@@ -95,29 +95,30 @@ bool Options(pam_handle_t* handle, int argc, const char** argv, ModuleOptions& o
 constexpr const char* kFailedOpen = "unavailable, failing open";
 constexpr const char* kFailedClosed = "unavailable, failing closed";
 
-// How this login fails while idguard cannot answer: as its last answer for the user and service
-// said, when the module keeps them and the entry is fresh; otherwise as fail= says.
+// How this login fails while idguard cannot answer: closed when idguard's last answer for the
+// user and service said so recently (a policy that disables resilience defaults covers them);
+// otherwise as fail= says.
 bool FailsOpen(pam_handle_t* handle, const ModuleOptions& options, const std::string& app_id,
                const char* user, std::string& why) {
   why = std::string("fail=") + (options.failOpen ? "open" : "closed");
   if (options.failCacheDir.empty()) return options.failOpen;
   const idguard::pam::FailModeCache cache(options.failCacheDir, options.failCacheMaxAge);
   std::string problem;
-  const auto entry = cache.Lookup(app_id, user, problem);
+  const auto closed_since = cache.ClosedSince(app_id, user, problem);
   if (!problem.empty()) pam_syslog(handle, LOG_ERR, "%s", problem.c_str());
-  if (!entry) return options.failOpen;
-  const auto hours = std::chrono::duration_cast<std::chrono::hours>(entry->age).count();
-  why = "idguard's answer " + std::to_string(hours) + " h ago";
-  return entry->mode == idguard::pam::FailMode::open;
+  if (!closed_since) return options.failOpen;
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(*closed_since).count();
+  why = "a policy, as idguard answered " + std::to_string(hours) + " h ago";
+  return false;
 }
 
-void KeepFailMode(pam_handle_t* handle, const ModuleOptions& options, const std::string& app_id,
-                  const char* user, const std::string& fail_mode) {
+void RecordFailMode(pam_handle_t* handle, const ModuleOptions& options, const std::string& app_id,
+                    const char* user, const std::string& fail_mode) {
   if (options.failCacheDir.empty()) return;
   const auto mode = idguard::pam::ParseFailMode(fail_mode);
   if (!mode) return;  // a server before fail modes: keep what was there
   const idguard::pam::FailModeCache cache(options.failCacheDir, options.failCacheMaxAge);
-  if (auto problem = cache.Store(app_id, user, *mode)) {
+  if (auto problem = cache.Record(app_id, user, *mode)) {
     pam_syslog(handle, LOG_ERR, "%s", problem->c_str());
   }
 }
@@ -171,7 +172,7 @@ std::string EvaluateLogin(pam_handle_t* handle, const ModuleOptions& options) {
   const auto answer = idguard::pam::ParseEvaluateAnswer(result.body);
   if (!answer) return unavailable("an answer without a decision");
   std::string decision = answer->decisionName;
-  KeepFailMode(handle, options, app_id, user, answer->failMode);
+  RecordFailMode(handle, options, app_id, user, answer->failMode);
   Keep(handle, kSignInIdKey, attempt.signInId);
   Keep(handle, kDecisionKey, decision);
   pam_syslog(handle, answer->decision == Decision::allow ? LOG_INFO : LOG_NOTICE,

@@ -1,7 +1,7 @@
 // The OIDC integration example (integrations/oidc/idguard_login.mjs) run as its users would run
 // it, with Node against a running `idguard serve`: an allowed login gets its code, an MFA demand
-// is met and reported, a blocked user is refused, and an unreachable idguard fails closed, or as
-// the last answer's fail mode says.
+// is met and reported, a blocked user is refused, and an unreachable idguard fails closed, or
+// open when asked, except for users idguard answered with fail mode "closed".
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -88,7 +88,7 @@ TEST_F(OidcExampleTest, BlockedUserIsRefusedAndUnreachableIdguardFailsClosed) {
   EXPECT_EQ(open.exitCode, 0) << open.output;
 }
 
-TEST_F(OidcExampleTest, DuringAnOutageTheLastAnswersFailModeDecides) {
+TEST_F(OidcExampleTest, DuringAnOutageUsersAnsweredClosedAreRefused) {
   const std::string kept = *dir_ / "fail-modes.json";
   const std::string keep = "--fail-modes " + kept;
   ASSERT_EQ(Login("carol", keep).exitCode, 0);
@@ -96,12 +96,15 @@ TEST_F(OidcExampleTest, DuringAnOutageTheLastAnswersFailModeDecides) {
   const std::string nowhere = "http://127.0.0.1:1";
   auto carol = Login("carol", keep + " --fail open --timeout-ms 500", nowhere);
   EXPECT_EQ(carol.exitCode, 1) << "carol's policy disables resilience defaults\n" << carol.output;
-  EXPECT_NE(carol.output.find("failing closed as idguard's last answer says"), std::string::npos)
+  EXPECT_NE(carol.output.find("failing closed (a policy covers this user"), std::string::npos)
       << carol.output;
-  auto alice = Login("alice", keep + " --fail closed --timeout-ms 500", nowhere);
-  EXPECT_EQ(alice.exitCode, 0) << alice.output;
-  auto bob = Login("bob", keep + " --fail closed --timeout-ms 500", nowhere);
-  EXPECT_EQ(bob.exitCode, 1) << "no answer kept for bob: the default decides\n" << bob.output;
+  // Alice was answered "open": the provider's default decides, either way.
+  auto alice_open = Login("alice", keep + " --fail open --timeout-ms 500", nowhere);
+  EXPECT_EQ(alice_open.exitCode, 0) << alice_open.output;
+  auto alice_closed = Login("alice", keep + " --fail closed --timeout-ms 500", nowhere);
+  EXPECT_EQ(alice_closed.exitCode, 1) << alice_closed.output;
+  EXPECT_NE(alice_closed.output.find("failing closed (the provider's default)"), std::string::npos)
+      << alice_closed.output;
 }
 
 }  // namespace
