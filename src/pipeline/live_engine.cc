@@ -200,7 +200,7 @@ LiveEngine::~LiveEngine() {
   StoreBatch batch;
   AppendProfileCheckpoint(*s.engine, batch);
   // Best effort: a failure here only means the next start learns a little more again.
-  (void)s.store->Write(batch);
+  (void)WriteCounted(batch);
 }
 
 Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& options,
@@ -422,10 +422,9 @@ Status LiveEngine::WriteInOrder(const StoreBatch& batch) {
         "an earlier write to the store failed; the engine is rebuilt from "
         "the store before the next call");
   }
-  Status written = s.store->Write(batch);
+  Status written = WriteCounted(batch);
   if (!written.ok()) {
     s.storeBroken.store(true);
-    storeWriteFailures_.fetch_add(1);
     return written;
   }
   if (s.commitObserver) s.commitObserver(batch);
@@ -789,7 +788,13 @@ Status LiveEngine::Audit(AuditEntry entry) {
   auto lock = LockEngine();
   StoreBatch batch;
   batch.audit.push_back(std::move(entry));
-  return state_->store->Write(batch);
+  return WriteCounted(batch);
+}
+
+Status LiveEngine::WriteCounted(const StoreBatch& batch) {
+  Status written = state_->store->Write(batch);
+  if (!written.ok()) storeWriteFailures_.fetch_add(1);
+  return written;
 }
 
 Status LiveEngine::WriteTokens(const StoreBatch& batch) {
@@ -799,7 +804,7 @@ Status LiveEngine::WriteTokens(const StoreBatch& batch) {
   rest.audit.clear();
   if (!rest.empty()) return Status::Internal("WriteTokens takes only tokens and audit records");
   auto lock = LockEngine();
-  return state_->store->Write(batch);
+  return WriteCounted(batch);
 }
 
 }  // namespace idguard

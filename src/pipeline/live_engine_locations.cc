@@ -70,7 +70,7 @@ Status LiveEngine::LoadNamedLocations(std::ostream& log) {
     batch.audit.push_back(MakeAuditEntry(now, "Policy", "Import named locations",
                                          Actor{"idguard serve", "", "", "import"}, "success",
                                          options_.namedLocationsPath, {target}));
-    if (Status written = s.store->Write(batch); !written.ok()) return written;
+    if (Status written = WriteCounted(batch); !written.ok()) return written;
     log << "imported " << stored.size() << " named locations from " << options_.namedLocationsPath
         << " into the store (from now on managed through the API)\n";
   } else if (s.enrichment.namedLocations) {

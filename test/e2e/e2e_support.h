@@ -128,14 +128,28 @@ class BackgroundProcess {
 };
 
 // Waits until `path` exists (a server's port file); false after `timeout`.
-inline bool WaitForFile(const std::filesystem::path& path,
-                        std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+// Asks `done` every 20 ms until it says true or `timeout` has passed; its last answer. For things
+// other threads or processes do: the timeout bounds a broken run, it is not a measurement.
+template <typename Done>
+bool WaitUntil(Done done, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!std::filesystem::exists(path)) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return done();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return true;
+}
+
+inline bool WaitForFile(const std::filesystem::path& path,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  return WaitUntil([&] { return std::filesystem::exists(path); }, timeout);
+}
+
+// An unlabelled counter or gauge from a Prometheus text page (/metrics); -1 when it is absent.
+inline std::int64_t MetricValue(const std::string& page, const std::string& name) {
+  const auto at = page.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stoll(page.substr(at + name.size() + 2));
 }
 
 // The files in `dir` whose name ends with `suffix`, sorted by name.

@@ -29,7 +29,7 @@ struct HttpServerOptions {
   std::size_t headerLimit = std::size_t{16} * 1024;       // Default: 16 KiB of request headers
   std::size_t bodyLimit = std::size_t{32} * 1024 * 1024;  // Default: 32 MiB request body
   // Default: 30 s to send one request, and for each write of an answer (a whole buffered answer,
-  // or one piece of a streamed download): a client that stops reading is cut off.
+  // or 64 KiB of a streamed download): a client that stops reading is cut off.
   std::chrono::seconds requestTimeout{30};
   std::chrono::seconds idleTimeout{60};   // Default: 60 s idle keep-alive
   std::chrono::seconds drainTimeout{10};  // Default: 10 s for requests in flight

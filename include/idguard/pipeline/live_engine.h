@@ -271,6 +271,8 @@ class LiveEngine {
                       std::string_view activity, const Actor& actor);
   // Writes one call's changes; on failure the engine is rebuilt from the store before the next.
   Status Commit(const StoreBatch& batch);
+  // Every write to the store goes through here, which counts the ones the store refuses.
+  Status WriteCounted(const StoreBatch& batch);
   // Writes a batch with the store lock held but not the engine lock; refuses when an earlier
   // such write failed, and on failure marks the engine for a rebuild.
   Status WriteInOrder(const StoreBatch& batch);

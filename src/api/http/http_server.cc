@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -38,6 +39,8 @@ using net::use_awaitable;
 constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 // The most Beast reads from the socket in one call.
 constexpr std::size_t kBodyReadSize = std::size_t{64} * 1024;
+// The largest write of a streamed body that gets the whole write time limit (WriteResponse).
+constexpr std::size_t kStreamSlice = std::size_t{64} * 1024;
 
 // The running server's context, for RequestHttpServerStop from other threads.
 std::mutex g_running_mutex;
@@ -133,8 +136,8 @@ void FillHeaders(http::fields& fields, const HttpResponse& response, const HttpR
 }
 
 // Writes the response. `write_timeout` bounds each write: the whole of a buffered response, and
-// each piece of a streamed one, so a download may run as long as its client keeps reading, and a
-// client that stops reading is cut off.
+// each slice of at most kStreamSlice bytes of a streamed one, so a download may run as long as its
+// client keeps reading, however slowly, and a client that stops reading is cut off.
 template <typename Stream>
 awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& response,
                                            const HttpRequest& request, unsigned version,
@@ -168,11 +171,14 @@ awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& respons
       // the client learns the body is incomplete.
       co_return beast::error_code(net::error::connection_aborted);
     }
-    if (!piece.empty()) {
-      bytes += piece.size();
+    bytes += piece.size();
+    // A piece may be megabytes (a page of rows); each slice is a chunk with a time limit of its
+    // own, so a client reading at a few KB/s is not cut off in the middle of a page.
+    for (std::size_t at = 0; at < piece.size(); at += kStreamSlice) {
+      const std::size_t length = std::min(kStreamSlice, piece.size() - at);
       beast::get_lowest_layer(stream).expires_after(write_timeout);
-      auto [ec, written] =
-          co_await net::async_write(stream, http::make_chunk(net::buffer(piece)), kNoThrow);
+      auto [ec, written] = co_await net::async_write(
+          stream, http::make_chunk(net::buffer(piece.data() + at, length)), kNoThrow);
       if (ec) co_return ec;
     }
     if (!*more) break;
