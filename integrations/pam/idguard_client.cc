@@ -56,6 +56,16 @@ std::size_t Collect(char* data, std::size_t size, std::size_t count, void* user)
   return n;
 }
 
+// The whole of `text` as a number from `low` to `high`; nullopt otherwise.
+std::optional<long long> WholeNumberIn(std::string_view text, long long low, long long high) {
+  long long number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size() || number < low || number > high) {
+    return std::nullopt;
+  }
+  return number;
+}
+
 }  // namespace
 
 std::optional<std::string> ParseModuleOptions(int argc, const char** argv, ModuleOptions& out) {
@@ -79,12 +89,9 @@ std::optional<std::string> ParseModuleOptions(int argc, const char** argv, Modul
     } else if (key == "upn_suffix") {
       out.upnSuffix = std::string(value);
     } else if (key == "timeout_ms") {
-      long long ms = 0;
-      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), ms);
-      if (error != std::errc() || end != value.data() + value.size() || ms < 1 || ms > 60000) {
-        return "timeout_ms must be 1-60000, not '" + std::string(value) + "'";
-      }
-      out.timeout = std::chrono::milliseconds(ms);
+      const auto ms = WholeNumberIn(value, 1, 60000);
+      if (!ms) return "timeout_ms must be 1-60000, not '" + std::string(value) + "'";
+      out.timeout = std::chrono::milliseconds(*ms);
     } else if (key == "fail") {
       if (value != "open" && value != "closed") return "fail must be open or closed";
       out.failOpen = value == "open";
@@ -95,12 +102,9 @@ std::optional<std::string> ParseModuleOptions(int argc, const char** argv, Modul
         out.failCacheDir.pop_back();
       }
     } else if (key == "fail_cache_hours") {
-      long long hours = 0;
-      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), hours);
-      if (error != std::errc() || end != value.data() + value.size() || hours < 1 || hours > 8760) {
-        return "fail_cache_hours must be 1-8760, not '" + std::string(value) + "'";
-      }
-      out.failCacheMaxAge = std::chrono::hours(hours);
+      const auto hours = WholeNumberIn(value, 1, 8760);
+      if (!hours) return "fail_cache_hours must be 1-8760, not '" + std::string(value) + "'";
+      out.failCacheMaxAge = std::chrono::hours(*hours);
     } else if (key == "mfa") {
       if (value != "next" && value != "deny") return "mfa must be next or deny";
       out.mfaNext = value == "next";

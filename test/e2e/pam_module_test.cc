@@ -132,6 +132,18 @@ class PamModuleTest : public ::testing::Test {
     return found;
   }
 
+  // Stops the server and returns the outcomes reported for each of the user's evaluations,
+  // sorted; every evaluation must have had `decision`.
+  std::vector<std::string> SortedOutcomesOf(const std::string& user, const std::string& decision) {
+    std::vector<std::string> outcomes;
+    for (const EvaluationRecord& evaluation : EvaluationsOf(user)) {
+      EXPECT_EQ(evaluation.decision, decision);
+      outcomes.push_back(evaluation.outcomes);
+    }
+    std::sort(outcomes.begin(), outcomes.end());
+    return outcomes;
+  }
+
   std::unique_ptr<e2e::TempDir> dir_;
   std::string db_;
   std::string tokenFile_;
@@ -169,15 +181,8 @@ TEST_F(PamModuleTest, MfaDemandIsDeniedOrHandedToTheSecondFactor) {
   // ...and passes here, and idguard hears that MFA passed.
   auto passed = Login(Service("url=" + url_ + " mfa=next", "pam_permit.so"), "bob");
   EXPECT_EQ(passed.exitCode, 0) << passed.output;
-  const auto evaluations = EvaluationsOf("bob");
-  ASSERT_EQ(evaluations.size(), 3U);
-  std::vector<std::string> outcomes;
-  for (const auto& evaluation : evaluations) {
-    EXPECT_EQ(evaluation.decision, "mfa");
-    outcomes.push_back(evaluation.outcomes);
-  }
-  std::sort(outcomes.begin(), outcomes.end());
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"", "abandoned", "mfaPassed"}))
+  EXPECT_EQ(SortedOutcomesOf("bob", "mfa"),
+            (std::vector<std::string>{"", "abandoned", "mfaPassed"}))
       << "deny reports abandoned, the failed second factor reports nothing, the passed one "
          "mfaPassed";
 }
@@ -251,15 +256,8 @@ TEST_F(PamModuleTest, APasswordChangeDemandReachesTheProgramAndTheChangeIsReport
   auto changed = Login(service, "dora", "authenticate chauthtok");
   EXPECT_EQ(changed.exitCode, 0) << changed.output;
 
-  const auto evaluations = EvaluationsOf("dora");
-  ASSERT_EQ(evaluations.size(), 2U);
-  std::vector<std::string> outcomes;
-  for (const auto& evaluation : evaluations) {
-    EXPECT_EQ(evaluation.decision, "passwordChange");
-    outcomes.push_back(evaluation.outcomes);
-  }
-  std::sort(outcomes.begin(), outcomes.end());
-  EXPECT_EQ(outcomes, (std::vector<std::string>{"mfaPassed", "passwordChanged"}));
+  EXPECT_EQ(SortedOutcomesOf("dora", "passwordChange"),
+            (std::vector<std::string>{"mfaPassed", "passwordChanged"}));
   auto store = OpenSqliteStore(db_);
   ASSERT_TRUE(store.ok());
   std::string state;
