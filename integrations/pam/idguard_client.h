@@ -15,8 +15,8 @@ struct ModuleOptions {
   std::string caFile;     // PEM bundle to verify an https URL; empty: the system's
   std::chrono::milliseconds timeout{2000};
   bool failOpen = false;  // idguard unreachable or erring: ignore it (true) or deny (false)
-  // Where the fail mode of idguard's last answer is kept per application and user; when set, a
-  // fresh entry there decides instead of failOpen (fail_mode_cache.h). Empty: not kept.
+  // Where the logins idguard answered with fail mode "closed" are remembered per application and
+  // user; a fresh one fails closed whatever failOpen says (fail_mode_cache.h). Empty: none kept.
   std::string failCacheDir;
   std::chrono::seconds failCacheMaxAge{std::chrono::hours(24 * 7)};
   bool mfaNext = false;   // decision mfa: let the next module (a second factor) decide
