@@ -83,6 +83,18 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Asks `done` every 20 ms until it says true or `timeout` has passed; its last answer. For things
+// other threads or processes do: the timeout bounds a broken run, it is not a measurement.
+template <typename Done>
+bool WaitUntil(Done done, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return done();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 // A helper process (a test server) started with `sh -c`, stopped with SIGTERM when the object goes
 // away.
 class BackgroundProcess {
@@ -108,19 +120,14 @@ class BackgroundProcess {
   std::optional<int> TerminateWithin(std::chrono::milliseconds limit) {
     if (pid_ <= 0) return std::nullopt;
     kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
     int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return std::nullopt;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const bool exited = WaitUntil([&] { return waitpid(pid_, &status, WNOHANG) != 0; }, limit);
+    if (!exited) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
     }
     pid_ = -1;
-    return status;
+    return exited ? std::optional<int>(status) : std::nullopt;
   }
 
  private:
@@ -128,18 +135,6 @@ class BackgroundProcess {
 };
 
 // Waits until `path` exists (a server's port file); false after `timeout`.
-// Asks `done` every 20 ms until it says true or `timeout` has passed; its last answer. For things
-// other threads or processes do: the timeout bounds a broken run, it is not a measurement.
-template <typename Done>
-bool WaitUntil(Done done, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return done();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
 inline bool WaitForFile(const std::filesystem::path& path,
                         std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
   return WaitUntil([&] { return std::filesystem::exists(path); }, timeout);

@@ -137,12 +137,13 @@ class NotificationsTest : public ::testing::Test {
 
   // The files `count` deliveries made, waiting up to 15 s for them.
   std::vector<std::filesystem::path> WaitForFiles(const std::string& folder, std::size_t count) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    auto files = e2e::FilesIn(*dir_ / folder, ".json");
-    while (files.size() < count && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      files = e2e::FilesIn(*dir_ / folder, ".json");
-    }
+    std::vector<std::filesystem::path> files;
+    e2e::WaitUntil(
+        [&] {
+          files = e2e::FilesIn(*dir_ / folder, ".json");
+          return files.size() >= count;
+        },
+        std::chrono::seconds(15));
     return files;
   }
 

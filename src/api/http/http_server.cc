@@ -301,7 +301,7 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
     HttpResponse response = state.handler(request);
     const bool keep = keep_alive && !state.stopping.load();
     std::size_t bytes = 0;
-    // A streamed download may take long: its time limit is per piece written, not overall.
+    // A streamed download may take long: its time limit is per 64 KiB written, not overall.
     beast::error_code write_ec = co_await WriteResponse(stream, response, request, version, keep,
                                                         bytes, options.requestTimeout);
     LogAccess(state, request, response, bytes, started);
