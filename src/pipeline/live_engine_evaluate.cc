@@ -6,6 +6,7 @@
 #include "idguard/ingest/evaluate_request.h"
 #include "idguard/policy/policy_evaluator.h"
 #include "idguard/store/sign_in_document.h"
+#include "pipeline/evaluation_write_pacing.h"
 #include "pipeline/live_engine_state.h"
 
 namespace idguard {
@@ -15,7 +16,7 @@ constexpr std::int32_t kStrongAuthenticationRequired = 50074;
 constexpr std::int32_t kMfaFailed = 500121;
 constexpr std::int32_t kAccountDisabled = 50057;
 // Evaluations wait for the writer while this many write batches are waiting.
-constexpr std::size_t kMaxUnwrittenBatches = 8;
+constexpr std::size_t kMaxUnwrittenBatches = 4;
 
 // Detections that mean the password is known to someone else: risk remediation then asks for a
 // secure password change rather than MFA (spec §3.3).
@@ -213,14 +214,20 @@ Status LiveEngine::FlushDeferred() {
 
 void LiveEngine::RunDeferredWriter() {
   State& s = *state_;
+  EvaluationWritePacing pacing;
+  pacing.lightLoadDelay = options_.evaluationWriteDelay;
+  pacing.underLoadDelay = options_.evaluationWriteDelayUnderLoad;
+  EvaluationWritePacer pacer(pacing, EvaluationWritePacer::Clock::now());
+  std::chrono::microseconds gathering = pacing.lightLoadDelay;
   std::unique_lock engine(mutex_);
   while (!s.stopping) {
     s.flushWanted.wait(engine, [&] { return s.stopping || s.deferredSignIns > 0; });
-    // Gather more for one transaction, up to the delay or the batch size.
-    s.flushWanted.wait_for(engine, options_.evaluationWriteDelay, [&] {
+    // Gather more for one transaction, up to the gathering time or the batch size.
+    s.flushWanted.wait_for(engine, gathering, [&] {
       return s.stopping || s.deferredSignIns >= options_.evaluationWriteBatch;
     });
     if (s.deferredSignIns == 0) continue;  // another call wrote them meanwhile
+    gathering = pacer.BatchTaken(s.deferredSignIns, EvaluationWritePacer::Clock::now());
     StoreBatch batch = TakeDeferred();
     // The store lock is taken before the engine lock is let go, so whoever takes the engine next
     // writes after this batch.

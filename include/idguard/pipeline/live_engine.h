@@ -52,9 +52,13 @@ struct LiveEngineOptions {
   // from the sign-ins stored after the last profile checkpoint, so nothing is lost.
   std::size_t profileCheckpointIngests = 8;  // Default: 8
   // Evaluations are answered first and written by a writer thread in batches: at the latest
-  // this long after the first one waiting, or as soon as this many wait.
-  std::chrono::microseconds evaluationWriteDelay{2000};  // Default: 2 ms
-  std::size_t evaluationWriteBatch = 512;                // Default: 512 sign-ins
+  // this long after the first one waiting, or as soon as evaluationWriteBatch wait. While more
+  // than 1,000 evaluations a second arrive, the writer gathers for evaluationWriteDelayUnderLoad
+  // instead, which makes each transaction large enough to share the index pages it rewrites
+  // (src/pipeline/evaluation_write_pacing.h).
+  std::chrono::microseconds evaluationWriteDelay{2000};              // Default: 2 ms
+  std::chrono::microseconds evaluationWriteDelayUnderLoad{250'000};  // Default: 250 ms
+  std::size_t evaluationWriteBatch = 4096;                           // Default: 4,096 sign-ins
   // A profile checkpoint once this many evaluations were written since the last one: rewriting
   // every touched profile costs as much as thousands of sign-ins, and a restart learns again from
   // the sign-ins stored since (about 2 s for 100,000).
