@@ -195,6 +195,10 @@ StoreBatch LiveEngine::TakeDeferred() {
   StoreBatch batch = std::move(s.deferred.batch);
   s.evaluationsSinceCheckpoint += s.deferredSignIns;
   s.deferred = PendingChanges();
+  // The next batch is likely the size of this one: growing the vectors of sign-ins (each a few
+  // dozen strings) by doubling would move every element about once more.
+  s.deferred.batch.signIns.reserve(s.deferredSignIns);
+  s.deferred.batch.evaluations.reserve(s.deferredSignIns);
   s.deferredSignIns = 0;
   s.deferredAnswers.clear();
   pendingEvaluations_.store(0);
