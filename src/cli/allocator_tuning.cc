@@ -11,12 +11,16 @@ namespace idguard::cli {
 void KeepFreedMemoryCommittedBriefly() {
 #ifdef IDGUARD_WITH_MIMALLOC
   constexpr long kDelayMs = 2000;
-  if (std::getenv("MIMALLOC_DECOMMIT_DELAY") == nullptr) {
-    mi_option_set(mi_option_decommit_delay, kDelayMs);
-  }
-  if (std::getenv("MIMALLOC_SEGMENT_DECOMMIT_DELAY") == nullptr) {
-    mi_option_set(mi_option_segment_decommit_delay, kDelayMs);
-  }
+  const auto set_unless_configured = [](const char* variable, mi_option_t option) {
+    if (std::getenv(variable) == nullptr) mi_option_set(option, kDelayMs);
+  };
+#if MI_MALLOC_VERSION >= 210
+  // mimalloc 2.1 merged the two delays into one, "purge".
+  set_unless_configured("MIMALLOC_PURGE_DELAY", mi_option_purge_delay);
+#else
+  set_unless_configured("MIMALLOC_DECOMMIT_DELAY", mi_option_decommit_delay);
+  set_unless_configured("MIMALLOC_SEGMENT_DECOMMIT_DELAY", mi_option_segment_decommit_delay);
+#endif
 #endif
 }
 

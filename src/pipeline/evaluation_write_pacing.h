@@ -11,35 +11,44 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 namespace idguard {
 
+// The pacer's settings: the two gathering times and where load begins.
 struct EvaluationWritePacing {
   std::chrono::microseconds lightLoadDelay{2000};     // Default: 2 ms
   std::chrono::microseconds underLoadDelay{250'000};  // Default: 250 ms
-  double busyEvaluationsPerSecond = 1000;             // Default: 1,000 evaluations/s
+  std::uint64_t busyEvaluationsPerSecond = 1000;      // Default: 1,000 evaluations/s
   // The arrival rate is measured over windows at least this long, so that a handful of
   // evaluations close together is not mistaken for load.
   std::chrono::milliseconds rateWindow{100};  // Default: 100 ms
 };
 
+// Measures how fast evaluations are taken for writing and chooses the gathering time from it.
+// Not thread-safe: the engine calls it with its lock held.
 class EvaluationWritePacer {
  public:
   using Clock = std::chrono::steady_clock;
 
+  EvaluationWritePacer() : EvaluationWritePacer(EvaluationWritePacing{}, Clock::now()) {}
   EvaluationWritePacer(EvaluationWritePacing pacing, Clock::time_point start)
       : pacing_(pacing), windowStart_(start) {}
 
-  // Tells the pacer that the writer took `rows` evaluations at `now`; returns how long to gather
-  // the next batch.
-  std::chrono::microseconds BatchTaken(std::size_t rows, Clock::time_point now);
+  // Counts `rows` evaluations taken for writing at `now`, by the writer or by a call that writes
+  // them before its own changes.
+  void Taken(std::size_t rows, Clock::time_point now);
+
+  // How long the writer gathers the batch whose first evaluation waits at `now`. The rate window
+  // is closed first when it is over, so a gap after a burst counts as the quiet it is.
+  std::chrono::microseconds GatheringTime(Clock::time_point now);
 
   bool busy() const { return busy_; }
 
  private:
   EvaluationWritePacing pacing_;
   Clock::time_point windowStart_;
-  std::size_t windowRows_ = 0;
+  std::uint64_t windowRows_ = 0;
   bool busy_ = false;
 };
 

@@ -17,6 +17,16 @@
 #include "pipeline/live_engine_state.h"
 
 namespace idguard {
+namespace {
+
+// A call that must write the waiting evaluations before its own changes writes at most this many
+// itself, with the engine lock held (about 10 ms of writing); more, and it has the writer write
+// them first (LockEngine).
+constexpr std::size_t kEvaluationsWrittenByOtherCalls = 256;
+// How many writes of the writer such a call waits for, at most, before it writes the rest itself.
+constexpr int kWriterRoundsBeforeWritingInline = 3;
+
+}  // namespace
 
 std::string ShortHash(std::string_view text) { return Sha256Hex(text).substr(0, 32); }
 
@@ -239,11 +249,26 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
 }
 
 LiveEngine::EngineLock LiveEngine::LockEngine() {
+  State& s = *state_;
   waiting_.fetch_add(1);
-  EngineLock lock{std::unique_lock(mutex_), std::unique_lock(state_->storeMutex)};
+  std::unique_lock engine(mutex_);
+  // Under load the writer gathers large batches. Waiting here for the one it is writing, or
+  // writing the evaluations waiting with the engine lock held, would stop every evaluation
+  // meanwhile. So this call first lets the writer finish, or has it write what waits, without
+  // the lock. Each round leaves what arrived during its write, usually fewer; after a few rounds
+  // the rest is written below, with the lock, so this call's wait stays bounded at saturation.
+  for (int round = 0; round < kWriterRoundsBeforeWritingInline && !s.stopping &&
+                      (s.writerWriting || s.deferredSignIns > kEvaluationsWrittenByOtherCalls);
+       ++round) {
+    const std::uint64_t written = s.writesDone;
+    s.flushNow = true;
+    s.flushWanted.notify_one();
+    s.writerIdle.wait(engine, [&] { return s.stopping || s.writesDone != written; });
+  }
+  std::unique_lock store(s.storeMutex);
   waiting_.fetch_sub(1);
   (void)FlushDeferred();  // a failure marks the engine for a rebuild, which the caller does next
-  return lock;
+  return EngineLock{std::move(engine), std::move(store)};
 }
 
 Status LiveEngine::Commit(const StoreBatch& batch) {

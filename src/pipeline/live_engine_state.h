@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "idguard/policy/conditional_access_policy.h"
 #include "idguard/policy/mfa_registration_policy.h"
 #include "pipeline/engine_state.h"
+#include "pipeline/evaluation_write_pacing.h"
 
 namespace idguard {
 
@@ -140,8 +142,18 @@ struct LiveEngine::State {
   // answer a repeated call with the same id returns.
   std::unordered_map<std::string, std::size_t> deferredAnswers;
   std::unordered_map<std::string, AccountFlags> accountFlags;
+  // When the first of the evaluations waiting now was answered: the writer gathers from then.
+  std::chrono::steady_clock::time_point deferredSince;
+  EvaluationWritePacer pacer;
   std::condition_variable flushWanted;
   std::condition_variable writerCaughtUp;
+  // The writer is writing a batch (with the store lock, without the engine lock); writerIdle is
+  // told when it is done, and writesDone counts the batches done. A call that must write the
+  // waiting evaluations first sets flushNow, so the writer takes them without gathering more.
+  bool writerWriting = false;
+  std::uint64_t writesDone = 0;  // batches the writer has written
+  bool flushNow = false;
+  std::condition_variable writerIdle;
   bool stopping = false;
   std::thread writer;
 };

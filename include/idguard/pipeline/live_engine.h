@@ -51,11 +51,11 @@ struct LiveEngineOptions {
   // rewriting every touched profile is most of an ingest's store work. A restart learns again
   // from the sign-ins stored after the last profile checkpoint, so nothing is lost.
   std::size_t profileCheckpointIngests = 8;  // Default: 8
-  // Evaluations are answered first and written by a writer thread in batches: at the latest
-  // this long after the first one waiting, or as soon as evaluationWriteBatch wait. While more
-  // than 1,000 evaluations a second arrive, the writer gathers for evaluationWriteDelayUnderLoad
-  // instead, which makes each transaction large enough to share the index pages it rewrites
-  // (src/pipeline/evaluation_write_pacing.h).
+  // Evaluations are answered first and written by a writer thread in batches: it gathers them
+  // for this long after the first one waiting, or until evaluationWriteBatch wait. While 1,000 or
+  // more evaluations a second arrive, it gathers for evaluationWriteDelayUnderLoad instead (never
+  // less than evaluationWriteDelay), which makes each transaction large enough to share the index
+  // pages it rewrites (docs/EVALUATE.md, "Durability").
   std::chrono::microseconds evaluationWriteDelay{2000};              // Default: 2 ms
   std::chrono::microseconds evaluationWriteDelayUnderLoad{250'000};  // Default: 250 ms
   std::size_t evaluationWriteBatch = 4096;                           // Default: 4,096 sign-ins
@@ -164,7 +164,8 @@ class LiveEngine {
   // Real-time evaluation of one sign-in attempt (a Graph signIn-shaped JSON object) for an
   // identity provider: enrich, run the detectors, apply the conditional access policies, answer.
   // The answer (JSON, docs/EVALUATE.md) is returned before the sign-in is written; the writer
-  // thread stores it within evaluationWriteDelay. A repeated id returns the first answer.
+  // thread stores it with the next batch (evaluationWriteDelay). A repeated id returns the first
+  // answer.
   struct Evaluation {
     std::string json;
     bool repeated = false;
