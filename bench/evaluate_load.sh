@@ -4,6 +4,9 @@
 # sign-in attempt per request to /v1/evaluate over loopback (1 wrk thread, 32 connections, 20 s).
 #   bench/evaluate_load.sh [USERS] [DAYS]     (default 2000 users, 30 days)
 #   IDGUARD_SERVE_ARGS="--evaluation-write-delay-ms 20" bench/evaluate_load.sh   (serve options)
+#   IDGUARD_ADMIN_POLL_MS=100 bench/evaluate_load.sh   (also list the policies every 100 ms during
+#     the load, as an admin would, and report those calls' latency: calls that go through the
+#     engine write the waiting evaluations first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users="${1:-2000}"
@@ -46,10 +49,28 @@ post_policy '{"displayName":"Block legacy clients (report-only)","state":"enable
   "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
   "clientAppTypes":["exchangeActiveSync","other"]},"grantControls":{"operator":"OR","builtInControls":["block"]}}'
 
+poller=""
+if [ -n "${IDGUARD_ADMIN_POLL_MS:-}" ]; then
+  interval=$(awk -v ms="$IDGUARD_ADMIN_POLL_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
+  (
+    end=$((SECONDS + 19))
+    while [ "$SECONDS" -lt "$end" ]; do
+      curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $admin" "$policies"
+      sleep "$interval"
+    done > "$work/admin.times"
+  ) &
+  poller=$!
+fi
 echo "== wrk POST /v1/evaluate ($(wc -l < "$work/users.txt") users, 1 thread, 32 connections, 20 s)"
 IDGUARD_TOKEN="$provider" wrk -t1 -c32 -d20s --latency -s bench/evaluate.lua \
   "http://127.0.0.1:$port" -- "$work/users.txt" |
   grep -E "Requests/sec|Latency|requests in|50%|90%|99%|Non-2xx"
+if [ -n "$poller" ]; then
+  wait "$poller"
+  sort -n "$work/admin.times" | awk '{ t[NR] = $1 * 1000 } END {
+    printf "admin policy lists during the load: %d, p50 %.1f ms, p90 %.1f ms, max %.1f ms\n",
+      NR, t[int(NR * 0.5) + 1], t[int(NR * 0.9) + 1], t[NR] }'
+fi
 curl -sf -H "Authorization: Bearer $admin" "http://127.0.0.1:$port/metrics" |
   grep -E "^idguard_evaluations_unwritten" || true
 kill "$server"; wait "$server" 2>/dev/null || true

@@ -381,7 +381,7 @@ void RegisterServeCommand(CLI::App& app) {
       ->capture_default_str();
   serve
       ->add_option("--evaluation-write-delay-under-load-ms", args->evaluationWriteDelayUnderLoadMs,
-                   "The same while more than 1,000 evaluations a second arrive: larger "
+                   "The same while 1,000 or more evaluations a second arrive: larger "
                    "transactions make each written evaluation cheaper")
       ->check(CLI::Range(0U, 1000U))
       ->capture_default_str();

@@ -433,7 +433,9 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
   std::lock_guard store(s.storeMutex);
   engine.unlock();
   if (!earlier.empty()) {
-    if (Status written = WriteInOrder(earlier); !written.ok()) return written;
+    Status written = WriteInOrder(earlier);
+    DoneWriting(earlier);
+    if (!written.ok()) return written;
   }
   if (Status written = WriteInOrder(changes.batch); !written.ok()) return written;
   return result;

@@ -195,6 +195,8 @@ StoreBatch LiveEngine::TakeDeferred() {
   State& s = *state_;
   s.deferred.CloseUsers(s.engine->userRisk());
   StoreBatch batch = std::move(s.deferred.batch);
+  // Counted as being written before they stop counting as waiting, so the gauge never dips.
+  evaluationsBeingWritten_.fetch_add(static_cast<std::int64_t>(batch.signIns.size()));
   s.pacer.Taken(s.deferredSignIns, EvaluationWritePacer::Clock::now());
   s.evaluationsSinceCheckpoint += s.deferredSignIns;
   s.deferred = PendingChanges();
@@ -216,7 +218,10 @@ StoreBatch LiveEngine::TakeDeferred() {
 Status LiveEngine::FlushDeferred() {
   State& s = *state_;
   if (s.deferredSignIns == 0 && s.deferred.batch.empty()) return Status::Ok();
-  return Commit(TakeDeferred());
+  const StoreBatch batch = TakeDeferred();
+  Status written = Commit(batch);
+  DoneWriting(batch);
+  return written;
 }
 
 void LiveEngine::RunDeferredWriter() {
@@ -245,6 +250,7 @@ void LiveEngine::RunDeferredWriter() {
     engine.unlock();
     // A failure is counted and marks the engine, which the next call rebuilds from the store.
     (void)WriteInOrder(batch);
+    DoneWriting(batch);
     store.unlock();
     engine.lock();
     s.writerWriting = false;

@@ -239,8 +239,10 @@ class LiveEngine {
 
   // Requests waiting for the engine, for the metrics endpoint.
   std::int64_t QueueDepth() const { return waiting_.load(); }
-  // Evaluations answered and not yet written.
-  std::int64_t PendingEvaluations() const { return pendingEvaluations_.load(); }
+  // Evaluations answered and not yet written: waiting, or in a write that has not committed.
+  std::int64_t PendingEvaluations() const {
+    return pendingEvaluations_.load() + evaluationsBeingWritten_.load();
+  }
   // Batches the store refused (busy, full, failing); each makes the engine rebuild from the store.
   std::int64_t StoreWriteFailures() const { return storeWriteFailures_.load(); }
 
@@ -258,6 +260,10 @@ class LiveEngine {
   EngineLock LockEngine();
   // With both locks held: writes the evaluations not yet written.
   Status FlushDeferred();
+  // After a batch from TakeDeferred was written, or failed to be: its evaluations no longer wait.
+  void DoneWriting(const StoreBatch& batch) {
+    evaluationsBeingWritten_.fetch_sub(static_cast<std::int64_t>(batch.signIns.size()));
+  }
   // Takes the evaluations not yet written as one batch (engine lock held).
   StoreBatch TakeDeferred();
   void RunDeferredWriter();
@@ -290,6 +296,9 @@ class LiveEngine {
   std::mutex mutex_;
   std::atomic<std::int64_t> waiting_{0};
   std::atomic<std::int64_t> pendingEvaluations_{0};
+  // Evaluations taken from the pending batch whose write has not finished (TakeDeferred adds,
+  // whoever writes the batch subtracts, DoneWriting).
+  std::atomic<std::int64_t> evaluationsBeingWritten_{0};
   std::atomic<std::int64_t> storeWriteFailures_{0};
 };
 
