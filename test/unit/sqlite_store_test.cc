@@ -216,6 +216,38 @@ TEST_F(SqliteStoreTest, BulkLoadKeepsEveryIndexAndEndsInWal) {
             "1");
 }
 
+// Evaluation batches rewrite the same index pages batch after batch, so their commits leave up to
+// 4,000 pages in the WAL before checkpointing; other commits checkpoint at SQLite's 1,000. Pages
+// reach the database file only through a checkpoint, so its size tells which happened.
+TEST_F(SqliteStoreTest, EvaluationCommitsLeaveMorePagesInTheLogBeforeACheckpoint) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  const std::filesystem::path file = factory_.file();
+  const auto empty_size = std::filesystem::file_size(file);
+  // About 1,500 pages of 8 KiB: more than 1,000, fewer than 4,000.
+  StoreBatch evaluations;
+  for (int i = 0; i < 1500; ++i) {
+    EvaluationRecord record;
+    record.signInId = "e" + std::to_string(i);
+    record.createdDateTime = kNow + i;
+    record.decision = "allow";
+    record.answer = std::string(8000, 'a');
+    evaluations.evaluations.push_back(std::move(record));
+  }
+  ASSERT_TRUE(store->Write(evaluations).ok());
+  EXPECT_EQ(std::filesystem::file_size(file), empty_size)
+      << "an evaluation batch under 4,000 pages was checkpointed";
+  EXPECT_GT(std::filesystem::file_size(file.string() + "-wal"), std::uintmax_t{12} << 20);
+
+  // Any other commit finds more than 1,000 pages in the log and checkpoints them.
+  ASSERT_TRUE(store->Write(MakeNumberedBatch(0, 1)).ok());
+  EXPECT_GT(std::filesystem::file_size(file), std::uintmax_t{12} << 20);
+  auto stored = store->GetEvaluation("e1499");
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->answer.size(), 8000U);
+}
+
 TEST_F(SqliteStoreTest, ReopenAfterAnInterruptedBulkLoadIsWalWithItsData) {
   {
     auto store = Open();

@@ -44,6 +44,16 @@ constexpr std::int64_t kMmapBytes = std::int64_t{64} << 20;
 // file is not truncated and regrown on every batch (measurably slower with 64 MiB), small enough
 // that a quiet store does not keep hundreds of megabytes of stale log.
 constexpr std::int64_t kJournalSizeLimitBytes = std::int64_t{256} << 20;
+// WAL pages after which a commit checkpoints them into the file. SQLite's default of 1,000 suits
+// batches of new sign-ins, whose pages are mostly new. Under evaluate load a quarter-second batch
+// dirties 2,000 or more pages, most of them the same pages of the day's indices as the batch
+// before, so each batch was followed by a checkpoint that wrote them all again, while the request
+// threads waited for a core. Batches carrying evaluations let the log reach 4,000 pages (32 MiB):
+// a checkpoint then comes after every second batch or so, and writes each hot page once. Larger
+// logs measured no better, and every page read looks a page up in the WAL index, one hash table
+// per 4,096 frames (docs/PERFORMANCE.md).
+constexpr int kCheckpointPages = 1000;
+constexpr int kCheckpointPagesAfterEvaluations = 4000;
 
 constexpr const char* kInsertSignInDocument = R"sql(
 INSERT INTO signin_documents (signin_rowid, document) VALUES (?1, ?2)
@@ -302,11 +312,15 @@ class SqliteRiskStore final : public RiskStore {
   template <typename Row>
   Status Scan(SqliteStatement& statement, Row row);
   Status WithPath(const Status& status) const { return status.WithContext(path_); }
+  // The WAL hook (in place of SQLite's automatic checkpoint): after a commit that left at least
+  // checkpointPages_ pages in the log, a passive checkpoint, as SQLite's own hook does.
+  static int CheckpointWhenLarge(void* store, sqlite3* db, const char* name, int pages);
 
   // Declared first so it is destroyed last; statements finalize before the connection closes.
   SqliteDatabase db_;
   std::string path_;
-  std::string eventTypes_;  // reused buffer for the comma-joined riskEventTypes_v2
+  std::string eventTypes_;                  // reused buffer for the comma-joined riskEventTypes_v2
+  int checkpointPages_ = kCheckpointPages;  // for the commit under way (CheckpointWhenLarge)
 
   SqliteStatement begin_, commit_, rollback_;
   SqliteStatement insertSignIn_, insertSignInDocument_, upsertDetection_, upsertRiskyUser_,
@@ -327,7 +341,17 @@ class SqliteRiskStore final : public RiskStore {
       countRiskyUsers_;
 };
 
+int SqliteRiskStore::CheckpointWhenLarge(void* store, sqlite3* db, const char* name, int pages) {
+  if (pages >= static_cast<SqliteRiskStore*>(store)->checkpointPages_) {
+    // A checkpoint that cannot finish (readers) leaves the rest for the next commit; the commit
+    // itself has succeeded either way.
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
 Status SqliteRiskStore::Prepare() {
+  sqlite3_wal_hook(db_.get(), &SqliteRiskStore::CheckpointWhenLarge, this);
   const std::pair<SqliteStatement*, const char*> statements[] = {
       {&begin_, "BEGIN IMMEDIATE"},
       {&commit_, "COMMIT"},
@@ -401,7 +425,10 @@ Status SqliteRiskStore::Write(const StoreBatch& batch) {
   if (batch.empty()) return Status::Ok();
   if (Status begun = begin_.Run(); !begun.ok()) return WithPath(begun);
   Status status = WriteRows(batch);
+  checkpointPages_ =
+      batch.evaluations.empty() ? kCheckpointPages : kCheckpointPagesAfterEvaluations;
   if (status.ok()) status = Commit();
+  checkpointPages_ = kCheckpointPages;
   if (!status.ok()) RollBack();
   return WithPath(status);
 }
