@@ -24,4 +24,10 @@ void KeepFreedMemoryCommittedBriefly() {
 #endif
 }
 
+void UseLargeOsPages() {
+#ifdef IDGUARD_WITH_MIMALLOC
+  if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) mi_option_enable(mi_option_large_os_pages);
+#endif
+}
+
 }  // namespace idguard::cli

@@ -13,4 +13,13 @@ namespace idguard::cli {
 // nothing in builds without mimalloc (sanitizers, fuzzing).
 void KeepFreedMemoryCommittedBriefly();
 
+// Asks the system for 2 MiB pages for the allocator's memory (transparent huge pages, which
+// mimalloc requests with madvise; the kernel's default "madvise" mode grants them). Both serve and
+// replay allocate hundreds of megabytes of short-lived objects, and each 4 KiB page of it took a
+// page fault when first touched: about 10 microseconds each on the reference machine, where
+// ingest and replay spent a fifth to a quarter of their CPU on them (docs/PERFORMANCE.md). The
+// price is resident memory: partly used huge pages count whole. MIMALLOC_LARGE_OS_PAGES, when set,
+// wins. Does nothing in builds without mimalloc, or where the kernel has huge pages turned off.
+void UseLargeOsPages();
+
 }  // namespace idguard::cli

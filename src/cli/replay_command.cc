@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/allocator_tuning.h"
 #include "cli/commands.h"
 #include "idguard/pipeline/replay.h"
 
@@ -132,6 +133,7 @@ void RegisterReplayCommand(CLI::App& app) {
     options.asnFiles = args->asn.empty() ? DefaultAsnFiles(data_dir) : args->asn;
     options.useStore = !args->noStore;
     options.progress = !args->quiet;
+    UseLargeOsPages();
     auto summary = RunReplay(options, std::cerr);
     if (!summary.ok()) {
       std::cerr << "error: " << summary.status().message() << "\n";

@@ -218,6 +218,7 @@ void RunRetention(const std::stop_token& stop, LiveEngine& engine, std::chrono::
 
 void Serve(ServeArguments& args, const CLI::App& command) {
   KeepFreedMemoryCommittedBriefly();
+  UseLargeOsPages();
   if (!args.configPath.empty()) ApplyConfig(args, command);
   api::HttpServerOptions http;
   const auto colon = args.listen.rfind(':');

@@ -250,6 +250,54 @@ TEST(ServeCommandTest, ADownloadWhoseClientStopsReadingIsCutOff) {
   EXPECT_GT(whole.size(), received.size());
 }
 
+// NDJSON of `count` Graph sign-ins with ids PREFIX-0…, each padded to about 1 KB.
+std::string SignInBatch(const std::string& prefix, int count) {
+  const std::string padding(800, 'x');
+  std::string body;
+  for (int i = 0; i < count; ++i) {
+    body += R"({"id":")" + prefix + "-" + std::to_string(i) +
+            R"(","createdDateTime":"2026-09-22T08:00:00Z","userId":"user-)" +
+            std::to_string(i % 20) + R"(","appId":"app","appDisplayName":")" + padding +
+            R"(","ipAddress":"145.14.10.)" + std::to_string(i % 200) +
+            R"(","status":{"errorCode":0}})" + "\n";
+  }
+  return body;
+}
+
+// Large bodies reuse a buffer kept from an earlier request: a shorter body after a longer one must
+// be read as itself, without the rest of the one before, and a longer one after must be whole.
+TEST(ServeCommandTest, LargeBodiesOneAfterAnotherOnOneConnectionAreEachReadWhole) {
+  TempDir dir("serve-large-bodies");
+  const std::string db = dir / "store.db";
+  const std::string token = ReadLines(CreateTokenFile(dir, db, "security-administrator")).at(0);
+  // One thread, so every request of the connection is read on the thread that kept the buffer.
+  ServeProcess server = StartServeProcess(dir, db, "--threads 1" + DataDirArgument());
+  ASSERT_FALSE(server.url.empty());
+  RawConnection connection(server.url);
+  ASSERT_TRUE(connection.connected());
+  const std::pair<std::string, int> batches[] = {{"long", 600}, {"short", 300}, {"longer", 700}};
+  for (const auto& [prefix, count] : batches) {
+    const std::string body = SignInBatch(prefix, count);
+    ASSERT_GT(body.size(), std::size_t{256} * 1024) << "below the size whose buffer is kept";
+    ASSERT_TRUE(
+        connection.Send("POST /v1/signins HTTP/1.1\r\nHost: idguard\r\nAuthorization: "
+                        "Bearer " +
+                        token + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body));
+    auto [answer, closed] = connection.ReadUntil("}");
+    ASSERT_FALSE(closed) << answer;
+    EXPECT_NE(answer.find("HTTP/1.1 202"), std::string::npos) << answer;
+    // Received, not only accepted: a stale copy of an earlier batch would count as duplicates.
+    EXPECT_NE(answer.find("\"received\":" + std::to_string(count) +
+                          ",\"accepted\":" + std::to_string(count) + ",\"duplicates\":0,"),
+              std::string::npos)
+        << prefix << ": " << answer;
+    EXPECT_NE(answer.find("\"rejectedCount\":0,"), std::string::npos) << prefix << ": " << answer;
+    // The rest of the answer (the empty rejected list) before the next request.
+    if (answer.find("]}") == std::string::npos) connection.ReadUntil("]}");
+  }
+}
+
 TEST(ServeCommandTest, TimeoutsAreSettingsAndZeroIsRefused) {
   TempDir dir("serve-timeouts");
   CommandResult zero = RunIdguard("serve --db " + (dir / "store.db") + " --idle-timeout-seconds 0");

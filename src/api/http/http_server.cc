@@ -43,6 +43,9 @@ constexpr std::size_t kBodyReadSize = std::size_t{64} * 1024;
 // read. Beast's first read into an empty buffer asks for 512 bytes, so a request of 700 bytes took
 // two receive calls, each a system call, every time.
 constexpr std::size_t kRequestReadSize = std::size_t{4} * 1024;
+// Bodies at least this large (ingest batches) are read into a buffer kept from an earlier request
+// on the same thread (SpareBody).
+constexpr std::size_t kRecycledBodyMinimum = std::size_t{256} * 1024;
 // The largest write of a streamed body that gets the whole write time limit (WriteResponse).
 constexpr std::size_t kStreamSlice = std::size_t{64} * 1024;
 
@@ -97,6 +100,35 @@ struct ServerState {
   std::atomic<int> connections{0};
   IdleConnections idle{};
 };
+
+// One large body buffer per server thread, kept between requests. The allocator hands a fresh
+// buffer of megabytes back to the system when it is freed, so every ingest batch faulted its body's
+// pages in again, one page fault per 4 KiB: a fifth of the server's CPU during an ingest load on
+// the reference machine, where a page fault costs about 10 microseconds. A thread keeps at most
+// one buffer, no larger than the body limit.
+std::string& SpareBody() {
+  thread_local std::string spare;
+  return spare;
+}
+
+// An empty string with room for `length` bytes, from the thread's spare buffer when that is large
+// enough.
+std::string TakeBodyBuffer(std::size_t length) {
+  std::string& spare = SpareBody();
+  if (length < kRecycledBodyMinimum || spare.capacity() < length) return {};
+  std::string body = std::move(spare);
+  spare = std::string();
+  body.clear();
+  return body;
+}
+
+void KeepBodyBuffer(std::string&& body) {
+  std::string& spare = SpareBody();
+  if (body.capacity() >= kRecycledBodyMinimum && body.capacity() > spare.capacity()) {
+    body.clear();
+    spare = std::move(body);
+  }
+}
 
 std::string MakeRequestId(ServerState& state) {
   // Unique within this process; a client's own client-request-id takes precedence.
@@ -267,6 +299,7 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
       }
       // Growing a large body by doubling copies it several times; the length is known.
       if (auto length = parser.content_length(); length && *length <= options.bodyLimit) {
+        parser.get().body() = TakeBodyBuffer(static_cast<std::size_t>(*length));
         parser.get().body().reserve(static_cast<std::size_t>(*length));
         // Beast reads at most the buffer's free capacity per call (512 bytes at least, 64 KiB
         // at most), and every read re-arms the stream's timer with a system call: a buffer left
@@ -310,6 +343,7 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
     beast::error_code write_ec = co_await WriteResponse(stream, response, request, version, keep,
                                                         bytes, options.requestTimeout);
     LogAccess(state, request, response, bytes, started);
+    KeepBodyBuffer(std::move(request.body));
     if (write_ec || !keep) break;
   }
 }
