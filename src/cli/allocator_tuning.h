@@ -18,8 +18,10 @@ void KeepFreedMemoryCommittedBriefly();
 // replay allocate hundreds of megabytes of short-lived objects, and each 4 KiB page of it took a
 // page fault when first touched: about 10 microseconds each on the reference machine, where
 // ingest and replay spent a fifth to a quarter of their CPU on them (docs/PERFORMANCE.md). The
-// price is resident memory: partly used huge pages count whole. MIMALLOC_LARGE_OS_PAGES, when set,
-// wins. Does nothing in builds without mimalloc, or where the kernel has huge pages turned off.
+// price is resident memory: partly used huge pages count whole, and mimalloc 2.0 keeps such memory
+// pinned, reusing the segments it frees instead of returning them, so the resident set stays at its
+// high-water mark (also where the kernel grants no huge pages). MIMALLOC_LARGE_OS_PAGES, when set,
+// wins. Does nothing in builds without mimalloc (sanitizers, fuzzing).
 void UseLargeOsPages();
 
 }  // namespace idguard::cli

@@ -218,31 +218,53 @@ TEST_F(SqliteStoreTest, BulkLoadKeepsEveryIndexAndEndsInWal) {
 
 // Evaluation batches rewrite the same index pages batch after batch, so their commits leave up to
 // 4,000 pages in the WAL before checkpointing; other commits checkpoint at SQLite's 1,000. Pages
-// reach the database file only through a checkpoint, so its size tells which happened.
+// reach the database file only through a checkpoint, so its growth tells which happened.
 TEST_F(SqliteStoreTest, EvaluationCommitsLeaveMorePagesInTheLogBeforeACheckpoint) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
   const std::filesystem::path file = factory_.file();
-  const auto empty_size = std::filesystem::file_size(file);
-  // About 1,500 pages of 8 KiB: more than 1,000, fewer than 4,000.
-  StoreBatch evaluations;
+  const std::filesystem::path log = file.string() + "-wal";
+  constexpr std::uintmax_t kPage = 8192;
+  // Batches of 1,500 rows of 8,000 bytes, a page or more each: over 1,000 pages, and three of
+  // them over 4,000.
+  int next = 0;
+  const auto evaluations = [&next] {
+    StoreBatch batch;
+    for (int i = 0; i < 1500; ++i, ++next) {
+      EvaluationRecord record;
+      record.signInId = "e" + std::to_string(next);
+      record.createdDateTime = kNow + next;
+      record.decision = "allow";
+      record.answer = std::string(8000, 'a');
+      batch.evaluations.push_back(std::move(record));
+    }
+    return batch;
+  };
+  StoreBatch documents;
   for (int i = 0; i < 1500; ++i) {
-    EvaluationRecord record;
-    record.signInId = "e" + std::to_string(i);
-    record.createdDateTime = kNow + i;
-    record.decision = "allow";
-    record.answer = std::string(8000, 'a');
-    evaluations.evaluations.push_back(std::move(record));
+    documents.configDocuments.push_back(
+        {"test", "d" + std::to_string(i), std::string(8000, 'c'), 1});
   }
-  ASSERT_TRUE(store->Write(evaluations).ok());
-  EXPECT_EQ(std::filesystem::file_size(file), empty_size)
-      << "an evaluation batch under 4,000 pages was checkpointed";
-  EXPECT_GT(std::filesystem::file_size(file.string() + "-wal"), std::uintmax_t{12} << 20);
 
-  // Any other commit finds more than 1,000 pages in the log and checkpoints them.
-  ASSERT_TRUE(store->Write(MakeNumberedBatch(0, 1)).ok());
-  EXPECT_GT(std::filesystem::file_size(file), std::uintmax_t{12} << 20);
-  auto stored = store->GetEvaluation("e1499");
+  // Not evaluations: the commit itself checkpoints.
+  const auto empty_size = std::filesystem::file_size(file);
+  ASSERT_TRUE(store->Write(documents).ok());
+  const auto with_documents = std::filesystem::file_size(file);
+  EXPECT_GT(with_documents, empty_size + 1000 * kPage)
+      << "a batch of more than 1,000 pages was not checkpointed";
+
+  // Two evaluation batches, about 3,000 pages, stay in the log.
+  ASSERT_TRUE(store->Write(evaluations()).ok());
+  ASSERT_TRUE(store->Write(evaluations()).ok());
+  EXPECT_EQ(std::filesystem::file_size(file), with_documents)
+      << "evaluation batches of fewer than 4,000 pages were checkpointed";
+  EXPECT_GT(std::filesystem::file_size(log), 2500 * kPage);
+
+  // The third takes the log past 4,000 pages, and its commit checkpoints.
+  ASSERT_TRUE(store->Write(evaluations()).ok());
+  EXPECT_GT(std::filesystem::file_size(file), with_documents + 4000 * kPage)
+      << "evaluation batches of more than 4,000 pages were not checkpointed";
+  auto stored = store->GetEvaluation("e4499");
   ASSERT_TRUE(stored.ok()) << stored.status().message();
   ASSERT_TRUE(stored->has_value());
   EXPECT_EQ((*stored)->answer.size(), 8000U);

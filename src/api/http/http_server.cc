@@ -106,7 +106,9 @@ struct ServerState {
 // pages in again, one page fault per 4 KiB: a fifth of the server's CPU during an ingest load on
 // the reference machine, where a page fault costs about 10 microseconds. A thread keeps at most
 // one buffer, no larger than the body limit.
-std::string& SpareBody() {
+// Not inlined: the callers run inside coroutines that may resume on another thread, and a compiler
+// may keep a thread-local's address across a suspension point of the function it is inlined into.
+[[gnu::noinline]] std::string& SpareBody() {
   thread_local std::string spare;
   return spare;
 }
@@ -122,9 +124,12 @@ std::string TakeBodyBuffer(std::size_t length) {
   return body;
 }
 
-void KeepBodyBuffer(std::string&& body) {
+// A chunked body, whose length is not known ahead, can grow past the body limit by doubling; such
+// a buffer is not kept.
+void KeepBodyBuffer(std::string&& body, std::size_t body_limit) {
   std::string& spare = SpareBody();
-  if (body.capacity() >= kRecycledBodyMinimum && body.capacity() > spare.capacity()) {
+  if (body.capacity() >= kRecycledBodyMinimum && body.capacity() <= body_limit &&
+      body.capacity() > spare.capacity()) {
     body.clear();
     spare = std::move(body);
   }
@@ -343,7 +348,7 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
     beast::error_code write_ec = co_await WriteResponse(stream, response, request, version, keep,
                                                         bytes, options.requestTimeout);
     LogAccess(state, request, response, bytes, started);
-    KeepBodyBuffer(std::move(request.body));
+    KeepBodyBuffer(std::move(request.body), options.bodyLimit);
     if (write_ec || !keep) break;
   }
 }

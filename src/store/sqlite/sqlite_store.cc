@@ -48,10 +48,10 @@ constexpr std::int64_t kJournalSizeLimitBytes = std::int64_t{256} << 20;
 // batches of new sign-ins, whose pages are mostly new. Under evaluate load a quarter-second batch
 // dirties 2,000 or more pages, most of them the same pages of the day's indices as the batch
 // before, so each batch was followed by a checkpoint that wrote them all again, while the request
-// threads waited for a core. Batches carrying evaluations let the log reach 4,000 pages (32 MiB):
-// a checkpoint then comes after every second batch or so, and writes each hot page once. Larger
-// logs measured no better, and every page read looks a page up in the WAL index, one hash table
-// per 4,096 frames (docs/PERFORMANCE.md).
+// threads waited for a core. Batches carrying evaluations let the log reach 4,000 pages (about
+// 31 MiB): a checkpoint then comes after every second batch or so, and writes each hot page once.
+// 16,000 pages measured no better, and a longer log costs every page read, which looks the page up
+// in the WAL index, one hash table per 4,096 frames (docs/PERFORMANCE.md).
 constexpr int kCheckpointPages = 1000;
 constexpr int kCheckpointPagesAfterEvaluations = 4000;
 
