@@ -116,8 +116,9 @@ struct ServerState {
 // An empty string with room for `length` bytes, from the thread's spare buffer when that is large
 // enough.
 std::string TakeBodyBuffer(std::size_t length) {
+  if (length < kRecycledBodyMinimum) return {};  // most requests: no thread-local lookup
   std::string& spare = SpareBody();
-  if (length < kRecycledBodyMinimum || spare.capacity() < length) return {};
+  if (spare.capacity() < length) return {};
   std::string body = std::move(spare);
   spare = std::string();
   body.clear();
@@ -127,9 +128,9 @@ std::string TakeBodyBuffer(std::size_t length) {
 // A chunked body, whose length is not known ahead, can grow past the body limit by doubling; such
 // a buffer is not kept.
 void KeepBodyBuffer(std::string&& body, std::size_t body_limit) {
+  if (body.capacity() < kRecycledBodyMinimum || body.capacity() > body_limit) return;
   std::string& spare = SpareBody();
-  if (body.capacity() >= kRecycledBodyMinimum && body.capacity() <= body_limit &&
-      body.capacity() > spare.capacity()) {
+  if (body.capacity() > spare.capacity()) {
     body.clear();
     spare = std::move(body);
   }
