@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "idguard/api/api_service.h"
 #include "idguard/api/http_server.h"
+#include "idguard/core/thread_name.h"
 #include "idguard/core/time.h"
 #include "idguard/export/notification_settings.h"
 #include "idguard/pipeline/live_engine.h"
@@ -193,6 +194,7 @@ SmtpOptions SmtpFrom(const ServeArguments& args) {
 // The store's retention, at start and then every `interval`, until the server stops. Only passes
 // that removed something, or failed, are logged.
 void RunRetention(const std::stop_token& stop, LiveEngine& engine, std::chrono::minutes interval) {
+  NameThisThread("idg-retention");
   std::mutex mutex;
   std::condition_variable_any wake;
   std::unique_lock lock(mutex);

@@ -6,6 +6,7 @@
 #include "idguard/core/digest.h"
 #include "idguard/core/fingerprint_set.h"
 #include "idguard/core/json_writer.h"
+#include "idguard/core/thread_name.h"
 #include "idguard/detect/risk_engine.h"
 #include "idguard/export/graph_json.h"
 #include "idguard/export/profile_json.h"
@@ -244,7 +245,10 @@ Result<std::unique_ptr<LiveEngine>> LiveEngine::Open(const LiveEngineOptions& op
   if (Status s = engine->EnsureRestored(); !s.ok()) return s;
   if (Status s = engine->MatchDirectoryLeaks(leaks, log); !s.ok()) return s;
   LiveEngine* raw_engine = engine.get();
-  engine->state_->writer = std::thread([raw_engine] { raw_engine->RunDeferredWriter(); });
+  engine->state_->writer = std::thread([raw_engine] {
+    NameThisThread("idg-eval-writer");
+    raw_engine->RunDeferredWriter();
+  });
   return engine;
 }
 

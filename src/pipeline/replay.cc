@@ -15,6 +15,7 @@
 #include "idguard/core/fingerprint_set.h"
 #include "idguard/core/json_writer.h"
 #include "idguard/core/mapped_file.h"
+#include "idguard/core/thread_name.h"
 #include "idguard/detect/leaked_credentials.h"
 #include "idguard/detect/risk_engine.h"
 #include "idguard/enrich/enricher.h"
@@ -141,7 +142,10 @@ Result<ValidatedRecords> ValidateRecords(InputFile& input, std::size_t first,
     }
     const std::size_t middle = first + (end - first) / 2;
     ValidatedRecords tail;
-    std::thread worker([&] { check_range(*second, middle, end, tail); });
+    std::thread worker([&] {
+      NameThisThread("idg-check");
+      check_range(*second, middle, end, tail);
+    });
     check_range(*input.parser, first, middle, head);
     worker.join();
     if (skip_invalid || head.errors.empty()) {
@@ -307,12 +311,12 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   Enricher enricher(enrichment->Sources());
   std::optional<WorkerThread<StoreBatch>> store_writer;
   if (store) {
-    store_writer.emplace(kStoreBatchesPending,
+    store_writer.emplace("idg-store", kStoreBatchesPending,
                          [&store](StoreBatch& batch) { return store->Write(batch); });
   }
   SignInEmitter emitter(*sign_ins_out, store_writer ? &*store_writer : nullptr);
   WorkerThread<SignInChunk> emit_thread(
-      kChunksPending, [&emitter](SignInChunk& chunk) { return emitter.Emit(chunk); });
+      "idg-emit", kChunksPending, [&emitter](SignInChunk& chunk) { return emitter.Emit(chunk); });
   SignInChunk chunk;
   std::size_t batch_sign_ins = 0;
   std::unordered_set<std::string> changed_users;

@@ -9,10 +9,13 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
 #include "idguard/core/status.h"
+#include "idguard/core/thread_name.h"
 
 namespace idguard {
 
@@ -21,8 +24,14 @@ class WorkerThread {
  public:
   using Handler = std::function<Status(Item&)>;
 
-  WorkerThread(std::size_t max_pending, Handler handler)
-      : maxPending_(max_pending), handler_(std::move(handler)), thread_([this] { Run(); }) {}
+  // `name` names the thread for the operating system (at most 15 characters are kept).
+  WorkerThread(std::string_view name, std::size_t max_pending, Handler handler)
+      : maxPending_(max_pending),
+        handler_(std::move(handler)),
+        thread_([this, name = std::string(name)] {
+          NameThisThread(name);
+          Run();
+        }) {}
   ~WorkerThread() {
     {
       std::lock_guard lock(mutex_);

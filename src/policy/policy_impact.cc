@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "idguard/core/json_writer.h"
+#include "idguard/core/thread_name.h"
 #include "idguard/enrich/directory.h"
 #include "idguard/enrich/named_locations.h"
 #include "idguard/store/report_reader.h"
@@ -224,7 +225,12 @@ Result<PolicyImpact> PreviewPolicyImpact(const std::vector<ReportReader*>& reade
                             tallies[i]);
   };
   std::vector<std::thread> helpers;
-  for (int i = 1; i < slices; ++i) helpers.emplace_back(tally, i);
+  for (int i = 1; i < slices; ++i) {
+    helpers.emplace_back([&tally, i] {
+      NameThisThread("idg-impact-" + std::to_string(i));
+      tally(i);
+    });
+  }
   tally(0);
   for (std::thread& helper : helpers) helper.join();
   for (const Status& result : results) {

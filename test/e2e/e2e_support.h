@@ -115,6 +115,7 @@ class BackgroundProcess {
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   // Sends SIGTERM and waits up to `limit` for the process to exit; its wait status, or nullopt
   // when it was still running (it is then killed).
   std::optional<int> TerminateWithin(std::chrono::milliseconds limit) {

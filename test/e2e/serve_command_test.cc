@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -180,6 +182,24 @@ TEST(ServeCommandTest, ShutdownClosesIdleConnectionsAndFinishesRequestsInFlight)
   stopper.join();
   EXPECT_NE(ReadFile(dir / "serve.log").find("stopped"), std::string::npos)
       << ReadFile(dir / "serve.log");
+}
+
+// An operator looking at a busy server (top -H, ps -L, perf) sees which thread is busy.
+TEST(ServeCommandTest, TheServersThreadsCarryNames) {
+  TempDir dir("serve-thread-names");
+  ServeProcess server = StartServeProcess(dir, dir / "store.db", "--threads 3" + DataDirArgument());
+  ASSERT_FALSE(server.url.empty());
+  std::vector<std::string> names;
+  const std::string tasks = "/proc/" + std::to_string(server.process->pid()) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    names.push_back(ReadLines(task.path() / "comm").at(0));
+  }
+  std::sort(names.begin(), names.end());
+  for (const char* expected :
+       {"idguard", "idg-http-1", "idg-http-2", "idg-eval-writer", "idg-retention"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end())
+        << expected << " is not among the threads' names";
+  }
 }
 
 TEST(ServeCommandTest, AClientThatStallsMidRequestIsCutOffAfterTheRequestTimeout) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "idguard/core/json_writer.h"
+#include "idguard/core/thread_name.h"
 #include "idguard/core/time.h"
 
 namespace idguard::api {
@@ -480,7 +481,12 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
 
   std::vector<std::thread> workers;
   workers.reserve(threads - 1);
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  for (unsigned i = 1; i < threads; ++i) {
+    workers.emplace_back([&io, i] {
+      NameThisThread("idg-http-" + std::to_string(i));
+      io.run();
+    });
+  }
   io.run();
   for (auto& worker : workers) worker.join();
   {

@@ -10,6 +10,7 @@
 #include "export/notifications/risky_users_alert.h"
 #include "idguard/core/digest.h"
 #include "idguard/core/json_writer.h"
+#include "idguard/core/thread_name.h"
 #include "idguard/export/weekly_digest.h"
 
 namespace idguard {
@@ -95,8 +96,14 @@ Notifier::Notifier(NotifierOptions options, ReaderFactory open_reader)
   state_->options = std::move(options);
   state_->openReader = std::move(open_reader);
   state_->nextDigest = NextWeeklyDigestTime(SystemClock().Now());
-  state_->emailThread = std::thread([this] { RunEmail(); });
-  state_->webhookThread = std::thread([this] { RunWebhooks(); });
+  state_->emailThread = std::thread([this] {
+    NameThisThread("idg-email");
+    RunEmail();
+  });
+  state_->webhookThread = std::thread([this] {
+    NameThisThread("idg-webhooks");
+    RunWebhooks();
+  });
 }
 
 Notifier::~Notifier() {
