@@ -298,13 +298,15 @@ void Serve(ServeArguments& args, const CLI::App& command) {
   }
   std::mutex log_mutex;
   std::ostream& access_out = args.accessLogPath.empty() ? std::cerr : access_file;
-  const bool quiet = args.quiet;
-  api::AccessLogSink access_log = [&](std::string_view line) {
-    if (quiet) return;
-    std::lock_guard lock(log_mutex);
-    access_out << line << '\n';
-    access_out.flush();
-  };
+  // Without a sink (--quiet) the server does not build the lines at all.
+  api::AccessLogSink access_log;
+  if (!args.quiet) {
+    access_log = [&](std::string_view line) {
+      std::lock_guard lock(log_mutex);
+      access_out << line << '\n';
+      access_out.flush();
+    };
+  }
   api::HttpHandler handler = [&service](api::HttpRequest& request) {
     return (*service)->Handle(request);
   };

@@ -184,6 +184,42 @@ TEST(ServeCommandTest, ShutdownClosesIdleConnectionsAndFinishesRequestsInFlight)
       << ReadFile(dir / "serve.log");
 }
 
+// One JSON line per request in the access log; --quiet writes none, even with a log file named.
+TEST(ServeCommandTest, TheAccessLogHasALinePerRequestAndQuietWritesNone) {
+  TempDir dir("serve-access-log");
+  const std::string db = dir / "store.db";
+  for (const bool quiet : {false, true}) {
+    const std::filesystem::path log = dir / (quiet ? "quiet.log" : "access.log");
+    std::filesystem::remove(dir / "serve.port");
+    BackgroundProcess server(std::string(IDGUARD_BINARY) + " serve --db " + db +
+                             " --listen 127.0.0.1:0 --port-file " + (dir / "serve.port") +
+                             " --access-log " + log.string() + (quiet ? " --quiet" : "") +
+                             DataDirArgument() + " 2>" + (dir / "serve.log"));
+    ASSERT_TRUE(WaitForFile(dir / "serve.port")) << ReadFile(dir / "serve.log");
+    RawConnection client("http://127.0.0.1:" + ReadLines(dir / "serve.port").at(0));
+    ASSERT_TRUE(client.connected());
+    for (const char* path : {"/healthz", "/v1.0/identityProtection/riskyUsers"}) {
+      ASSERT_TRUE(client.Send(std::string("GET ") + path + " HTTP/1.1\r\nHost: idguard\r\n\r\n"));
+      ASSERT_NE(client.ReadUntil("\r\n\r\n").first.find("HTTP/1.1"), std::string::npos);
+    }
+    if (quiet) {
+      EXPECT_TRUE(!std::filesystem::exists(log) || std::filesystem::file_size(log) == 0)
+          << ReadFile(log);
+      continue;
+    }
+    // Each line is flushed once its answer is written.
+    ASSERT_TRUE(WaitUntil([&] { return ReadLines(log).size() >= 2; }, std::chrono::seconds(10)))
+        << ReadFile(log);
+    const std::vector<std::string> lines = ReadLines(log);
+    ASSERT_EQ(lines.size(), 2U) << ReadFile(log);
+    EXPECT_NE(lines[0].find(R"("method":"GET","path":"/healthz")"), std::string::npos) << lines[0];
+    EXPECT_NE(lines[0].find(R"("status":200)"), std::string::npos) << lines[0];
+    EXPECT_NE(lines[1].find(R"("path":"/v1.0/identityProtection/riskyUsers")"), std::string::npos)
+        << lines[1];
+    EXPECT_NE(lines[1].find(R"("status":401)"), std::string::npos) << lines[1];
+  }
+}
+
 // An operator looking at a busy server (top -H, ps -L, perf) sees which thread is busy.
 TEST(ServeCommandTest, TheServersThreadsCarryNames) {
   TempDir dir("serve-thread-names");
