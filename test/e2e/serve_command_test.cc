@@ -225,17 +225,23 @@ TEST(ServeCommandTest, TheServersThreadsCarryNames) {
   TempDir dir("serve-thread-names");
   ServeProcess server = StartServeProcess(dir, dir / "store.db", "--threads 3" + DataDirArgument());
   ASSERT_FALSE(server.url.empty());
-  std::vector<std::string> names;
   const std::string tasks = "/proc/" + std::to_string(server.process->pid()) + "/task";
-  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
-    names.push_back(ReadLines(task.path() / "comm").at(0));
-  }
-  std::sort(names.begin(), names.end());
-  for (const char* expected :
-       {"idguard", "idg-http-1", "idg-http-2", "idg-eval-writer", "idg-retention"}) {
-    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end())
-        << expected << " is not among the threads' names";
-  }
+  const std::vector<std::string> expected = {"idguard", "idg-http-1", "idg-http-2",
+                                             "idg-eval-writer", "idg-retention"};
+  std::vector<std::string> names;
+  const auto all_named = [&] {
+    names.clear();
+    for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+      names.push_back(ReadFile(task.path() / "comm"));
+      names.back().erase(names.back().find_last_not_of('\n') + 1);
+    }
+    return std::all_of(expected.begin(), expected.end(), [&](const std::string& name) {
+      return std::find(names.begin(), names.end(), name) != names.end();
+    });
+  };
+  // The port is written as soon as the server listens; the other HTTP threads start just after.
+  EXPECT_TRUE(WaitUntil(all_named, std::chrono::seconds(20)))
+      << "threads: " << ::testing::PrintToString(names);
 }
 
 TEST(ServeCommandTest, AClientThatStallsMidRequestIsCutOffAfterTheRequestTimeout) {

@@ -8,24 +8,23 @@
 namespace idguard {
 namespace {
 
-TEST(ThreadNameTest, AThreadTakesTheNameItIsGiven) {
+// The name a new thread reads back after naming itself `name`.
+std::string NameSeenAfterNaming(const std::string& name) {
   std::string seen;
   std::thread named([&] {
-    NameThisThread("idg-test-name");
+    NameThisThread(name);
     seen = CurrentThreadName();
   });
   named.join();
-  EXPECT_EQ(seen, "idg-test-name");
+  return seen;
+}
+
+TEST(ThreadNameTest, AThreadTakesTheNameItIsGiven) {
+  EXPECT_EQ(NameSeenAfterNaming("idg-test-name"), "idg-test-name");
 }
 
 TEST(ThreadNameTest, ANameLongerThanTheSystemKeepsIsCutToFifteenCharacters) {
-  std::string seen;
-  std::thread named([&] {
-    NameThisThread("idg-a-name-far-longer-than-fifteen");
-    seen = CurrentThreadName();
-  });
-  named.join();
-  EXPECT_EQ(seen, "idg-a-name-far-");
+  EXPECT_EQ(NameSeenAfterNaming("idg-a-name-far-longer-than-fifteen"), "idg-a-name-far-");
 }
 
 TEST(ThreadNameTest, NamingOneThreadLeavesTheOthersAlone) {
