@@ -114,15 +114,18 @@ struct ServerState {
   return spare;
 }
 
-// An empty string with room for `length` bytes, from the thread's spare buffer when that is large
-// enough. A new buffer gets an eighth more room (within the body limit): batches from one client
-// differ in size by a few per cent, and a buffer cut to the first would be too small for half of
-// the next ones, each of which would then fault in fresh memory.
+// An empty string with room for `length` bytes, from the thread's spare buffer when the body is
+// large and the spare large enough. A new buffer gets an eighth more room (within the body limit):
+// batches from one client differ in size by a few per cent, and a buffer cut to the first would be
+// too small for half of the next ones, each of which would then fault in fresh memory.
 std::string TakeBodyBuffer(std::size_t length, std::size_t body_limit) {
-  if (length < kRecycledBodyMinimum) return {};  // most requests: no thread-local lookup
+  std::string fresh;
+  if (length < kRecycledBodyMinimum) {  // most requests: no thread-local lookup
+    fresh.reserve(length);
+    return fresh;
+  }
   std::string& spare = SpareBody();
   if (spare.capacity() < length) {
-    std::string fresh;
     fresh.reserve(std::max(length, std::min(length + length / 8, body_limit)));
     return fresh;
   }
@@ -313,7 +316,6 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
       // Growing a large body by doubling copies it several times; the length is known.
       if (auto length = parser.content_length(); length && *length <= options.bodyLimit) {
         parser.get().body() = TakeBodyBuffer(static_cast<std::size_t>(*length), options.bodyLimit);
-        parser.get().body().reserve(static_cast<std::size_t>(*length));
         // Beast reads at most the buffer's free capacity per call (512 bytes at least, 64 KiB
         // at most), and every read re-arms the stream's timer with a system call: a buffer left
         // small by the header would read a large body in thousands of pieces.
