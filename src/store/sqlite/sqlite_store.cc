@@ -22,6 +22,7 @@
 #include "idguard/store/sign_in_document.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_statement.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 namespace idguard {
 namespace {
@@ -30,6 +31,7 @@ using sqlite::OpenConnection;
 using sqlite::SqliteDatabase;
 using sqlite::SqliteStatement;
 using sqlite::StatusFromSqlite;
+using sqlite::WalCheckpointer;
 
 // A writer that finds the file locked (a reader checkpointing, another process) waits this long
 // before giving up with kUnavailable.
@@ -54,6 +56,11 @@ constexpr std::int64_t kJournalSizeLimitBytes = std::int64_t{256} << 20;
 // in the WAL index, one hash table per 4,096 frames (docs/PERFORMANCE.md).
 constexpr int kCheckpointPages = 1000;
 constexpr int kCheckpointPagesAfterEvaluations = 4000;
+// Log pages past which the writer stops leaving checkpoints to the background (WalCheckpointer):
+// it waits for the run under way and copies the rest itself, so the next write starts the log
+// over. 125 MiB, about six 10,000-sign-in batches; below the journal size limit, so a log that
+// starts over keeps its file.
+constexpr int kLogPagesBeforeTheWriterCheckpoints = 16000;
 
 constexpr const char* kInsertSignInDocument = R"sql(
 INSERT INTO signin_documents (signin_rowid, document) VALUES (?1, ?2)
@@ -252,8 +259,10 @@ Status ParseColumn(Parse parse, std::string_view text, std::string_view column, 
 
 class SqliteRiskStore final : public RiskStore {
  public:
-  SqliteRiskStore(SqliteDatabase db, std::string path)
-      : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteRiskStore(SqliteDatabase db, std::string path, bool read_only)
+      : db_(std::move(db)), path_(std::move(path)) {
+    if (!read_only) checkpointer_ = std::make_unique<WalCheckpointer>(path_);
+  }
 
   Status Prepare();
 
@@ -312,8 +321,9 @@ class SqliteRiskStore final : public RiskStore {
   template <typename Row>
   Status Scan(SqliteStatement& statement, Row row);
   Status WithPath(const Status& status) const { return status.WithContext(path_); }
-  // The WAL hook (in place of SQLite's automatic checkpoint): after a commit that left at least
-  // checkpointPages_ pages in the log, a passive checkpoint, as SQLite's own hook does.
+  // The WAL hook (in place of SQLite's automatic checkpoint): once commits have written at least
+  // checkpointPages_ pages to the log since the last checkpoint, a passive checkpoint, in the
+  // background when the commit's caller waits for it and the log is not too long.
   static int CheckpointWhenLarge(void* store, sqlite3* db, const char* name, int pages);
 
   // Declared first so it is destroyed last; statements finalize before the connection closes.
@@ -321,6 +331,11 @@ class SqliteRiskStore final : public RiskStore {
   std::string path_;
   std::string eventTypes_;                  // reused buffer for the comma-joined riskEventTypes_v2
   int checkpointPages_ = kCheckpointPages;  // for the commit under way (CheckpointWhenLarge)
+  int pagesSinceCheckpoint_ = 0;            // log pages written since the last checkpoint
+  bool checkpointInBackground_ = true;      // for the commit under way (CheckpointWhenLarge)
+  // Declared after db_, so it closes its connection first: the store's own connection is then
+  // the file's last, and its close copies the whole log and removes it.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 
   SqliteStatement begin_, commit_, rollback_;
   SqliteStatement insertSignIn_, insertSignInDocument_, upsertDetection_, upsertRiskyUser_,
@@ -341,12 +356,27 @@ class SqliteRiskStore final : public RiskStore {
       countRiskyUsers_;
 };
 
-int SqliteRiskStore::CheckpointWhenLarge(void* store, sqlite3* db, const char* name, int pages) {
-  if (pages >= static_cast<SqliteRiskStore*>(store)->checkpointPages_) {
-    // A checkpoint that cannot finish (readers) leaves the rest for the next commit; the commit
-    // itself has succeeded either way.
-    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+int SqliteRiskStore::CheckpointWhenLarge(void* self, sqlite3* db, const char* name, int pages) {
+  auto& store = *static_cast<SqliteRiskStore*>(self);
+  // Pages this connection wrote to the log since the last call: the commit's own pages. The log's
+  // length (`pages`) cannot tell them apart from older ones, because a log that a background
+  // checkpoint is still copying is not started over, and keeps its earlier pages.
+  int written = 0;
+  int highwater = 0;
+  sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, /*resetFlg=*/1);
+  store.pagesSinceCheckpoint_ += written;
+  if (store.pagesSinceCheckpoint_ < store.checkpointPages_) return SQLITE_OK;
+  store.pagesSinceCheckpoint_ = 0;
+  if (store.checkpointer_ != nullptr) {
+    if (store.checkpointInBackground_ && pages < kLogPagesBeforeTheWriterCheckpoints &&
+        store.checkpointer_->Request()) {
+      return SQLITE_OK;
+    }
+    store.checkpointer_->WaitUntilIdle();
   }
+  // A checkpoint that cannot finish (readers) leaves the rest for a later commit; the commit
+  // itself has succeeded either way.
+  (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   return SQLITE_OK;
 }
 
@@ -425,10 +455,16 @@ Status SqliteRiskStore::Write(const StoreBatch& batch) {
   if (batch.empty()) return Status::Ok();
   if (Status begun = begin_.Run(); !begun.ok()) return WithPath(begun);
   Status status = WriteRows(batch);
+  // Evaluations are written by a thread of their own, after their answers went out: nobody waits
+  // for that commit, so its checkpoint runs inline. Copying on yet another thread measured slower
+  // under evaluate load (the log is not started over while a copy runs, and grows long, which
+  // every page lookup pays for; and the copy competes with the request threads for the cores).
   checkpointPages_ =
       batch.evaluations.empty() ? kCheckpointPages : kCheckpointPagesAfterEvaluations;
+  checkpointInBackground_ = batch.evaluations.empty();
   if (status.ok()) status = Commit();
   checkpointPages_ = kCheckpointPages;
+  checkpointInBackground_ = true;
   if (!status.ok()) RollBack();
   return WithPath(status);
 }
@@ -702,10 +738,19 @@ void SqliteRiskStore::RollBack() {
 // EndBulkLoad switch back to WAL. The indices stay: maintaining them on the writer thread, while
 // the engine works, is cheaper for the whole run than a rebuild after it (docs/PERFORMANCE.md).
 Status SqliteRiskStore::BeginBulkLoad() {
+  // Leaving WAL mode needs the file's only connection.
+  if (checkpointer_ != nullptr) checkpointer_->CloseConnection();
   return WithPath(db_.Exec("PRAGMA journal_mode = TRUNCATE"));
 }
 
-Status SqliteRiskStore::EndBulkLoad() { return WithPath(db_.Exec("PRAGMA journal_mode = WAL")); }
+Status SqliteRiskStore::EndBulkLoad() {
+  // The bulk load's pages went to the file, not the log.
+  int written = 0;
+  int highwater = 0;
+  sqlite3_db_status(db_.get(), SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, 1);
+  pagesSinceCheckpoint_ = 0;
+  return WithPath(db_.Exec("PRAGMA journal_mode = WAL"));
+}
 
 Result<std::int64_t> SqliteRiskStore::RunDelete(SqliteStatement& statement, EventTime cutoff) {
   statement.BindInt(1, cutoff);
@@ -1048,7 +1093,7 @@ Result<std::unique_ptr<RiskStore>> Open(const std::string& path, const SqliteOpt
     if (Status s = sqlite::RefreshStatistics(db); !s.ok()) return s.WithContext(path);
   }
 
-  auto store = std::make_unique<SqliteRiskStore>(std::move(db), path);
+  auto store = std::make_unique<SqliteRiskStore>(std::move(db), path, options.readOnly);
   if (Status s = store->Prepare(); !s.ok()) return s.WithContext(path);
   return std::unique_ptr<RiskStore>(std::move(store));
 }
