@@ -278,12 +278,9 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   std::unique_ptr<RiskStore> store;
   bool bulk_load = false;
   if (options.useStore) {
-    SqliteOptions sqlite_options;
-    // The replay streams, and a batch touches only the recent days of each sign-in index (schema
-    // version 2), so a small page cache is enough; every megabyte here counts against the
-    // replay's memory budget (128 MiB measured no faster than 64).
-    sqlite_options.cacheMegabytes = 64;
-    auto opened = OpenSqliteStore(options.dbPath, sqlite_options);
+    // The default page cache (64 MiB): every megabyte counts against the replay's memory budget,
+    // and 128 MiB measured no faster.
+    auto opened = OpenSqliteStore(options.dbPath);
     if (!opened.ok()) return opened.status();
     store = std::move(opened.value());
     if (Status s = RestoreState(*store, engine, seen, summary.relearned); !s.ok()) {

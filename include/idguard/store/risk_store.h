@@ -271,8 +271,11 @@ class RiskStore {
 };
 
 struct SqliteOptions {
-  std::int64_t cacheMegabytes = 256;  // Default: 256 MiB page cache
-  bool readOnly = false;              // Default: false
+  // The writer's page cache. Writes touch again only the recent days of each sign-in index and
+  // the pages above them; reports read through their own connections, which map the file. A larger
+  // cache filled up with pages of rows just appended, each a fresh page of memory to zero.
+  std::int64_t cacheMegabytes = 64;  // Default: 64 MiB page cache
+  bool readOnly = false;             // Default: false
 };
 
 Result<std::unique_ptr<RiskStore>> OpenSqliteStore(const std::string& path,
