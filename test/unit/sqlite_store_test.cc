@@ -15,29 +15,10 @@
 #include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_statement.h"
 #include "unit/risk_store_conformance.h"
+#include "unit/temp_dir.h"
 
 namespace idguard::store_test {
 namespace {
-
-// A fresh temporary directory per test, removed afterwards; the store is one file inside it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "idguard-store-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Opens a second, plain connection to inspect the file the way an operator would.
 class Inspector {
@@ -96,7 +77,7 @@ class SqliteStoreFactory {
   std::filesystem::path file() const { return dir_.path() / "store.db"; }
 
  private:
-  TempDir dir_;
+  test::TempDir dir_{"idguard-store"};
 };
 
 }  // namespace

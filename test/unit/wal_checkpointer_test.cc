@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "store/sqlite/sqlite_statement.h"
+#include "unit/temp_dir.h"
 
 namespace idguard::sqlite {
 namespace {
@@ -17,11 +17,7 @@ namespace {
 // into the file), in a temporary directory removed afterwards.
 class WalDatabase {
  public:
-  WalDatabase() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "idguard-checkpointer-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
-    file_ = dir_ / "wal.db";
+  WalDatabase() : file_(dir_.path() / "wal.db") {
     sqlite3* raw = nullptr;
     sqlite3_open_v2(file_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     db_ = SqliteDatabase(raw);
@@ -29,13 +25,6 @@ class WalDatabase {
                          "CREATE TABLE rows (value BLOB)")
                     .ok());
   }
-  ~WalDatabase() {
-    db_ = SqliteDatabase();
-    std::error_code ignored;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
-  }
-  WalDatabase(const WalDatabase&) = delete;
-  WalDatabase& operator=(const WalDatabase&) = delete;
 
   // Commits `rows` rows of 4,000 bytes: about 2 MB for 500.
   void Commit(int rows) {
@@ -59,10 +48,19 @@ class WalDatabase {
   const SqliteDatabase& db() const { return db_; }
 
  private:
-  std::filesystem::path dir_;
+  test::TempDir dir_{"idguard-checkpointer"};
   std::filesystem::path file_;
-  SqliteDatabase db_;
+  SqliteDatabase db_;  // closes before the directory is removed
 };
+
+// Commits about 2 MB, asks `checkpointer` to copy it and waits; whether the file grew by it.
+bool CommitIsCopied(WalDatabase& database, WalCheckpointer& checkpointer) {
+  database.Commit(500);
+  const auto before = database.FileSize();
+  if (!checkpointer.Request()) return false;
+  checkpointer.WaitUntilIdle();
+  return database.FileSize() > before + 1'000'000;
+}
 
 TEST(WalCheckpointerTest, ARequestCopiesTheCommittedLogIntoTheFile) {
   WalDatabase database;
@@ -77,12 +75,8 @@ TEST(WalCheckpointerTest, ARequestCopiesTheCommittedLogIntoTheFile) {
   EXPECT_GT(database.FileSize(), before + 1'000'000) << "the committed pages are not in the file";
 
   // A later commit is copied by a later request.
-  database.Commit(500);
-  const auto after_first = database.FileSize();
-  ASSERT_TRUE(checkpointer.Request());
-  checkpointer.WaitUntilIdle();
+  EXPECT_TRUE(CommitIsCopied(database, checkpointer));
   EXPECT_EQ(checkpointer.completedRuns(), 2U);
-  EXPECT_GT(database.FileSize(), after_first + 1'000'000);
   const auto log_and_copied = database.LogAndCopied();
   ASSERT_EQ(log_and_copied.size(), 2U);
   EXPECT_EQ(log_and_copied[0], log_and_copied[1]) << "frames were left in the log";
@@ -114,12 +108,8 @@ TEST(WalCheckpointerTest, ClosingTheConnectionLetsTheWriterLeaveWalAndTheNextReq
   ASSERT_TRUE(database.db().Exec("PRAGMA journal_mode = TRUNCATE").ok());
   ASSERT_TRUE(database.db().Exec("PRAGMA journal_mode = WAL").ok());
 
-  database.Commit(500);
-  const auto before = database.FileSize();
-  ASSERT_TRUE(checkpointer.Request());
-  checkpointer.WaitUntilIdle();
+  EXPECT_TRUE(CommitIsCopied(database, checkpointer)) << "the reopened connection copies nothing";
   EXPECT_EQ(checkpointer.completedRuns(), 2U);
-  EXPECT_GT(database.FileSize(), before + 1'000'000);
 }
 
 TEST(WalCheckpointerTest, AFileItCannotOpenTurnsItOffAndTheCallerCheckpointsItself) {
