@@ -276,6 +276,21 @@ TEST_F(SqliteStoreTest, LargeCommitsAreCopiedIntoTheFileByABackgroundThread) {
   EXPECT_EQ(inspector.One("PRAGMA integrity_check"), "ok");
 }
 
+// Past the cap on the log's length the writer does not leave the copy to the background: the file
+// holds the commit's pages when the write returns, and no thread was asked for anything.
+TEST_F(SqliteStoreTest, PastTheLogCapTheWriterCopiesTheLogBeforeItsWriteReturns) {
+  SqliteOptions options;
+  options.logPagesBeforeTheWriterCheckpoints = 1000;
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  const std::filesystem::path file = factory_.file();
+  const auto empty_size = std::filesystem::file_size(file);
+  ASSERT_TRUE(store->Write(LargeDocuments(0, 1500)).ok());
+  EXPECT_GT(std::filesystem::file_size(file), empty_size + 1000 * kPage)
+      << "a commit that took the log past the cap was not copied before the write returned";
+  EXPECT_FALSE(AThreadIsNamed("idg-checkpoint"));
+}
+
 // A bulk load leaves WAL mode, which SQLite allows only to the file's sole connection: the
 // background thread's connection closes first, and opens again for the commits after it.
 TEST_F(SqliteStoreTest, BulkLoadAfterBackgroundCheckpointsLeavesAndReentersWal) {

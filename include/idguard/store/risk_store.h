@@ -276,6 +276,12 @@ struct SqliteOptions {
   // cache filled up with pages of rows just appended, each a fresh page of memory to zero.
   std::int64_t cacheMegabytes = 64;  // Default: 64 MiB page cache
   bool readOnly = false;             // Default: false
+  // Checkpoints of commits a caller waits for run on a thread of the store's own. Past this many
+  // pages in the write-ahead log the writer waits for that thread and copies the rest itself, so
+  // the next write starts the log over: under steady load the log is never fully copied when a
+  // write begins, and would grow without end. 125 MiB in 8 KiB pages, about six 10,000-sign-in
+  // batches; below the journal size limit, so a log that starts over keeps its file.
+  int logPagesBeforeTheWriterCheckpoints = 16000;  // Default: 16,000 pages
 };
 
 Result<std::unique_ptr<RiskStore>> OpenSqliteStore(const std::string& path,

@@ -56,11 +56,6 @@ constexpr std::int64_t kJournalSizeLimitBytes = std::int64_t{256} << 20;
 // in the WAL index, one hash table per 4,096 frames (docs/PERFORMANCE.md).
 constexpr int kCheckpointPages = 1000;
 constexpr int kCheckpointPagesAfterEvaluations = 4000;
-// Log pages past which the writer stops leaving checkpoints to the background (WalCheckpointer):
-// it waits for the run under way and copies the rest itself, so the next write starts the log
-// over. 125 MiB, about six 10,000-sign-in batches; below the journal size limit, so a log that
-// starts over keeps its file.
-constexpr int kLogPagesBeforeTheWriterCheckpoints = 16000;
 
 constexpr const char* kInsertSignInDocument = R"sql(
 INSERT INTO signin_documents (signin_rowid, document) VALUES (?1, ?2)
@@ -259,9 +254,11 @@ Status ParseColumn(Parse parse, std::string_view text, std::string_view column, 
 
 class SqliteRiskStore final : public RiskStore {
  public:
-  SqliteRiskStore(SqliteDatabase db, std::string path, bool read_only)
-      : db_(std::move(db)), path_(std::move(path)) {
-    if (!read_only) checkpointer_ = std::make_unique<WalCheckpointer>(path_);
+  SqliteRiskStore(SqliteDatabase db, std::string path, const SqliteOptions& options)
+      : db_(std::move(db)),
+        path_(std::move(path)),
+        logPagesBeforeTheWriterCheckpoints_(options.logPagesBeforeTheWriterCheckpoints) {
+    if (!options.readOnly) checkpointer_ = std::make_unique<WalCheckpointer>(path_);
   }
 
   Status Prepare();
@@ -333,6 +330,7 @@ class SqliteRiskStore final : public RiskStore {
   int checkpointPages_ = kCheckpointPages;  // for the commit under way (CheckpointWhenLarge)
   int pagesSinceCheckpoint_ = 0;            // log pages written since the last checkpoint
   bool checkpointInBackground_ = true;      // for the commit under way (CheckpointWhenLarge)
+  const int logPagesBeforeTheWriterCheckpoints_;
   // Declared after db_, so it closes its connection first: the store's own connection is then
   // the file's last, and its close copies the whole log and removes it.
   std::unique_ptr<WalCheckpointer> checkpointer_;
@@ -368,7 +366,7 @@ int SqliteRiskStore::CheckpointWhenLarge(void* self, sqlite3* db, const char* na
   if (store.pagesSinceCheckpoint_ < store.checkpointPages_) return SQLITE_OK;
   store.pagesSinceCheckpoint_ = 0;
   if (store.checkpointer_ != nullptr) {
-    if (store.checkpointInBackground_ && pages < kLogPagesBeforeTheWriterCheckpoints &&
+    if (store.checkpointInBackground_ && pages < store.logPagesBeforeTheWriterCheckpoints_ &&
         store.checkpointer_->Request()) {
       return SQLITE_OK;
     }
@@ -1093,7 +1091,7 @@ Result<std::unique_ptr<RiskStore>> Open(const std::string& path, const SqliteOpt
     if (Status s = sqlite::RefreshStatistics(db); !s.ok()) return s.WithContext(path);
   }
 
-  auto store = std::make_unique<SqliteRiskStore>(std::move(db), path, options.readOnly);
+  auto store = std::make_unique<SqliteRiskStore>(std::move(db), path, options);
   if (Status s = store->Prepare(); !s.ok()) return s.WithContext(path);
   return std::unique_ptr<RiskStore>(std::move(store));
 }
