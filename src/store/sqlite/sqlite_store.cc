@@ -252,6 +252,14 @@ Status ParseColumn(Parse parse, std::string_view text, std::string_view column, 
   return Status::Ok();
 }
 
+// Pages the connection wrote since the last call (to the log in WAL mode, to the file otherwise).
+int TakePagesWritten(sqlite3* db) {
+  int written = 0;
+  int highwater = 0;
+  sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, /*resetFlg=*/1);
+  return written;
+}
+
 class SqliteRiskStore final : public RiskStore {
  public:
   SqliteRiskStore(SqliteDatabase db, std::string path, const SqliteOptions& options)
@@ -319,17 +327,16 @@ class SqliteRiskStore final : public RiskStore {
   Status Scan(SqliteStatement& statement, Row row);
   Status WithPath(const Status& status) const { return status.WithContext(path_); }
   // The WAL hook (in place of SQLite's automatic checkpoint): once commits have written at least
-  // checkpointPages_ pages to the log since the last checkpoint, a passive checkpoint, in the
-  // background when the commit's caller waits for it and the log is not too long.
+  // the commit's threshold of pages to the log since the last checkpoint, a passive checkpoint, in
+  // the background when the commit's caller waits for it and the log is not too long.
   static int CheckpointWhenLarge(void* store, sqlite3* db, const char* name, int pages);
 
   // Declared first so it is destroyed last; statements finalize before the connection closes.
   SqliteDatabase db_;
   std::string path_;
-  std::string eventTypes_;                  // reused buffer for the comma-joined riskEventTypes_v2
-  int checkpointPages_ = kCheckpointPages;  // for the commit under way (CheckpointWhenLarge)
-  int pagesSinceCheckpoint_ = 0;            // log pages written since the last checkpoint
-  bool checkpointInBackground_ = true;      // for the commit under way (CheckpointWhenLarge)
+  std::string eventTypes_;              // reused buffer for the comma-joined riskEventTypes_v2
+  bool committingEvaluations_ = false;  // for the commit under way (CheckpointWhenLarge)
+  int pagesSinceCheckpoint_ = 0;        // log pages written since the last checkpoint
   const int logPagesBeforeTheWriterCheckpoints_;
   // Declared after db_, so it closes its connection first: the store's own connection is then
   // the file's last, and its close copies the whole log and removes it.
@@ -359,14 +366,13 @@ int SqliteRiskStore::CheckpointWhenLarge(void* self, sqlite3* db, const char* na
   // Pages this connection wrote to the log since the last call: the commit's own pages. The log's
   // length (`pages`) cannot tell them apart from older ones, because a log that a background
   // checkpoint is still copying is not started over, and keeps its earlier pages.
-  int written = 0;
-  int highwater = 0;
-  sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, /*resetFlg=*/1);
-  store.pagesSinceCheckpoint_ += written;
-  if (store.pagesSinceCheckpoint_ < store.checkpointPages_) return SQLITE_OK;
+  store.pagesSinceCheckpoint_ += TakePagesWritten(db);
+  const int threshold =
+      store.committingEvaluations_ ? kCheckpointPagesAfterEvaluations : kCheckpointPages;
+  if (store.pagesSinceCheckpoint_ < threshold) return SQLITE_OK;
   store.pagesSinceCheckpoint_ = 0;
   if (store.checkpointer_ != nullptr) {
-    if (store.checkpointInBackground_ && pages < store.logPagesBeforeTheWriterCheckpoints_ &&
+    if (!store.committingEvaluations_ && pages < store.logPagesBeforeTheWriterCheckpoints_ &&
         store.checkpointer_->Request()) {
       return SQLITE_OK;
     }
@@ -457,12 +463,9 @@ Status SqliteRiskStore::Write(const StoreBatch& batch) {
   // for that commit, so its checkpoint runs inline. Copying on yet another thread measured slower
   // under evaluate load (the log is not started over while a copy runs, and grows long, which
   // every page lookup pays for; and the copy competes with the request threads for the cores).
-  checkpointPages_ =
-      batch.evaluations.empty() ? kCheckpointPages : kCheckpointPagesAfterEvaluations;
-  checkpointInBackground_ = batch.evaluations.empty();
+  committingEvaluations_ = !batch.evaluations.empty();
   if (status.ok()) status = Commit();
-  checkpointPages_ = kCheckpointPages;
-  checkpointInBackground_ = true;
+  committingEvaluations_ = false;
   if (!status.ok()) RollBack();
   return WithPath(status);
 }
@@ -743,9 +746,7 @@ Status SqliteRiskStore::BeginBulkLoad() {
 
 Status SqliteRiskStore::EndBulkLoad() {
   // The bulk load's pages went to the file, not the log.
-  int written = 0;
-  int highwater = 0;
-  sqlite3_db_status(db_.get(), SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, 1);
+  (void)TakePagesWritten(db_.get());
   pagesSinceCheckpoint_ = 0;
   return WithPath(db_.Exec("PRAGMA journal_mode = WAL"));
 }
