@@ -841,6 +841,11 @@ Result<std::unique_ptr<ApiService>> ApiService::Create(const ApiOptions& options
 
 HttpResponse ApiService::Handle(HttpRequest& request) { return impl_->Handle(request); }
 
+bool ApiService::AnswersQuickly(const HttpRequest& request) {
+  return (request.method == "POST" && request.path == "/v1/evaluate") ||
+         (request.method == "GET" && request.path == "/healthz");
+}
+
 std::vector<RouteDescription> ApiService::Routes() const {
   std::vector<RouteDescription> routes;
   for (const Route& route : impl_->router().routes()) {

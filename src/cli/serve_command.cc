@@ -239,6 +239,7 @@ void Serve(ServeArguments& args, const CLI::App& command) {
     Fail(Status::InvalidInput("--listen " + args.listen + ": the port is not a number 0-65535"));
   }
   http.threads = args.threads;
+  http.answersQuickly = api::ApiService::AnswersQuickly;
   http.tlsCertificateFile = args.tlsCertificate;
   http.tlsKeyFile = args.tlsKey;
   http.bodyLimit = args.maxBodyBytes;

@@ -351,6 +351,11 @@ Status LiveEngine::EnsureRestored() {
     return restored.WithContext("restoring engine state from " + options_.dbPath);
   }
   if (Status loaded = LoadPolicies(); !loaded.ok()) return loaded;
+  Status accounts = s.store->ForEachAccountState([&s](AccountState&& state) {
+    s.accountFlags[state.userId] = {state.accountEnabled, state.mustChangePassword};
+    return Status::Ok();
+  });
+  if (!accounts.ok()) return accounts.WithContext("loading account states");
   s.restored = true;
   s.storeBroken.store(false);
   return Status::Ok();

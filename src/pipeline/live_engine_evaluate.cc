@@ -298,6 +298,9 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     if (auto it = s.deferredAnswers.find(sign_in.id); it != s.deferredAnswers.end()) {
       return Evaluation{s.deferred.batch.evaluations[it->second].answer, true};
     }
+    // Written, or being written: the store has it once the writer lets go of it. Other
+    // evaluations need not wait meanwhile.
+    engine.unlock();
     std::lock_guard store(s.storeMutex);
     auto stored = s.store->GetEvaluation(sign_in.id);
     if (!stored.ok()) return stored.status();
@@ -311,16 +314,13 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
   // The account as the directory knows it: blocked, or must change its password.
   const DirectoryUser* entry =
       s.enrichment.directory ? s.enrichment.directory->FindById(sign_in.userId) : nullptr;
-  auto flags_it = s.accountFlags.find(sign_in.userId);
-  if (flags_it == s.accountFlags.end()) {
-    std::lock_guard store(s.storeMutex);
-    auto account = s.accounts->Find(sign_in.userId);
-    if (!account.ok()) return account.status();
-    AccountFlags flags;
-    if (*account) flags = {(*account)->accountEnabled, (*account)->mustChangePassword};
-    flags_it = s.accountFlags.emplace(sign_in.userId, flags).first;
+  // What an administrator changed overrides the snapshot, as in LocalAccountDirectory.
+  AccountFlags account;
+  if (entry != nullptr) account.accountEnabled = entry->accountEnabled;
+  if (auto changed = s.accountFlags.find(sign_in.userId); changed != s.accountFlags.end()) {
+    account = changed->second;
   }
-  const bool account_enabled = flags_it->second.accountEnabled;
+  const bool account_enabled = account.accountEnabled;
 
   s.enricher->Enrich(sign_in);
   EngineOutcome outcome;
@@ -364,7 +364,7 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     verdict.decision = Decision::block;
     verdict.errorCode = kAccountDisabled;
     verdict.reason = "the account is disabled (sign-in blocked)";
-  } else if (flags_it->second.mustChangePassword && verdict.decision < Decision::passwordChange) {
+  } else if (account.mustChangePassword && verdict.decision < Decision::passwordChange) {
     verdict.decision = Decision::passwordChange;
     verdict.errorCode = 0;
     verdict.reason = "an administrator reset the password; the user must change it at this sign-in";

@@ -88,8 +88,9 @@ struct PendingChanges {
   }
 };
 
-// What evaluate needs of an account, kept in memory so the sign-in path never reads the store:
-// the account directory's answer, cached on first use and updated by every write that changes it.
+// What evaluate needs of an account an administrator changed (the store's account states), kept in
+// memory so the sign-in path never reads the store: loaded with the engine's state and updated by
+// every write that changes one. Other accounts are as the directory snapshot lists them.
 struct AccountFlags {
   bool accountEnabled = true;
   bool mustChangePassword = false;

@@ -617,6 +617,30 @@ TEST_F(EvaluateApiTest, ARiskPolicyBlocksUsersWithoutAnMfaMethod) {
   EXPECT_EQ(answer.String("/appliedConditionalAccessPolicies/0/result"), "failure");
 }
 
+TEST_F(EvaluateApiTest, AccountsAnAdministratorChangedStayChangedAcrossARestart) {
+  LearnAlice();
+  ASSERT_EQ(Call("POST", "/v1/users/alice/block", Role::securityAdministrator).status, 204);
+  ASSERT_EQ(Call("POST", "/v1/users/bob/resetPassword", Role::userAdministrator,
+                 R"({"mode":"requireChangeAtNextSignIn"})")
+                .status,
+            200);
+  auto decisions = [&](const std::string& suffix, EventTime at) {
+    Json alice(Evaluate(Attempt("alice-" + suffix, at, "alice", "145.14.10.10", "NL")).body);
+    Json bob(Evaluate(Attempt("bob-" + suffix, at, "bob", "145.14.10.20", "NL")).body);
+    return std::vector<std::string>{alice.String("/decision"), bob.String("/decision")};
+  };
+  const std::vector<std::string> changed{"block", "passwordChange"};
+  EXPECT_EQ(decisions("before-restart", kStart + 8 * kMicrosPerDay), changed);
+  // A new engine over the same store reads the accounts' states from it.
+  Start();
+  EXPECT_EQ(decisions("after-restart", kStart + 9 * kMicrosPerDay), changed);
+  ASSERT_EQ(Call("POST", "/v1/users/alice/unblock", Role::securityAdministrator).status, 204);
+  Json alice(Evaluate(Attempt("alice-unblocked", kStart + 10 * kMicrosPerDay, "alice",
+                              "145.14.10.10", "NL"))
+                 .body);
+  EXPECT_EQ(alice.String("/decision"), "allow");
+}
+
 TEST_F(EvaluateApiTest, AnonymizerFeedsMakeTorSignInsRiskyInRealTime) {
   const std::string feed = *dir_ / "tor.netset";
   {

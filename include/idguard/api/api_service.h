@@ -50,6 +50,10 @@ class ApiService {
   ~ApiService();
 
   HttpResponse Handle(HttpRequest& request);
+  // The calls Handle answers within microseconds without waiting for the store: evaluate (the
+  // identity provider's sign-in path) and the liveness probe. A server runs them on the
+  // connection's own thread (HttpServerOptions::answersQuickly).
+  static bool AnswersQuickly(const HttpRequest& request);
 
   std::vector<RouteDescription> Routes() const;
   std::string OpenApiDocument() const;

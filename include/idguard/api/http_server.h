@@ -4,8 +4,9 @@
 // size (413 beyond the body limit) and on how long a client may take to send a request, TCP_NODELAY
 // on every connection, a structured access log line per request (never the Authorization header),
 // and graceful shutdown: on SIGTERM or SIGINT it stops accepting, lets requests in flight finish
-// (up to the drain timeout) and returns. Handlers run on the server's threads and may block
-// briefly (store reads); each connection is one coroutine.
+// (up to the drain timeout) and returns. Each server thread runs its own event loop and serves the
+// connections it accepted; each connection is one coroutine. Handlers other than the quick ones
+// run on a pool of handler threads (HttpServerOptions::answersQuickly).
 #pragma once
 
 #include <chrono>
@@ -33,6 +34,12 @@ struct HttpServerOptions {
   std::chrono::seconds requestTimeout{30};
   std::chrono::seconds idleTimeout{60};   // Default: 60 s idle keep-alive
   std::chrono::seconds drainTimeout{10};  // Default: 10 s for requests in flight
+  // Requests whose handler answers within microseconds without waiting for the store (the
+  // real-time calls). Each connection belongs to one server thread; these run on it, and all
+  // others on a pool of as many handler threads, so that a slow one (a report, an impact preview,
+  // an ingest batch) never holds up the other connections of its thread. Unset: every handler runs
+  // on its connection's thread.
+  std::function<bool(const HttpRequest& request)> answersQuickly;
 };
 
 // Called once per answered request with one JSON line (no newline), for the access log.

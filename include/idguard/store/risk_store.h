@@ -257,6 +257,8 @@ class RiskStore {
 
   // The local directory's state of an account, or nullopt when no admin changed it.
   virtual Result<std::optional<AccountState>> GetAccountState(std::string_view userId) = 0;
+  // Every account an admin changed, in user id order.
+  virtual Status ForEachAccountState(const std::function<Status(AccountState&& state)>& visit) = 0;
 
   // The configuration documents of one kind, in id order.
   virtual Status ForEachConfigDocument(

@@ -1,5 +1,6 @@
-// The only translation unit that includes Boost.Beast: every connection is a C++20 coroutine on
-// one io_context run by N threads.
+// The only translation unit that includes Boost.Beast: every connection is a C++20 coroutine on the
+// event loop of one of N server threads; handlers that are not quick run on a pool of handler
+// threads.
 #include "idguard/api/http_server.h"
 
 #include <sys/ioctl.h>
@@ -100,7 +101,20 @@ struct ServerState {
   std::atomic<std::uint64_t> nextConnectionId{0};
   std::atomic<int> connections{0};
   IdleConnections idle{};
+  // Where handlers that are not quick run (HttpServerOptions::answersQuickly); null: inline.
+  net::io_context* handlerPool = nullptr;
 };
+
+// Runs the handler on the connection's own thread when the request is quick, else on the handler
+// pool while the connection's thread serves its other connections.
+awaitable<HttpResponse> Answer(ServerState& state, HttpRequest& request) {
+  if (state.handlerPool == nullptr || state.options.answersQuickly(request)) {
+    co_return state.handler(request);
+  }
+  co_return co_await net::co_spawn(
+      *state.handlerPool, [&]() -> awaitable<HttpResponse> { co_return state.handler(request); },
+      use_awaitable);
+}
 
 // One large body buffer per server thread, kept between requests. The allocator hands a fresh
 // buffer of megabytes back to the system when it is freed, so every ingest batch faulted its body's
@@ -351,7 +365,7 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
     const bool keep_alive = parser.get().keep_alive();
     const unsigned version = parser.get().version();
     HttpRequest request = ToRequest(parser.release(), remote, state);
-    HttpResponse response = state.handler(request);
+    HttpResponse response = co_await Answer(state, request);
     const bool keep = keep_alive && !state.stopping.load();
     std::size_t bytes = 0;
     // A streamed download may take long: its time limit is per 64 KiB written, not overall.
@@ -394,15 +408,19 @@ awaitable<void> ServeTls(tcp::socket socket, ServerState& state, ssl::context& c
   state.connections.fetch_sub(1);
 }
 
-awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state, ssl::context* tls) {
+awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state, ssl::context* tls,
+                       const std::vector<std::unique_ptr<net::io_context>>& loops) {
+  std::size_t next_loop = 0;
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+    net::io_context& loop = *loops[next_loop];
+    next_loop = (next_loop + 1) % loops.size();
+    auto [ec, socket] = co_await acceptor.async_accept(loop, kNoThrow);
     if (ec) {
       if (ec == net::error::operation_aborted || state.stopping.load()) co_return;
       continue;  // e.g. EMFILE: keep serving the connections we have
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto executor = acceptor.get_executor();
+    auto executor = socket.get_executor();
     if (tls != nullptr) {
       net::co_spawn(executor, ServeTls(std::move(socket), state, *tls), net::detached);
     } else {
@@ -417,8 +435,22 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
                      const AccessLogSink& access_log, const ListeningCallback& on_listening) {
   const unsigned threads =
       options.threads > 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
-  net::io_context io(static_cast<int>(threads));
+  // One event loop per thread, each serving the connections it was given: with one loop shared by
+  // all threads, every request crossed threads (one waits in epoll, another runs the handler), and
+  // waking a thread costs more than a whole evaluation on a virtual machine.
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  for (unsigned i = 0; i < threads; ++i) loops.push_back(std::make_unique<net::io_context>(1));
+  net::io_context& io = *loops.front();
   ServerState state{options, handler, access_log};
+  std::optional<net::io_context> handler_pool;
+  if (options.answersQuickly) {
+    handler_pool.emplace(static_cast<int>(threads));
+    state.handlerPool = &*handler_pool;
+  }
+  auto stop_loops = [&loops, &handler_pool] {
+    for (auto& loop : loops) loop->stop();
+    if (handler_pool) handler_pool->stop();
+  };
 
   std::unique_ptr<ssl::context> tls;
   if (!options.tlsCertificateFile.empty() || !options.tlsKeyFile.empty()) {
@@ -462,7 +494,7 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
     acceptor.close(ignored);
     state.idle.CloseAll();
     drain.expires_after(options.drainTimeout);
-    drain.async_wait([&](beast::error_code) { io.stop(); });
+    drain.async_wait([&](beast::error_code) { stop_loops(); });
     net::co_spawn(
         io,
         [&]() -> awaitable<void> {
@@ -471,7 +503,7 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
             poll.expires_after(std::chrono::milliseconds(20));
             co_await poll.async_wait(kNoThrow);
           }
-          io.stop();
+          stop_loops();
         },
         net::detached);
   };
@@ -484,15 +516,24 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
     g_stop_running = [&] { net::post(io, begin_stop); };
   }
 
-  net::co_spawn(io, Accept(acceptor, state, tls.get()), net::detached);
+  net::co_spawn(io, Accept(acceptor, state, tls.get(), loops), net::detached);
   if (on_listening) on_listening(acceptor.local_endpoint().port());
 
   std::vector<std::thread> workers;
-  workers.reserve(threads - 1);
+  workers.reserve(std::size_t{threads} * 2);
+  for (unsigned i = 0; handler_pool && i < threads; ++i) {
+    workers.emplace_back([&handler_pool, i] {
+      NameThisThread("idg-handler-" + std::to_string(i));
+      auto keep_running = net::make_work_guard(*handler_pool);
+      handler_pool->run();
+    });
+  }
   for (unsigned i = 1; i < threads; ++i) {
-    workers.emplace_back([&io, i] {
+    workers.emplace_back([&loops, i] {
       NameThisThread("idg-http-" + std::to_string(i));
-      io.run();
+      // A loop without connections has no work; it waits for some until the server stops.
+      auto keep_running = net::make_work_guard(*loops[i]);
+      loops[i]->run();
     });
   }
   io.run();

@@ -104,6 +104,12 @@ SELECT user_id, account_enabled, must_change_password, temporary_password_hash, 
 FROM directory_accounts WHERE user_id = ?1
 )sql";
 
+constexpr const char* kSelectAccounts = R"sql(
+SELECT user_id, account_enabled, must_change_password, temporary_password_hash, password_reset_us,
+  sessions_revoked_us, updated_us
+FROM directory_accounts ORDER BY user_id
+)sql";
+
 constexpr const char* kUpsertConfigDocument = R"sql(
 INSERT INTO config_documents (kind, id, modified_us, json) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (kind, id) DO UPDATE SET modified_us = excluded.modified_us, json = excluded.json
@@ -299,6 +305,7 @@ class SqliteRiskStore final : public RiskStore {
   Status ForEachRiskySignInOfUser(std::string_view userId,
                                   const std::function<Status(SignIn&& signIn)>& visit) override;
   Result<std::optional<AccountState>> GetAccountState(std::string_view userId) override;
+  Status ForEachAccountState(const std::function<Status(AccountState&& state)>& visit) override;
   Status ForEachConfigDocument(
       std::string_view kind,
       const std::function<Status(const ConfigDocument& document)>& visit) override;
@@ -348,7 +355,7 @@ class SqliteRiskStore final : public RiskStore {
   SqliteStatement updateSignInRisk_, updateSignInDocument_, insertAudit_, insertApiToken_,
       revokeApiToken_;
   SqliteStatement selectDetectionsOfUser_, selectDetectionsOfSignIn_, selectRiskySignInsOfUser_;
-  SqliteStatement upsertAccount_, selectAccount_;
+  SqliteStatement upsertAccount_, selectAccount_, selectAccounts_;
   SqliteStatement upsertConfigDocument_, deleteConfigDocument_, selectConfigDocuments_,
       upsertEvaluation_, selectEvaluation_, deleteEvaluations_;
   SqliteStatement upsertRiskyServicePrincipal_, insertServicePrincipalHistory_,
@@ -412,6 +419,7 @@ Status SqliteRiskStore::Prepare() {
       {&countServicePrincipalHistory_,
        "SELECT count(*) FROM risky_service_principal_history WHERE user_id = ?1"},
       {&selectAccount_, kSelectAccount},
+      {&selectAccounts_, kSelectAccounts},
       {&upsertConfigDocument_, kUpsertConfigDocument},
       {&deleteConfigDocument_,
        "DELETE FROM config_documents WHERE kind = ?1 AND id = ?2 RETURNING id"},
@@ -974,22 +982,33 @@ Status SqliteRiskStore::ForEachRiskySignInOfUser(
   });
 }
 
+// A row of kSelectAccount or kSelectAccounts.
+AccountState AccountStateAt(SqliteStatement& st) {
+  return AccountState{std::string(st.ColumnText(0)),
+                      st.ColumnInt(1) != 0,
+                      st.ColumnInt(2) != 0,
+                      std::string(st.ColumnText(3)),
+                      st.ColumnInt(4),
+                      st.ColumnInt(5),
+                      st.ColumnInt(6)};
+}
+
 Result<std::optional<AccountState>> SqliteRiskStore::GetAccountState(std::string_view userId) {
   SqliteStatement& st = selectAccount_;
   st.BindText(1, userId);
   std::optional<AccountState> found;
   Status status = Scan(st, [&] {
-    found = AccountState{std::string(st.ColumnText(0)),
-                         st.ColumnInt(1) != 0,
-                         st.ColumnInt(2) != 0,
-                         std::string(st.ColumnText(3)),
-                         st.ColumnInt(4),
-                         st.ColumnInt(5),
-                         st.ColumnInt(6)};
+    found = AccountStateAt(st);
     return Status::Ok();
   });
   if (!status.ok()) return status;
   return found;
+}
+
+Status SqliteRiskStore::ForEachAccountState(
+    const std::function<Status(AccountState&& state)>& visit) {
+  SqliteStatement& st = selectAccounts_;
+  return Scan(st, [&]() -> Status { return visit(AccountStateAt(st)); });
 }
 
 Status SqliteRiskStore::ForEachConfigDocument(

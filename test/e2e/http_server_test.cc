@@ -1,0 +1,197 @@
+// The HTTP server's threads, in process over real sockets: each server thread serves the
+// connections it accepted, and handlers that are not quick run on the handler pool, so a slow one
+// never holds up the other connections of its thread.
+#include "idguard/api/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "idguard/core/thread_name.h"
+
+namespace idguard::api {
+namespace {
+
+// A blocking client connection to the server on loopback; reads give up after 10 s, so a request
+// the server never answers fails the test instead of hanging it.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) {
+    socket_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval limit{10, 0};
+    ::setsockopt(socket_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~Client() { ::close(socket_); }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  bool connected() const { return connected_; }
+
+  void Send(const std::string& path) {
+    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
+    ASSERT_EQ(::send(socket_, request.data(), request.size(), 0),
+              static_cast<ssize_t>(request.size()));
+  }
+
+  // The response's body, or "" when none arrived within the time limit.
+  std::string ReadBody() {
+    std::string received;
+    char buffer[4096];
+    for (;;) {
+      const auto header_end = received.find("\r\n\r\n");
+      if (header_end != std::string::npos) {
+        const auto length_at = received.find("Content-Length: ");
+        if (length_at != std::string::npos && length_at < header_end) {
+          const std::size_t length = std::stoul(received.substr(length_at + 16));
+          if (received.size() >= header_end + 4 + length) {
+            return received.substr(header_end + 4, length);
+          }
+        }
+      }
+      const ssize_t n = ::recv(socket_, buffer, sizeof buffer, 0);
+      if (n <= 0) return "";
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  int socket_ = -1;
+  bool connected_ = false;
+};
+
+// Runs RunHttpServer on a thread named "test-server" until the fixture stops it.
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void Start(unsigned threads, HttpHandler handler,
+             std::function<bool(const HttpRequest&)> answers_quickly) {
+    options_.address = "127.0.0.1";
+    options_.port = 0;
+    options_.threads = threads;
+    options_.answersQuickly = std::move(answers_quickly);
+    handler_ = std::move(handler);
+    std::promise<std::uint16_t> listening;
+    auto port = listening.get_future();
+    server_ = std::thread([this, &listening] {
+      NameThisThread("test-server");
+      served_ = RunHttpServer(options_, handler_, {},
+                              [&listening](std::uint16_t port) { listening.set_value(port); });
+    });
+    ASSERT_EQ(port.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    port_ = port.get();
+  }
+
+  void TearDown() override {
+    if (!server_.joinable()) return;
+    RequestHttpServerStop();
+    server_.join();
+    EXPECT_TRUE(served_.ok()) << served_.message();
+  }
+
+  static HttpResponse Text(std::string body) {
+    HttpResponse response;
+    response.contentType = "text/plain";
+    response.body = std::move(body);
+    return response;
+  }
+
+  HttpServerOptions options_;
+  HttpHandler handler_;
+  std::thread server_;
+  Status served_ = Status::Ok();
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(HttpServerTest, AQuickRequestIsAnsweredWhileASlowOneRunsOnTheSameServerThread) {
+  std::promise<void> slow_started;
+  std::promise<void> release_slow;
+  std::shared_future<void> released = release_slow.get_future().share();
+  std::mutex names_mutex;
+  std::string slow_thread;
+  std::string quick_thread;
+  Start(
+      1,
+      [&](HttpRequest& request) {
+        if (request.path == "/slow") {
+          {
+            std::lock_guard lock(names_mutex);
+            slow_thread = CurrentThreadName();
+          }
+          slow_started.set_value();
+          released.wait_for(std::chrono::seconds(20));
+          return Text("slow");
+        }
+        std::lock_guard lock(names_mutex);
+        quick_thread = CurrentThreadName();
+        return Text("quick");
+      },
+      [](const HttpRequest& request) { return request.path == "/quick"; });
+
+  Client slow(port_);
+  Client quick(port_);
+  ASSERT_TRUE(slow.connected());
+  ASSERT_TRUE(quick.connected());
+  slow.Send("/slow");
+  ASSERT_EQ(slow_started.get_future().wait_for(std::chrono::seconds(10)),
+            std::future_status::ready);
+  // The only server thread must be free while the slow handler waits.
+  quick.Send("/quick");
+  EXPECT_EQ(quick.ReadBody(), "quick");
+  release_slow.set_value();
+  EXPECT_EQ(slow.ReadBody(), "slow");
+
+  std::lock_guard lock(names_mutex);
+  EXPECT_EQ(quick_thread, "test-server");
+  EXPECT_EQ(slow_thread, "idg-handler-0");
+}
+
+TEST_F(HttpServerTest, ConnectionsAreSharedAmongTheServerThreads) {
+  std::mutex names_mutex;
+  std::set<std::string> threads_seen;
+  Start(
+      2,
+      [&](HttpRequest&) {
+        std::lock_guard lock(names_mutex);
+        threads_seen.insert(CurrentThreadName());
+        return Text("ok");
+      },
+      [](const HttpRequest&) { return true; });
+
+  // Connections are handed to the threads in turn as they are accepted: of two in a row, one goes
+  // to each. Each is accepted before the next connects (its answer proves it).
+  Client first(port_);
+  ASSERT_TRUE(first.connected());
+  first.Send("/");
+  EXPECT_EQ(first.ReadBody(), "ok");
+  Client second(port_);
+  ASSERT_TRUE(second.connected());
+  second.Send("/");
+  EXPECT_EQ(second.ReadBody(), "ok");
+  for (int i = 0; i < 3; ++i) {  // each connection stays on its thread
+    first.Send("/");
+    EXPECT_EQ(first.ReadBody(), "ok");
+    second.Send("/");
+    EXPECT_EQ(second.ReadBody(), "ok");
+  }
+
+  std::lock_guard lock(names_mutex);
+  EXPECT_EQ(threads_seen, (std::set<std::string>{"test-server", "idg-http-1"}));
+}
+
+}  // namespace
+}  // namespace idguard::api
