@@ -30,6 +30,7 @@ struct ServeArguments {
   std::string tlsCertificate;
   std::string tlsKey;
   unsigned threads = 0;
+  unsigned handlerThreads = 0;
   std::size_t maxBodyBytes = std::size_t{32} * 1024 * 1024;
   unsigned requestTimeoutSeconds = 30;
   unsigned idleTimeoutSeconds = 60;
@@ -83,6 +84,7 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
   take("tlsCertificate", "--tls-cert", args.tlsCertificate);
   take("tlsKey", "--tls-key", args.tlsKey);
   take("threads", "--threads", args.threads);
+  take("handlerThreads", "--handler-threads", args.handlerThreads);
   take("maxBodyBytes", "--max-body-bytes", args.maxBodyBytes);
   take("requestTimeoutSeconds", "--request-timeout-seconds", args.requestTimeoutSeconds);
   take("idleTimeoutSeconds", "--idle-timeout-seconds", args.idleTimeoutSeconds);
@@ -118,6 +120,7 @@ void ApplyConfig(ServeArguments& args, const CLI::App& command) {
                                                    "tlsCertificate",
                                                    "tlsKey",
                                                    "threads",
+                                                   "handlerThreads",
                                                    "maxBodyBytes",
                                                    "requestTimeoutSeconds",
                                                    "idleTimeoutSeconds",
@@ -239,6 +242,7 @@ void Serve(ServeArguments& args, const CLI::App& command) {
     Fail(Status::InvalidInput("--listen " + args.listen + ": the port is not a number 0-65535"));
   }
   http.threads = args.threads;
+  http.handlerThreads = args.handlerThreads;
   http.answersQuickly = api::ApiService::AnswersQuickly;
   http.tlsCertificateFile = args.tlsCertificate;
   http.tlsKeyFile = args.tlsKey;
@@ -341,7 +345,10 @@ void RegisterServeCommand(CLI::App& app) {
   serve->add_option("--tls-cert", args->tlsCertificate, "PEM certificate chain; enables TLS")
       ->check(CLI::ExistingFile);
   serve->add_option("--tls-key", args->tlsKey, "PEM private key")->check(CLI::ExistingFile);
-  serve->add_option("--threads", args->threads, "Server threads (default: one per core)");
+  serve->add_option("--threads", args->threads,
+                    "Server threads, each with its own connections (default: one per four cores)");
+  serve->add_option("--handler-threads", args->handlerThreads,
+                    "Threads that answer calls other than evaluate (default: one per core)");
   serve->add_option("--max-body-bytes", args->maxBodyBytes, "Largest request body accepted")
       ->capture_default_str();
   serve

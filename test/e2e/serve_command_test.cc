@@ -223,11 +223,13 @@ TEST(ServeCommandTest, TheAccessLogHasALinePerRequestAndQuietWritesNone) {
 // An operator looking at a busy server (top -H, ps -L, perf) sees which thread is busy.
 TEST(ServeCommandTest, TheServersThreadsCarryNames) {
   TempDir dir("serve-thread-names");
-  ServeProcess server = StartServeProcess(dir, dir / "store.db", "--threads 3" + DataDirArgument());
+  ServeProcess server = StartServeProcess(dir, dir / "store.db",
+                                          "--threads 3 --handler-threads 2" + DataDirArgument());
   ASSERT_FALSE(server.url.empty());
   const std::string tasks = "/proc/" + std::to_string(server.process->pid()) + "/task";
-  const std::vector<std::string> expected = {"idguard", "idg-http-1", "idg-http-2",
-                                             "idg-eval-writer", "idg-retention"};
+  const std::vector<std::string> expected = {"idguard",       "idg-http-1",    "idg-http-2",
+                                             "idg-handler-0", "idg-handler-1", "idg-eval-writer",
+                                             "idg-retention"};
   std::vector<std::string> names;
   const auto all_named = [&] {
     names.clear();

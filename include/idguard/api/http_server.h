@@ -24,8 +24,12 @@ namespace idguard::api {
 struct HttpServerOptions {
   std::string address = "127.0.0.1";  // Default: loopback only
   std::uint16_t port = 8080;          // Default: 8080; 0 picks a free port
-  unsigned threads = 0;               // Default: 0 = one per hardware thread
-  std::string tlsCertificateFile;     // PEM chain; TLS is on when this and the key are set
+  // Server threads, each with its own event loop. Default: 0 = one per four hardware threads (at
+  // least one): the real-time calls all take the engine's lock, and on two cores a second server
+  // thread contending for it cost more CPU per evaluation than it added (docs/PERFORMANCE.md).
+  unsigned threads = 0;
+  unsigned handlerThreads = 0;     // Default: 0 = one per hardware thread (see answersQuickly)
+  std::string tlsCertificateFile;  // PEM chain; TLS is on when this and the key are set
   std::string tlsKeyFile;
   std::size_t headerLimit = std::size_t{16} * 1024;       // Default: 16 KiB of request headers
   std::size_t bodyLimit = std::size_t{32} * 1024 * 1024;  // Default: 32 MiB request body
@@ -36,7 +40,7 @@ struct HttpServerOptions {
   std::chrono::seconds drainTimeout{10};  // Default: 10 s for requests in flight
   // Requests whose handler answers within microseconds without waiting for the store (the
   // real-time calls). Each connection belongs to one server thread; these run on it, and all
-  // others on a pool of as many handler threads, so that a slow one (a report, an impact preview,
+  // others on the pool of handler threads, so that a slow one (a report, an impact preview,
   // an ingest batch) never holds up the other connections of its thread. Unset: every handler runs
   // on its connection's thread.
   std::function<bool(const HttpRequest& request)> answersQuickly;

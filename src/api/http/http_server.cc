@@ -433,8 +433,9 @@ awaitable<void> Accept(tcp::acceptor& acceptor, ServerState& state, ssl::context
 
 Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handler,
                      const AccessLogSink& access_log, const ListeningCallback& on_listening) {
-  const unsigned threads =
-      options.threads > 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = options.threads > 0 ? options.threads : std::max(1U, cores / 4);
+  const unsigned handler_threads = options.handlerThreads > 0 ? options.handlerThreads : cores;
   // One event loop per thread, each serving the connections it was given: with one loop shared by
   // all threads, every request crossed threads (one waits in epoll, another runs the handler), and
   // waking a thread costs more than a whole evaluation on a virtual machine.
@@ -444,7 +445,7 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
   ServerState state{options, handler, access_log};
   std::optional<net::io_context> handler_pool;
   if (options.answersQuickly) {
-    handler_pool.emplace(static_cast<int>(threads));
+    handler_pool.emplace(static_cast<int>(handler_threads));
     state.handlerPool = &*handler_pool;
   }
   auto stop_loops = [&loops, &handler_pool] {
@@ -520,8 +521,8 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
   if (on_listening) on_listening(acceptor.local_endpoint().port());
 
   std::vector<std::thread> workers;
-  workers.reserve(std::size_t{threads} * 2);
-  for (unsigned i = 0; handler_pool && i < threads; ++i) {
+  workers.reserve(std::size_t{threads} + handler_threads);
+  for (unsigned i = 0; handler_pool && i < handler_threads; ++i) {
     workers.emplace_back([&handler_pool, i] {
       NameThisThread("idg-handler-" + std::to_string(i));
       auto keep_running = net::make_work_guard(*handler_pool);
