@@ -42,6 +42,7 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   bool connected() const { return connected_; }
+  int socket() const { return socket_; }
 
   void Send(const std::string& path) {
     const std::string request = "GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
@@ -158,6 +159,26 @@ TEST_F(HttpServerTest, AQuickRequestIsAnsweredWhileASlowOneRunsOnTheSameServerTh
   std::lock_guard lock(names_mutex);
   EXPECT_EQ(quick_thread, "test-server");
   EXPECT_EQ(slow_thread.rfind("idg-handler-", 0), 0U) << slow_thread;
+}
+
+// A connection still in the middle of a request when the drain timeout ends is dropped with the
+// server's event loops, after everything it refers to is gone from them (ASan checks the order).
+TEST_F(HttpServerTest, AConnectionBusyPastTheDrainTimeoutIsDroppedAndTheServerReturns) {
+  options_.drainTimeout = std::chrono::seconds(1);
+  Start(
+      2, [](HttpRequest&) { return Text("ok"); }, [](const HttpRequest&) { return true; });
+  Client busy(port_);
+  ASSERT_TRUE(busy.connected());
+  busy.Send("/");  // a whole request first: the server has taken the connection
+  ASSERT_EQ(busy.ReadBody(), "ok");
+  const std::string partial =
+      "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\nonly part of the body";
+  ASSERT_EQ(::send(busy.socket(), partial.data(), partial.size(), 0),
+            static_cast<ssize_t>(partial.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the server read it
+  RequestHttpServerStop();
+  server_.join();
+  EXPECT_TRUE(served_.ok()) << served_.message();
 }
 
 TEST_F(HttpServerTest, ConnectionsAreSharedAmongTheServerThreads) {

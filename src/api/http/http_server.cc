@@ -436,13 +436,15 @@ Status RunHttpServer(const HttpServerOptions& options, const HttpHandler& handle
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
   const unsigned threads = options.threads > 0 ? options.threads : std::max(1U, cores / 4);
   const unsigned handler_threads = options.handlerThreads > 0 ? options.handlerThreads : cores;
+  // Declared before the event loops, so it outlives them: connections still open when the drain
+  // timeout ends are destroyed with their loop, and they refer to it on the way out.
+  ServerState state{options, handler, access_log};
   // One event loop per thread, each serving the connections it was given: with one loop shared by
   // all threads, every request crossed threads (one waits in epoll, another runs the handler), and
   // waking a thread costs more than a whole evaluation on a virtual machine.
   std::vector<std::unique_ptr<net::io_context>> loops;
   for (unsigned i = 0; i < threads; ++i) loops.push_back(std::make_unique<net::io_context>(1));
   net::io_context& io = *loops.front();
-  ServerState state{options, handler, access_log};
   std::optional<net::io_context> handler_pool;
   if (options.answersQuickly) {
     handler_pool.emplace(static_cast<int>(handler_threads));
