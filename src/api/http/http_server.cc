@@ -121,8 +121,9 @@ awaitable<HttpResponse> Answer(ServerState& state, HttpRequest& request) {
 // pages in again, one page fault per 4 KiB: a fifth of the server's CPU during an ingest load on
 // the reference machine, where a page fault costs about 10 microseconds. A thread keeps at most
 // one buffer, no larger than the body limit.
-// Not inlined: the callers run inside coroutines that may resume on another thread, and a compiler
-// may keep a thread-local's address across a suspension point of the function it is inlined into.
+// Not inlined: the callers run inside coroutines, and a compiler may keep a thread-local's address
+// across a suspension point of the function it is inlined into. A connection's coroutine resumes on
+// its own server thread today; this keeps the buffer right should that ever change.
 [[gnu::noinline]] std::string& SpareBody() {
   thread_local std::string spare;
   return spare;
