@@ -29,6 +29,7 @@
 #include "pipeline/feed_check.h"
 #include "pipeline/output_file.h"
 #include "pipeline/sign_in_emitter.h"
+#include "pipeline/sign_in_recycler.h"
 #include "pipeline/worker_thread.h"
 
 namespace idguard {
@@ -108,23 +109,24 @@ Result<ValidatedRecords> ValidateRecords(InputFile& input, std::size_t first,
   auto check_range = [&](RecordParser& parser, std::size_t begin, std::size_t end,
                          ValidatedRecords& out) {
     std::size_t released = begin < end ? input.records[begin].offset : 0;
+    SignIn scratch;  // reused: only the time is kept
     for (std::size_t r = begin; r < end; ++r) {
       const RecordSpan& span = input.records[r];
       if ((r & 0x3FFF) == 0) {  // keep resident memory bounded on large inputs
         input.file.DropRange(released, span.offset);
         released = span.offset;
       }
-      auto parsed = parser.Parse(document.substr(span.offset, span.length));
-      if (!parsed.ok() && parsed.status().code() == StatusCode::kNotFound) {
+      const Status parsed = parser.ParseInto(document.substr(span.offset, span.length), scratch);
+      if (parsed.code() == StatusCode::kNotFound) {
         ++out.otherEvents;
         continue;
       }
       if (!parsed.ok()) {
-        out.errors.push_back({r, parsed.status().message()});
+        out.errors.push_back({r, parsed.message()});
         if (!skip_invalid) return;
         continue;
       }
-      out.entries.push_back({parsed->createdDateTime, file_index, static_cast<std::uint32_t>(r)});
+      out.entries.push_back({scratch.createdDateTime, file_index, static_cast<std::uint32_t>(r)});
     }
   };
   const std::size_t end = input.records.size();
@@ -311,10 +313,21 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     store_writer.emplace("idg-store", kStoreBatchesPending,
                          [&store](StoreBatch& batch) { return store->Write(batch); });
   }
-  SignInEmitter emitter(*sign_ins_out, store_writer ? &*store_writer : nullptr);
+  SignInRecycler recycler(kChunksPending + 2);
+  SignInEmitter emitter(*sign_ins_out, store_writer ? &*store_writer : nullptr, &recycler);
   WorkerThread<SignInChunk> emit_thread(
       "idg-emit", kChunksPending, [&emitter](SignInChunk& chunk) { return emitter.Emit(chunk); });
+  // The engine thread parses each record into the next slot of the chunk, reusing sign-ins the
+  // emitter gave back; `filled` slots hold this chunk's sign-ins.
   SignInChunk chunk;
+  std::size_t filled = 0;
+  auto start_chunk = [&] {
+    chunk = SignInChunk{};
+    chunk.signIns = recycler.Take();
+    chunk.signIns.reserve(kChunkSignIns);
+    filled = 0;
+  };
+  start_chunk();
   std::size_t batch_sign_ins = 0;
   std::unordered_set<std::string> changed_users;
   std::unordered_set<std::string> changed_service_principals;
@@ -385,12 +398,11 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     batch_sign_ins = 0;
   };
   auto hand_over = [&]() -> Status {
+    chunk.signIns.resize(filled);
     Status s = emit_thread.Submit(std::move(chunk));
-    chunk = SignInChunk{};
-    chunk.signIns.reserve(kChunkSignIns);
+    start_chunk();
     return s;
   };
-  chunk.signIns.reserve(kChunkSignIns);
 
   // Imported detections count from the moment they were detected: each joins the user's risk
   // just before the first sign-in after it.
@@ -416,12 +428,14 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   for (const IndexEntry& entry : index) {
     InputFile& input = inputs[entry.file];
     const RecordSpan& span = input.records[entry.record];
-    auto parsed = input.parser->Parse(input.file.data().substr(span.offset, span.length));
+    if (filled == chunk.signIns.size()) chunk.signIns.emplace_back();
+    SignIn& sign_in = chunk.signIns[filled];
+    const Status parsed =
+        input.parser->ParseInto(input.file.data().substr(span.offset, span.length), sign_in);
     if (!parsed.ok()) {
       return Status::Internal(input.file.path() + ":" + std::to_string(span.line) +
-                              ": record changed between passes: " + parsed.status().message());
+                              ": record changed between passes: " + parsed.message());
     }
-    SignIn& sign_in = parsed.value();
     progress.Update(++done);
     if (!seen.Insert(sign_in.id)) {
       ++summary.duplicates;
@@ -445,10 +459,10 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     }
     if (!sign_in.Succeeded()) ++summary.failed;
     if (sign_in.riskLevelAggregated != RiskLevel::none) ++summary.riskySignIns;
-    chunk.signIns.push_back(std::move(sign_in));
+    ++filled;
     emit_outcome(outcome);
     if (store && ++batch_sign_ins >= options.batchSize) checkpoint(false);
-    if (chunk.endsBatch || chunk.signIns.size() >= kChunkSignIns) {
+    if (chunk.endsBatch || filled >= kChunkSignIns) {
       if (Status s = hand_over(); !s.ok()) return s;
     }
     if ((done & 0xFFFF) == 0) input.file.DropBefore(span.offset);

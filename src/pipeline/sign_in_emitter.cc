@@ -27,6 +27,7 @@ Status SignInEmitter::Emit(SignInChunk& chunk) {
     signInsOut_.WriteLine(json_);
     if (storeWriter_ != nullptr) batch_.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
   }
+  if (recycler_ != nullptr) recycler_->Give(std::move(chunk.signIns));
   if (storeWriter_ == nullptr) return Status::Ok();
   StoreBatch& part = chunk.batchPart;
   MoveAppend(batch_.detections, part.detections);

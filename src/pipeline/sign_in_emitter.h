@@ -13,6 +13,7 @@
 #include "idguard/core/sign_in.h"
 #include "idguard/store/risk_store.h"
 #include "pipeline/output_file.h"
+#include "pipeline/sign_in_recycler.h"
 #include "pipeline/worker_thread.h"
 
 namespace idguard {
@@ -27,14 +28,17 @@ struct SignInChunk {
 
 class SignInEmitter {
  public:
-  // `store_writer` may be null (no persistence).
-  SignInEmitter(OutputFile& sign_ins_out, WorkerThread<StoreBatch>* store_writer)
-      : signInsOut_(sign_ins_out), storeWriter_(store_writer) {}
+  // `store_writer` may be null (no persistence); so may `recycler` (the chunks' sign-ins are
+  // then freed here).
+  SignInEmitter(OutputFile& sign_ins_out, WorkerThread<StoreBatch>* store_writer,
+                SignInRecycler* recycler = nullptr)
+      : signInsOut_(sign_ins_out), storeWriter_(store_writer), recycler_(recycler) {}
   Status Emit(SignInChunk& chunk);
 
  private:
   OutputFile& signInsOut_;
   WorkerThread<StoreBatch>* storeWriter_;
+  SignInRecycler* recycler_;
   StoreBatch batch_;
   std::string json_;  // reused line buffer
 };

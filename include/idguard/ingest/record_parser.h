@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "idguard/core/sign_in.h"
@@ -39,6 +40,15 @@ class RecordParser {
   // A NotFound status means the record is valid but holds no sign-in (an Okta event of another
   // kind): the caller counts it and moves on. Any other error is a malformed record.
   virtual Result<SignIn> Parse(std::string_view record) = 0;
+  // The same into an existing SignIn, which a parser may reuse the storage of (see
+  // ClearForReuse). On success `into` holds exactly what Parse would return; on an error its
+  // content is unspecified.
+  virtual Status ParseInto(std::string_view record, SignIn& into) {
+    auto parsed = Parse(record);
+    if (!parsed.ok()) return parsed.status();
+    into = std::move(parsed.value());
+    return Status::Ok();
+  }
 };
 
 }  // namespace idguard

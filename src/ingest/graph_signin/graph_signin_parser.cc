@@ -9,14 +9,22 @@ namespace {
 class GraphSignInParser final : public RecordParser {
  public:
   Result<SignIn> Parse(std::string_view record) override {
-    simdjson::ondemand::object object;
-    if (Status s = reader_.Open(record, "a Graph signIn", object); !s.ok()) return s;
     SignIn sign_in;
-    if (Status s = graph_fields::ReadSignInObject(object, sign_in); !s.ok()) return s;
+    if (Status s = Read(record, sign_in); !s.ok()) return s;
     return sign_in;
+  }
+  Status ParseInto(std::string_view record, SignIn& into) override {
+    ClearForReuse(into);
+    return Read(record, into);
   }
 
  private:
+  Status Read(std::string_view record, SignIn& sign_in) {
+    simdjson::ondemand::object object;
+    if (Status s = reader_.Open(record, "a Graph signIn", object); !s.ok()) return s;
+    return graph_fields::ReadSignInObject(object, sign_in);
+  }
+
   JsonObjectReader reader_;
 };
 
