@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <ostream>
+#include <sstream>
 #include <thread>
 #include <unordered_set>
 
@@ -173,13 +175,34 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   LeakedCredentialFeed leaks;
   if (Status s = LoadFeeds(options.feeds, ip_feeds, leaks, log); !s.ok()) return s;
 
-  auto enrichment = LoadEnrichment(EnrichmentPaths::From(options), log);
-  if (!enrichment.ok()) return enrichment.status();
-  if (!leaks.entries().empty() && !enrichment->directory) {
-    return Status::InvalidInput(
-        "--feed leaked-credentials needs --directory: leaks are matched against the "
-        "directory's current password hashes");
-  }
+  // The enrichment data (GeoIP, ASN ranges, a thousand compiled user-agent patterns, the
+  // directory) loads on its own thread while pass 1 reads the inputs: pass 2 is the first to use
+  // it. Its messages are held back so the two never interleave in the log.
+  std::ostringstream enrichment_log;
+  std::optional<Result<EnrichmentData>> enrichment;
+  std::thread enrichment_loader([&] {
+    NameThisThread("idg-load");
+    enrichment.emplace(LoadEnrichment(EnrichmentPaths::From(options), enrichment_log));
+  });
+  struct JoinOnExit {
+    std::thread& thread;
+    ~JoinOnExit() {
+      if (thread.joinable()) thread.join();
+    }
+  } join_loader{enrichment_loader};
+  auto wait_for_enrichment = [&]() -> Status {
+    if (enrichment_loader.joinable()) {
+      enrichment_loader.join();
+      log << enrichment_log.str();
+    }
+    if (!enrichment->ok()) return enrichment->status();
+    if (!leaks.entries().empty() && !(*enrichment)->directory) {
+      return Status::InvalidInput(
+          "--feed leaked-credentials needs --directory: leaks are matched against the "
+          "directory's current password hashes");
+    }
+    return Status::Ok();
+  };
 
   std::error_code fs_error;
   fs::create_directories(options.outDir, fs_error);
@@ -272,6 +295,9 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     return a.record < b.record;
   });
 
+  if (Status s = wait_for_enrichment(); !s.ok()) return s;
+  EnrichmentData& enrichment_data = enrichment->value();
+
   // State from earlier runs.
   DetectorConfig detector_config;
   detector_config.feeds = &ip_feeds;
@@ -307,7 +333,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
 
   // Pass 2: process in event-time order. This thread parses, enriches and detects; the emitter
   // thread serializes and writes sign-ins and gathers store batches; the writer thread persists.
-  Enricher enricher(enrichment->Sources());
+  Enricher enricher(enrichment_data.Sources());
   std::optional<WorkerThread<StoreBatch>> store_writer;
   if (store) {
     store_writer.emplace("idg-store", kStoreBatchesPending,
@@ -473,7 +499,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   // Leaked credentials are matched once every sign-in is in: a leak found during the period raises
   // the user's risk from its discovery on, and the run ends with the directory as it is now.
   if (!leaks.entries().empty()) {
-    LeakMatch leaked = MatchLeakedCredentials(leaks, *enrichment->directory, latest);
+    LeakMatch leaked = MatchLeakedCredentials(leaks, *enrichment_data.directory, latest);
     for (RiskDetection& detection : leaked.detections) {
       if (auto item = engine.userRisk().AddDetections({detection}, detection.detectedDateTime)) {
         outcome.history.push_back(std::move(*item));
