@@ -339,7 +339,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     store_writer.emplace("idg-store", kStoreBatchesPending,
                          [&store](StoreBatch& batch) { return store->Write(batch); });
   }
-  SignInRecycler recycler(kChunksPending + 2);
+  SignInRecycler recycler(2);  // the engine thread takes one back per chunk it hands over
   SignInEmitter emitter(*sign_ins_out, store_writer ? &*store_writer : nullptr, &recycler);
   WorkerThread<SignInChunk> emit_thread(
       "idg-emit", kChunksPending, [&emitter](SignInChunk& chunk) { return emitter.Emit(chunk); });
