@@ -19,11 +19,23 @@ Result<OutputFile> OutputFile::Open(const std::string& path) {
   return OutputFile(path, file);
 }
 
+Result<OutputFile> OutputFile::OpenLarge(const std::string& path) {
+  auto direct = DirectFileWriter::Open(path);
+  if (!direct.ok()) return direct.status();
+  if (*direct == nullptr) return Open(path);
+  return OutputFile(path, std::move(direct.value()));
+}
+
 OutputFile::~OutputFile() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
 Status OutputFile::Close() {
+  if (direct_) {
+    Status closed = direct_->Close();
+    direct_.reset();
+    return closed;
+  }
   if (file_ == nullptr) return Status::Ok();
   const bool failed = std::ferror(file_) != 0;
   const bool close_failed = std::fclose(file_) != 0;

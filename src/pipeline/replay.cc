@@ -324,7 +324,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   auto open_output = [&](const char* name) {
     return OutputFile::Open(options.outDir + "/" + name);
   };
-  auto sign_ins_out = open_output("signIns.ndjson");
+  auto sign_ins_out = OutputFile::OpenLarge(options.outDir + "/signIns.ndjson");
   auto detections_out = open_output("riskDetections.ndjson");
   auto history_out = open_output("riskyUserHistory.ndjson");
   for (auto* out : {&sign_ins_out, &detections_out, &history_out}) {
