@@ -39,7 +39,7 @@ struct ReplayOptions {
   std::vector<std::string> geoipFiles;
   std::vector<std::string> asnFiles;
   std::string userAgentRegexes;
-  std::size_t batchSize = 40'000;  // sign-ins per persistence transaction
+  std::size_t batchSize = 30'000;  // sign-ins per persistence transaction
   // Every how many batches the profiles are written too (the last batch always writes them).
   std::size_t profileCheckpointBatches = 8;
   RetentionPolicy retention;
