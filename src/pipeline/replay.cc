@@ -180,16 +180,10 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   // it. Its messages are held back so the two never interleave in the log.
   std::ostringstream enrichment_log;
   std::optional<Result<EnrichmentData>> enrichment;
-  std::thread enrichment_loader([&] {
+  std::jthread enrichment_loader([&] {
     NameThisThread("idg-load");
     enrichment.emplace(LoadEnrichment(EnrichmentPaths::From(options), enrichment_log));
   });
-  struct JoinOnExit {
-    std::thread& thread;
-    ~JoinOnExit() {
-      if (thread.joinable()) thread.join();
-    }
-  } join_loader{enrichment_loader};
   auto wait_for_enrichment = [&]() -> Status {
     if (enrichment_loader.joinable()) {
       enrichment_loader.join();

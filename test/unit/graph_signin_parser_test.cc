@@ -4,6 +4,7 @@
 
 #include "idguard/export/graph_json.h"
 #include "idguard/ingest/json_records.h"
+#include "unit/every_field_set.h"
 
 namespace idguard {
 namespace {
@@ -76,42 +77,8 @@ TEST(GraphSignInParserTest, ErrorsNameTheField) {
   EXPECT_FALSE(parser->Parse("[1,2]").ok());
 }
 
-// A sign-in with every field set: the parsed sample plus what enrichment and scoring add.
-SignIn EveryFieldSet() {
-  auto parsed = MakeGraphSignInParser()->Parse(kSignIn);
-  EXPECT_TRUE(parsed.ok()) << parsed.status().message();
-  SignIn s = parsed.value();
-  s.correlationId = "c-1";
-  s.conditionalAccessStatus = "success";
-  s.isInteractive = false;
-  s.deviceDetail.deviceId = "d-1";
-  s.deviceDetail.displayName = "laptop";
-  s.deviceDetail.isManaged = true;
-  s.deviceDetail.trustType = "Hybrid Azure AD joined";
-  s.location.geoCoordinates.altitude = 12.0;
-  s.status.additionalDetails = "details";
-  s.resourceDisplayName = "Graph";
-  s.resourceId = "r-1";
-  s.resourceTenantId = "t-1";
-  s.homeTenantId = "t-2";
-  s.servicePrincipalId = "sp-1";
-  s.servicePrincipalName = "app";
-  s.uniqueTokenIdentifier = "tok";
-  s.mfaDetail.authDetail = "+1 555";
-  s.tokenIssuerType = "AzureAD";
-  s.kind = SignInKind::managedIdentity;
-  s.riskLevelDuringSignIn = RiskLevel::high;
-  s.riskLevelAggregated = RiskLevel::high;
-  s.riskState = RiskState::atRisk;
-  s.riskDetail = RiskDetail::adminConfirmedUserCompromised;
-  s.riskEventTypes_v2 = {"unfamiliarFeatures"};
-  s.network = {true, true, 50, 64500, "Example AS", true, "loc-1", "Office", true};
-  s.client = {"Chrome", "131.0", "Windows", "10", "Other"};
-  return s;
-}
-
 TEST(GraphSignInParserTest, ClearForReuseGivesADefaultSignInThatKeepsItsStorage) {
-  SignIn s = EveryFieldSet();
+  SignIn s = test::EveryFieldSet();
   const std::size_t id_capacity = s.id.capacity();
   ClearForReuse(s);
   EXPECT_EQ(s, SignIn{});
@@ -122,7 +89,7 @@ TEST(GraphSignInParserTest, ParsingIntoAUsedSignInGivesWhatAFreshParseGives) {
   auto parser = MakeGraphSignInParser();
   constexpr std::string_view kSparse =
       R"({"id":"b","createdDateTime":"2024-01-01T00:00:00Z","userId":"u","isInteractive":false})";
-  SignIn reused = EveryFieldSet();
+  SignIn reused = test::EveryFieldSet();
   ASSERT_TRUE(parser->ParseInto(kSparse, reused).ok());
   auto fresh = parser->Parse(kSparse);
   ASSERT_TRUE(fresh.ok());
