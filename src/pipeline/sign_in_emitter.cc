@@ -33,6 +33,8 @@ Status SignInEmitter::Emit(SignInChunk& chunk) {
   MoveAppend(batch_.detections, part.detections);
   MoveAppend(batch_.history, part.history);
   MoveAppend(batch_.riskyUsers, part.riskyUsers);
+  MoveAppend(batch_.servicePrincipalHistory, part.servicePrincipalHistory);
+  MoveAppend(batch_.riskyServicePrincipals, part.riskyServicePrincipals);
   MoveAppend(batch_.profiles, part.profiles);
   MoveAppend(batch_.state, part.state);
   batch_.profileCheckpoint = batch_.profileCheckpoint || part.profileCheckpoint;

@@ -358,6 +358,12 @@ TEST_F(ReplayRunsTest, ImportedDetectionsCountTowardUserRiskFromTheirDetectionTi
   EXPECT_EQ(Field(imported["imp-3"], "riskState"), "dismissed");
   EXPECT_EQ(Field(imported["imp-4"], "activity"), "servicePrincipal");
   EXPECT_EQ(CountRows(dir / "db", "detections WHERE id LIKE 'imp-%'"), 4);
+  // The service principal's risk reaches the store as well as the output files.
+  EXPECT_EQ(CountRows(dir / "db",
+                      "risky_service_principals WHERE id = 'sp-1' AND "
+                      "risk_level = 'high' AND risk_state = 'atRisk'"),
+            1);
+  EXPECT_EQ(CountRows(dir / "db", "risky_service_principal_history WHERE user_id = 'sp-1'"), 1);
 
   std::map<std::string, std::string> level;
   for (const std::string& line : ReadLines(dir.path() / "a" / "riskyUsers.ndjson")) {
