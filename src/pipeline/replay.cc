@@ -40,10 +40,13 @@ namespace {
 namespace fs = std::filesystem;
 using WallClock = std::chrono::steady_clock;  // progress and elapsed time only
 
-// Pass 2 hands sign-ins to the emitter thread in chunks; a few chunks in flight keep both threads
+// Pass 2 hands sign-ins from stage to stage in chunks; a few chunks in flight keep the threads
 // busy without holding many sign-ins in memory.
 constexpr std::size_t kChunkSignIns = 1024;
-constexpr std::size_t kChunksPending = 4;
+constexpr std::size_t kPreparedChunksPending = 2;  // parsed and enriched, waiting for the engine
+constexpr std::size_t kChunksPending = 4;          // scored, waiting for the emitter
+// Chunks the emitter gives back for the next records to be parsed into.
+constexpr std::size_t kSpareChunks = 4;
 // One store batch may wait while another is written: memory stays at about three batches.
 constexpr std::size_t kStoreBatchesPending = 1;
 
@@ -325,45 +328,38 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     if (!out->ok()) return out->status();
   }
 
-  // Pass 2: process in event-time order. This thread parses, enriches and detects; the emitter
-  // thread serializes and writes sign-ins and gathers store batches; the writer thread persists.
+  // Pass 2: process in event-time order, in stages. This thread parses, de-duplicates and
+  // enriches the records into chunks (none of which depends on earlier sign-ins but
+  // de-duplication, which it does in order); the engine stage detects and scores them in order;
+  // the emitter thread serializes and writes sign-ins and gathers store batches; the store
+  // thread persists.
   Enricher enricher(enrichment_data.Sources());
   std::optional<WorkerThread<StoreBatch>> store_writer;
   if (store) {
     store_writer.emplace("idg-store", kStoreBatchesPending,
                          [&store](StoreBatch& batch) { return store->Write(batch); });
   }
-  SignInRecycler recycler(2);  // the engine thread takes one back per chunk it hands over
+  // This thread takes one back for every chunk it prepares.
+  SignInRecycler recycler(kSpareChunks);
   SignInEmitter emitter(*sign_ins_out, store_writer ? &*store_writer : nullptr, &recycler);
   WorkerThread<SignInChunk> emit_thread(
       "idg-emit", kChunksPending, [&emitter](SignInChunk& chunk) { return emitter.Emit(chunk); });
-  // The engine thread parses each record into the next slot of the chunk, reusing sign-ins the
-  // emitter gave back; `filled` slots hold this chunk's sign-ins.
-  SignInChunk chunk;
-  std::size_t filled = 0;
-  auto start_chunk = [&] {
-    chunk = SignInChunk{};
-    chunk.signIns = recycler.Take();
-    chunk.signIns.reserve(kChunkSignIns);
-    filled = 0;
-  };
-  start_chunk();
-  std::size_t batch_sign_ins = 0;
+
+  // The engine stage's state: touched only by the thread that runs the stage, and by this thread
+  // once the stage has finished every chunk.
   std::unordered_set<std::string> changed_users;
   std::unordered_set<std::string> changed_service_principals;
   EngineOutcome outcome;
   EventTime latest = 0;
   std::optional<ReplaySummary::DetectorFigures> leak_figures;
-  ProgressBar progress(options.progress && isatty(STDERR_FILENO) && index.size() > 50'000,
-                       index.size());
 
-  auto emit_outcome = [&](EngineOutcome& result) {
+  auto emit_outcome = [&](EngineOutcome& result, StoreBatch& part) {
     for (auto& detection : result.detections) {
       std::string json;
       AppendRiskDetectionJson(json, detection);
       detections_out->WriteLine(json);
       ++summary.detections;
-      if (store) chunk.batchPart.detections.push_back({std::move(detection), std::move(json)});
+      if (store) part.detections.push_back({std::move(detection), std::move(json)});
     }
     for (auto& item : result.history) {
       std::string json;
@@ -371,15 +367,13 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       history_out->WriteLine(json);
       ++summary.historyItems;
       changed_users.insert(item.user.id);
-      if (store) chunk.batchPart.history.push_back({std::move(item), std::move(json)});
+      if (store) part.history.push_back({std::move(item), std::move(json)});
     }
     for (auto& item : result.servicePrincipalHistory) {
       std::string json;
       AppendRiskyServicePrincipalHistoryItemJson(json, item);
       changed_service_principals.insert(item.user.id);
-      if (store) {
-        chunk.batchPart.servicePrincipalHistory.push_back({std::move(item), std::move(json)});
-      }
+      if (store) part.servicePrincipalHistory.push_back({std::move(item), std::move(json)});
     }
     result.clear();
   };
@@ -387,7 +381,7 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   // the profiles and organisation state: rewriting every active user's profile is the costliest
   // part of a batch, and a re-run can learn again from the sign-ins stored since.
   std::size_t batches_since_profiles = 0;
-  auto checkpoint = [&](bool last) {
+  auto checkpoint = [&](SignInChunk& chunk, bool last) {
     StoreBatch& part = chunk.batchPart;
     if (last || ++batches_since_profiles >= options.profileCheckpointBatches) {
       AppendProfileCheckpoint(engine, part);
@@ -415,13 +409,6 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     }
     changed_service_principals.clear();
     chunk.endsBatch = true;
-    batch_sign_ins = 0;
-  };
-  auto hand_over = [&]() -> Status {
-    chunk.signIns.resize(filled);
-    Status s = emit_thread.Submit(std::move(chunk));
-    start_chunk();
-    return s;
   };
 
   // Imported detections count from the moment they were detected: each joins the user's risk
@@ -444,6 +431,58 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
     }
   };
 
+  // The engine stage: every sign-in of a prepared chunk in order, then the chunk to the emitter.
+  // A chunk the preparing thread marked as the end of a store batch closes that batch.
+  auto run_engine = [&](SignInChunk& chunk) -> Status {
+    for (SignIn& sign_in : chunk.signIns) {
+      if (next_import < imported->detections.size()) apply_imports_until(sign_in.createdDateTime);
+      engine.Process(sign_in, outcome);
+      latest = std::max(latest, sign_in.createdDateTime);
+      ++summary.processed;
+      switch (sign_in.kind) {
+        case SignInKind::interactiveUser:
+          ++summary.interactive;
+          break;
+        case SignInKind::nonInteractiveUser:
+          ++summary.nonInteractive;
+          break;
+        default:
+          ++summary.servicePrincipal;
+          break;
+      }
+      if (!sign_in.Succeeded()) ++summary.failed;
+      if (sign_in.riskLevelAggregated != RiskLevel::none) ++summary.riskySignIns;
+      emit_outcome(outcome, chunk.batchPart);
+    }
+    if (chunk.endsBatch) checkpoint(chunk, false);
+    return emit_thread.Submit(std::move(chunk));
+  };
+  // Without the store the engine runs on a thread of its own. With the store, the store thread
+  // is the slowest stage and the cores are full: a fourth busy thread only took CPU from it
+  // (docs/PERFORMANCE.md), so this thread runs the engine too.
+  std::optional<WorkerThread<SignInChunk>> engine_thread;
+  if (!store) engine_thread.emplace("idg-engine", kPreparedChunksPending, run_engine);
+
+  // The preparing stage, on this thread: each record parsed into the next slot of the chunk,
+  // reusing sign-ins the emitter gave back; `filled` slots hold this chunk's sign-ins.
+  SignInChunk chunk;
+  std::size_t filled = 0;
+  auto start_chunk = [&] {
+    chunk = SignInChunk{};
+    chunk.signIns = recycler.Take();
+    chunk.signIns.reserve(kChunkSignIns);
+    filled = 0;
+  };
+  auto hand_over = [&]() -> Status {
+    chunk.signIns.resize(filled);
+    Status s = engine_thread ? engine_thread->Submit(std::move(chunk)) : run_engine(chunk);
+    start_chunk();
+    return s;
+  };
+  start_chunk();
+  std::size_t batch_sign_ins = 0;
+  ProgressBar progress(options.progress && isatty(STDERR_FILENO) && index.size() > 50'000,
+                       index.size());
   std::uint64_t done = 0;
   for (const IndexEntry& entry : index) {
     InputFile& input = inputs[entry.file];
@@ -461,33 +500,27 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
       ++summary.duplicates;
       continue;
     }
-    if (next_import < imported->detections.size()) apply_imports_until(sign_in.createdDateTime);
     enricher.Enrich(sign_in);
-    engine.Process(sign_in, outcome);
-    latest = std::max(latest, sign_in.createdDateTime);
-    ++summary.processed;
-    switch (sign_in.kind) {
-      case SignInKind::interactiveUser:
-        ++summary.interactive;
-        break;
-      case SignInKind::nonInteractiveUser:
-        ++summary.nonInteractive;
-        break;
-      default:
-        ++summary.servicePrincipal;
-        break;
-    }
-    if (!sign_in.Succeeded()) ++summary.failed;
-    if (sign_in.riskLevelAggregated != RiskLevel::none) ++summary.riskySignIns;
     ++filled;
-    emit_outcome(outcome);
-    if (store && ++batch_sign_ins >= options.batchSize) checkpoint(false);
+    // A chunk ends where a store batch does, so the engine closes the batch after its last
+    // sign-in.
+    if (store && ++batch_sign_ins >= options.batchSize) {
+      chunk.endsBatch = true;
+      batch_sign_ins = 0;
+    }
     if (chunk.endsBatch || filled >= kChunkSignIns) {
       if (Status s = hand_over(); !s.ok()) return s;
     }
     if ((done & 0xFFFF) == 0) input.file.DropBefore(span.offset);
   }
   progress.Finish();
+  if (Status s = hand_over(); !s.ok()) return s;
+  if (engine_thread) {
+    if (Status s = engine_thread->Finish(); !s.ok()) return s;
+  }
+
+  // The engine stage is idle from here on: the end of the run continues on this thread, into one
+  // last chunk without sign-ins.
   apply_imports_until(std::numeric_limits<EventTime>::max());
 
   // Leaked credentials are matched once every sign-in is in: a leak found during the period raises
@@ -511,9 +544,10 @@ Result<ReplaySummary> RunReplay(const ReplayOptions& options, std::ostream& log)
   }
   // Low user risk older than its lifetime ages out as of the latest event.
   engine.AgeOut(latest, outcome);
-  emit_outcome(outcome);
-  if (store) checkpoint(true);
-  if (Status s = hand_over(); !s.ok()) return s;
+  SignInChunk last;
+  emit_outcome(outcome, last.batchPart);
+  if (store) checkpoint(last, true);
+  if (Status s = emit_thread.Submit(std::move(last)); !s.ok()) return s;
   if (Status s = emit_thread.Finish(); !s.ok()) return s;
 
   auto users_out = open_output("riskyUsers.ndjson");
