@@ -1,10 +1,12 @@
 // Starts a real `idguard serve` (TLS, a simulated tenant replayed into SQLite, one token per
-// role) and runs graph_client.test.mjs against it with the official Microsoft Graph JavaScript
-// client, then stops the server with SIGTERM and checks it shut down cleanly.
+// role, a leaked-credentials feed) and runs graph_client.test.mjs, then
+// risk_policy_stories.test.mjs, against it with the official Microsoft Graph JavaScript client,
+// then stops the server with SIGTERM and checks it shut down cleanly.
 //
 //   node run.mjs --idguard PATH [--data-dir DIR]
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,7 +56,17 @@ try {
     reader: token("security-reader"),
     operator: token("security-operator"),
     identityProvider: token("identity-provider"),
+    administrator: token("security-administrator"),
   };
+  // A credential pair found in a breach, for the leaked-password story: the feed holds the SHA-1
+  // of the password, the name in another case than the identity provider sends.
+  const leak = {
+    userPrincipalName: "story-dave@contoso.example",
+    sha1: createHash("sha1").update("Correct-Horse-Battery-1").digest("hex"),
+  };
+  const feed = join(work, "leaks.ndjson");
+  writeFileSync(feed, `${JSON.stringify({ userPrincipalName: "Story-Dave@Contoso.example",
+    passwordHashSha1: leak.sha1.toUpperCase(), source: "a paste site" })}\n`);
 
   // A self-signed certificate for localhost: the Graph client sends tokens only over https.
   const cert = join(work, "cert.pem");
@@ -66,7 +78,8 @@ try {
   const accessLog = join(work, "access.log");
   server = spawn(idguard, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--port-file",
     portFile, "--tls-cert", cert, "--tls-key", key, "--access-log", accessLog,
-    "--max-body-bytes", "65536", "--threads", "2", ...dataArgs], { stdio: ["ignore", "inherit", "pipe"] });
+    "--max-body-bytes", "65536", "--threads", "2", "--feed", `leaked-credentials=${feed}`,
+    ...dataArgs], { stdio: ["ignore", "inherit", "pipe"] });
   let serverErr = "";
   server.stderr.on("data", (chunk) => { serverErr += chunk; });
   const serverExit = new Promise((resolve) => server.on("exit", (code, signal) => resolve({ code, signal })));
@@ -79,16 +92,21 @@ try {
   }
   const port = readFileSync(portFile, "utf8").trim();
 
-  const test = spawnSync(process.execPath, ["--test", join(here, "graph_client.test.mjs")], {
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: cert,
-      IDGUARD_URL: `https://localhost:${port}`,
-      IDGUARD_TOKENS: JSON.stringify(tokens),
-      IDGUARD_ACCESS_LOG: accessLog,
-    },
-  });
+  // One file after the other: the stories add risky users, which the first file counts.
+  const testEnv = {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: cert,
+    IDGUARD_URL: `https://localhost:${port}`,
+    IDGUARD_TOKENS: JSON.stringify(tokens),
+    IDGUARD_ACCESS_LOG: accessLog,
+    IDGUARD_LEAK: JSON.stringify(leak),
+  };
+  const testsPassed = ["graph_client.test.mjs", "risk_policy_stories.test.mjs"]
+    .map((file) => spawnSync(process.execPath, ["--test", join(here, file)], {
+      stdio: "inherit",
+      env: testEnv,
+    }).status === 0)
+    .every(Boolean);
 
   // Graceful shutdown: SIGTERM ends the server with status 0 and a last line saying so.
   server.kill("SIGTERM");
@@ -112,7 +130,7 @@ try {
   } else {
     console.log(`ok - access log: ${lines.length} JSON lines, no token in it`);
   }
-  exitCode = test.status === 0 && ended.code === 0 && !leaked && parsed && lines.length >= 20 ? 0 : 1;
+  exitCode = testsPassed && ended.code === 0 && !leaked && parsed && lines.length >= 20 ? 0 : 1;
 } catch (error) {
   console.error(error.message);
 } finally {
