@@ -3,20 +3,9 @@
 import assert from "node:assert/strict";
 import https from "node:https";
 import { test } from "node:test";
-import { Client, PageIterator } from "@microsoft/microsoft-graph-client";
+import { PageIterator } from "@microsoft/microsoft-graph-client";
+import { baseUrl, client, tokens } from "./idguard_server.mjs";
 
-const baseUrl = process.env.IDGUARD_URL;
-const tokens = JSON.parse(process.env.IDGUARD_TOKENS);
-const host = new URL(baseUrl).hostname;
-
-function client(token) {
-  return Client.initWithMiddleware({
-    baseUrl,
-    defaultVersion: "v1.0",
-    customHosts: new Set([host]),
-    authProvider: { getAccessToken: async () => token },
-  });
-}
 const reader = client(tokens.reader);
 const operator = client(tokens.operator);
 

@@ -7,22 +7,10 @@
 import assert from "node:assert/strict";
 import https from "node:https";
 import { test } from "node:test";
-import { Client } from "@microsoft/microsoft-graph-client";
+import { baseUrl, client, tokens } from "./idguard_server.mjs";
 
-const baseUrl = process.env.IDGUARD_URL;
-const tokens = JSON.parse(process.env.IDGUARD_TOKENS);
 // A credential pair in the leaked-credentials feed the server was started with.
 const leak = JSON.parse(process.env.IDGUARD_LEAK);
-const host = new URL(baseUrl).hostname;
-
-function client(token) {
-  return Client.initWithMiddleware({
-    baseUrl,
-    defaultVersion: "v1.0",
-    customHosts: new Set([host]),
-    authProvider: { getAccessToken: async () => token },
-  });
-}
 const reader = client(tokens.reader);
 const administrator = client(tokens.administrator);
 
@@ -76,6 +64,16 @@ function attempt(id, time, user, ip, country, userAgent = kChrome) {
     userAgent,
     location: { city: "", countryOrRegion: country },
   };
+}
+
+// After a week at home, a sign-in from another country, network and browser; evaluated, with its
+// answer.
+async function farAway(user) {
+  const signIn = attempt(`${user}-far`, start + 8 * kDay, user, "177.54.144.20", "BR",
+    kFirefoxOnLinux);
+  const answer = await evaluate(signIn);
+  assert.equal(answer.status, 200, answer.raw);
+  return { signIn, answer };
 }
 
 // A week of sign-ins from home, all allowed: the user's profile leaves learning.
@@ -141,11 +139,7 @@ test("a risky sign-in is challenged with MFA, and passing it remediates the sign
   const user = "story-alice";
   const policy = await createPolicy(signInRiskPolicy(user, "enabled"));
   await learnHome(user);
-  // Then a sign-in from another country, network and browser.
-  const risky = attempt("story-alice-far", start + 8 * kDay, user, "177.54.144.20", "BR",
-    kFirefoxOnLinux);
-  const answer = await evaluate(risky);
-  assert.equal(answer.status, 200, answer.raw);
+  const { signIn: risky, answer } = await farAway(user);
   assert.equal(answer.json.decision, "mfa", answer.raw);
   assert.notEqual(answer.json.riskLevelDuringSignIn, "none");
   assert.ok(answer.json.riskEventTypes_v2.includes("unfamiliarFeatures"), answer.raw);
@@ -253,10 +247,7 @@ test("report-only policies record their results and never decide", async () => {
   });
   // Every learning sign-in is allowed although a report-only policy blocks everything.
   await learnHome(user);
-  const risky = attempt("story-carol-far", start + 8 * kDay, user, "177.54.144.20", "BR",
-    kFirefoxOnLinux);
-  const answer = await evaluate(risky);
-  assert.equal(answer.status, 200, answer.raw);
+  const { signIn: risky, answer } = await farAway(user);
   assert.equal(answer.json.decision, "allow", answer.raw);
   assert.equal(answer.json.conditionalAccessStatus, "notApplied");
   // The sign-in risk trial would have demanded MFA, the block trial would have refused.
