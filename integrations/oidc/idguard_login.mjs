@@ -26,8 +26,9 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 const FAIL_MODE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
 // The pairs answered "closed", kept in a JSON file for the example script (each run is one
-// process, one login at a time). A provider keeps them where it keeps sessions: its database or
-// cache. Any object with get(key), set(key, entry) and delete(key) will do.
+// process, one login at a time: two runs at once may lose one's update, but each writes its own
+// temporary file, so the file is never torn). A provider keeps them where it keeps sessions: its
+// database or cache. Any object with get(key), set(key, entry) and delete(key) will do.
 export function failModesInFile(path) {
   let modes = {};
   try {
@@ -37,8 +38,9 @@ export function failModesInFile(path) {
     modes = {};  // none kept yet, or unreadable: start afresh
   }
   const save = () => {
-    writeFileSync(`${path}.pending`, JSON.stringify(modes), { mode: 0o600 });
-    renameSync(`${path}.pending`, path);
+    const pending = `${path}.${process.pid}.pending`;
+    writeFileSync(pending, JSON.stringify(modes), { mode: 0o600 });
+    renameSync(pending, path);
   };
   return {
     get: (key) => modes[key],

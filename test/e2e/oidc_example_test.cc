@@ -93,6 +93,8 @@ TEST_F(OidcExampleTest, DuringAnOutageUsersAnsweredClosedAreRefused) {
   const std::string keep = "--fail-modes " + kept;
   ASSERT_EQ(Login("carol", keep).exitCode, 0);
   ASSERT_EQ(Login("alice", keep).exitCode, 0);
+  // Each run writes the kept modes aside and renames them into place: nothing is left over.
+  EXPECT_EQ(e2e::FilesIn(dir_->path(), ".pending").size(), 0U);
   const std::string nowhere = "http://127.0.0.1:1";
   auto carol = Login("carol", keep + " --fail open --timeout-ms 500", nowhere);
   EXPECT_EQ(carol.exitCode, 1) << "carol's policy disables resilience defaults\n" << carol.output;
