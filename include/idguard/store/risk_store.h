@@ -171,6 +171,9 @@ struct StoreBatch {
   // most expensive part of a batch); a resumed run re-learns the sign-ins stored after the last
   // checkpoint (ForEachSignInSinceProfileCheckpoint).
   bool profileCheckpoint = false;
+  // Moves every record of `other` after this batch's own, leaving `other` empty: a batch gathered
+  // in parts. A new kind of record goes here as well as in empty().
+  void Append(StoreBatch&& other);
   bool empty() const {
     return signIns.empty() && signInUpdates.empty() && audit.empty() && apiTokens.empty() &&
            revokedApiTokenIds.empty() && accounts.empty() && configDocuments.empty() &&
