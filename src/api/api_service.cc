@@ -22,6 +22,7 @@
 #include "api/router.h"
 #include "idguard/core/digest.h"
 #include "idguard/core/json_writer.h"
+#include "idguard/store/notification_outbox.h"
 #include "idguard/store/report_reader.h"
 
 namespace idguard::api {
@@ -55,6 +56,8 @@ std::string NotifierMetrics(const NotifierCounters& counters) {
          counters.webhookEventsDropped);
   metric("idguard_webhook_events_queued", "gauge", "Webhook events waiting to be delivered.",
          counters.webhookEventsQueued);
+  metric("idguard_webhook_outbox_failures_total", "counter",
+         "Reads and removals of the stored webhook events that failed.", counters.outboxFailures);
   return out;
 }
 
@@ -322,16 +325,19 @@ void ApiService::Impl::StartNotifier() {
   NotifierOptions notifier_options = options_.notifier;
   if (notifier_options.baseUrl.empty()) notifier_options.baseUrl = options_.publicBaseUrl;
   const std::string db_path = options_.dbPath;
-  notifier_ = std::make_unique<Notifier>(notifier_options,
-                                         [db_path]() -> Result<std::unique_ptr<ReportReader>> {
-                                           return OpenSqliteReportReader(db_path);
-                                         });
+  notifier_ = std::make_unique<Notifier>(
+      notifier_options,
+      [db_path]() -> Result<std::unique_ptr<ReportReader>> {
+        return OpenSqliteReportReader(db_path);
+      },
+      OpenSqliteNotificationOutbox(db_path));
   // Unreadable settings leave the defaults in force; GET and PUT report the reason.
   if (auto settings = LoadNotificationSettings(*engine_); settings.ok()) {
     notifier_->SetSettings(*settings);
   }
   Notifier* notifier = notifier_.get();
-  engine_->SetCommitObserver([notifier](const StoreBatch& batch) { notifier->Committed(batch); });
+  engine_->SetCommitObserver({[notifier](StoreBatch& batch) { notifier->AddOutboxEvents(batch); },
+                              [notifier](const StoreBatch& batch) { notifier->Committed(batch); }});
 }
 
 void ApiService::Impl::AddRoutes() {

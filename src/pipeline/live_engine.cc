@@ -275,7 +275,7 @@ LiveEngine::EngineLock LiveEngine::LockEngine() {
   return EngineLock{std::move(engine), std::move(store)};
 }
 
-Status LiveEngine::Commit(const StoreBatch& batch) {
+Status LiveEngine::Commit(StoreBatch& batch) {
   State& s = *state_;
   // On failure WriteInOrder marks the engine for a rebuild: it has already applied what the
   // store did not take.
@@ -450,7 +450,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
   return result;
 }
 
-Status LiveEngine::WriteInOrder(const StoreBatch& batch) {
+Status LiveEngine::WriteInOrder(StoreBatch& batch) {
   State& s = *state_;
   // A batch built on the changes of one the store refused would store a history without them.
   if (s.storeBroken.load()) {
@@ -458,12 +458,13 @@ Status LiveEngine::WriteInOrder(const StoreBatch& batch) {
         "an earlier write to the store failed; the engine is rebuilt from "
         "the store before the next call");
   }
+  if (s.commitObserver.beforeWrite) s.commitObserver.beforeWrite(batch);
   Status written = WriteCounted(batch);
   if (!written.ok()) {
     s.storeBroken.store(true);
     return written;
   }
-  if (s.commitObserver) s.commitObserver(batch);
+  if (s.commitObserver.committed) s.commitObserver.committed(batch);
   return written;
 }
 

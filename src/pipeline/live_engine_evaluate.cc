@@ -221,7 +221,7 @@ StoreBatch LiveEngine::TakeDeferred() {
 Status LiveEngine::FlushDeferred() {
   State& s = *state_;
   if (s.deferredSignIns == 0 && s.deferred.batch.empty()) return Status::Ok();
-  const StoreBatch batch = TakeDeferred();
+  StoreBatch batch = TakeDeferred();
   Status written = Commit(batch);
   DoneWriting(batch);
   return written;

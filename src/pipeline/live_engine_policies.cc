@@ -87,7 +87,7 @@ Result<MfaRegistrationPolicy> LiveEngine::SetMfaRegistrationPolicy(std::string_v
   return read;
 }
 
-void LiveEngine::SetCommitObserver(std::function<void(const StoreBatch&)> observer) {
+void LiveEngine::SetCommitObserver(CommitObserver observer) {
   std::lock_guard lock(state_->storeMutex);
   state_->commitObserver = std::move(observer);
 }

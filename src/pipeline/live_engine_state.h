@@ -122,7 +122,7 @@ struct LiveEngine::State {
   // Every use of `store` holds this mutex: the deferred writer writes without the engine lock.
   std::mutex storeMutex;
   // Told of every committed batch (notifications); set and called with storeMutex held.
-  std::function<void(const StoreBatch&)> commitObserver;
+  CommitObserver commitObserver;
 
   // Conditional access policies, in id order, as stored.
   std::vector<ConditionalAccessPolicy> policies;

@@ -36,6 +36,7 @@ void StoreBatch::Append(StoreBatch&& other) {
   MoveAppend(servicePrincipalHistory, other.servicePrincipalHistory);
   MoveAppend(profiles, other.profiles);
   MoveAppend(state, other.state);
+  MoveAppend(outbox, other.outbox);
   profileCheckpoint = profileCheckpoint || other.profileCheckpoint;
   other.profileCheckpoint = false;
 }

@@ -10,6 +10,7 @@
 
 #include "e2e/e2e_support.h"
 #include "idguard/core/digest.h"
+#include "idguard/store/notification_outbox.h"
 
 namespace idguard {
 namespace {
@@ -230,6 +231,41 @@ TEST_F(NotificationsTest, UsersCrossingInOneWindowShareOneEmailSentOverStartTlsW
       << metrics;
 }
 
+TEST_F(NotificationsTest, AnAlertWhoseWindowWasOpenAtAStopIsSentAfterTheRestart) {
+  apiOptions_.notifier.alertWindow = std::chrono::seconds(3);
+  StartService();
+  PutSettings();
+  ConfirmCompromised("bob");
+  service_.reset();  // well inside the window
+  EXPECT_TRUE(e2e::FilesIn(*dir_ / "mail", ".json").empty()) << "the window was still open";
+  {
+    std::vector<std::string> stored;
+    auto outbox = OpenSqliteNotificationOutbox(db_);
+    ASSERT_TRUE(outbox.ok()) << outbox.status().message();
+    ASSERT_TRUE((*outbox)
+                    ->ForEach([&](OutboxEvent&& event) {
+                      stored.push_back(event.channel + " " + event.eventId);
+                    })
+                    .ok());
+    EXPECT_EQ(stored, std::vector<std::string>{"email:riskyUsersAlert bob"});
+  }
+
+  StartService();
+  auto mails = WaitForFiles("mail", 1);
+  ASSERT_EQ(mails.size(), 1U) << e2e::ReadFile(*dir_ / "smtp.log");
+  const std::string data = Json(e2e::ReadFile(mails[0])).String("/data");
+  EXPECT_NE(data.find("1 user at risk"), std::string::npos) << data;
+  EXPECT_NE(data.find("- bob@contoso.example (User bob): risk high, confirmedCompromised"),
+            std::string::npos)
+      << data;
+  service_.reset();
+  auto outbox = OpenSqliteNotificationOutbox(db_);
+  ASSERT_TRUE(outbox.ok());
+  std::size_t left = 0;
+  ASSERT_TRUE((*outbox)->ForEach([&](OutboxEvent&&) { ++left; }).ok());
+  EXPECT_EQ(left, 0U) << "the users of a sent alert leave the store";
+}
+
 TEST_F(NotificationsTest, AlertEmailIsOffWhenDisabledOrBelowTheLevel) {
   ASSERT_EQ(Call("PUT", "/v1/notifications/settings", Role::securityAdministrator,
                  R"({"riskyUsersAlert": {"isEnabled": false, "recipients": ["soc@example.com"]}})")
@@ -358,6 +394,69 @@ TEST_F(NotificationsTest, AFailingWebhookBacksOffThenGivesUpAndTheQueueMovesOn) 
   EXPECT_EQ(status, 204);
   EXPECT_EQ(Json(last.String("/body")).String("/value/0/resource/userPrincipalName"),
             "bob@contoso.example");
+}
+
+TEST_F(NotificationsTest, WaitingWebhookEventsSurviveARestartAndLeaveTheStoreOnceDelivered) {
+  apiOptions_.notifier.webhookFirstRetry = std::chrono::milliseconds(100);
+  apiOptions_.notifier.webhookMaxRetryDelay = std::chrono::milliseconds(200);
+  apiOptions_.notifier.webhookMaxAttempts = 1000;
+  StartService();
+  // The receiver refuses for now: every POST to /broken is a 500.
+  const std::string hook = R"([{"id": "siem", "url": "URL", "secret": ")" + std::string(kSecret) +
+                           R"(", "eventTypes": ["riskyUser"], "minimumRiskLevel": "high"}])";
+  auto hook_at = [&](const std::string& url) {
+    std::string settings = hook;
+    settings.replace(settings.find("URL"), 3, url);
+    return settings;
+  };
+  PutSettings(hook_at(hooksBase_ + "/broken"));
+  ConfirmCompromised("alice");
+  e2e::WaitUntil([&] { return PostsTo("/broken").size() >= 2; });
+  ASSERT_GE(PostsTo("/broken").size(), 2U);
+  const std::string refused = Json(e2e::ReadFile(PostsTo("/broken")[0])).String("/body");
+  const std::string event_id = Json(refused).String("/value/0/id");
+  ASSERT_FALSE(event_id.empty()) << refused;
+
+  // The server stops while the event waits: the store holds it (beside alice's line of the alert
+  // email, whose window was still open).
+  service_.reset();
+  auto stored_events = [&] {
+    std::vector<std::string> ids;
+    auto outbox = OpenSqliteNotificationOutbox(db_);
+    EXPECT_TRUE(outbox.ok()) << outbox.status().message();
+    if (outbox.ok()) {
+      EXPECT_TRUE((*outbox)
+                      ->ForEach([&](OutboxEvent&& event) {
+                        if (event.channel == "siem") ids.push_back(event.eventId);
+                      })
+                      .ok());
+    }
+    return ids;
+  };
+  EXPECT_EQ(stored_events(), std::vector<std::string>{event_id});
+
+  // After a restart, with the receiver's address mended, the same event is delivered: the fixture's
+  // receiver answers its first POST with a 500, the retry with a 204.
+  StartService();
+  PutSettings(hook_at(webhookUrl_));
+  std::vector<std::filesystem::path> delivered;
+  e2e::WaitUntil([&] {
+    delivered = PostsTo("/idguard");
+    return delivered.size() >= 2;
+  });
+  ASSERT_EQ(delivered.size(), 2U);
+  Json last(e2e::ReadFile(delivered.back()));
+  std::int64_t status = 0;
+  ASSERT_EQ(last.root["status"].get(status), simdjson::SUCCESS);
+  EXPECT_EQ(status, 204);
+  EXPECT_EQ(last.String("/body"), refused) << "the stored event, as first sent";
+  EXPECT_EQ(Json(last.String("/body")).String("/value/0/resource/userPrincipalName"),
+            "alice@contoso.example");
+  e2e::WaitUntil([&] { return Metric("idguard_webhook_deliveries_total") >= 1; });
+  EXPECT_EQ(Metric("idguard_webhook_events_queued"), 0);
+  EXPECT_EQ(Metric("idguard_webhook_outbox_failures_total"), 0);
+  service_.reset();
+  EXPECT_TRUE(stored_events().empty()) << "a delivered event leaves the store";
 }
 
 TEST_F(NotificationsTest, SettingsApiHidesSecretsAndOnlyAdministratorsChangeIt) {

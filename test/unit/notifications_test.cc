@@ -135,7 +135,12 @@ TEST(RiskyUsersAlertBatchTest, NamesUsersReachingTheLevelOncePerNewerChange) {
   EXPECT_EQ(taken[1].id, "b");
   EXPECT_TRUE(batch.empty());
   // An older sign-in scored late raises nothing new; a later recalculation still high does.
+  // Wants answers as Offer would, and takes nobody.
+  EXPECT_FALSE(batch.Wants(User("a", RiskLevel::high, kNow - kDay), RiskLevel::high));
   EXPECT_FALSE(batch.Offer(User("a", RiskLevel::high, kNow - kDay), RiskLevel::high));
+  EXPECT_TRUE(batch.Wants(User("a", RiskLevel::high, kNow + kDay), RiskLevel::high));
+  EXPECT_TRUE(batch.empty());
+  EXPECT_FALSE(batch.Wants(User("a", RiskLevel::medium, kNow + kDay), RiskLevel::high));
   EXPECT_TRUE(batch.Offer(User("a", RiskLevel::high, kNow + kDay), RiskLevel::high));
   // Remediated or dismissed users are not at risk.
   EXPECT_FALSE(
@@ -143,6 +148,32 @@ TEST(RiskyUsersAlertBatchTest, NamesUsersReachingTheLevelOncePerNewerChange) {
   EXPECT_TRUE(batch.Offer(User("d", RiskLevel::high, kNow, RiskState::confirmedCompromised),
                           RiskLevel::high));
   EXPECT_EQ(batch.Take().size(), 2U);
+}
+
+TEST(RiskyUsersAlertBatchTest, AUserKeptInTheOutboxReadsBackAsTheEmailNamesThem) {
+  RiskyUser user = User("u-1", RiskLevel::high, kNow, RiskState::confirmedCompromised);
+  user.userPrincipalName = "dana@contoso.example";
+  user.userDisplayName = "Dana \"D\" Ng";
+  user.riskDetail = RiskDetail::adminConfirmedUserCompromised;
+  std::string json;
+  AppendRiskyUserJson(json, user);
+  auto read = AlertUserFromGraphJson(json);
+  ASSERT_TRUE(read.has_value()) << json;
+  EXPECT_EQ(read->id, "u-1");
+  EXPECT_EQ(read->userPrincipalName, "dana@contoso.example");
+  EXPECT_EQ(read->userDisplayName, "Dana \"D\" Ng");
+  EXPECT_EQ(read->riskLevel, RiskLevel::high);
+  EXPECT_EQ(read->riskState, RiskState::confirmedCompromised);
+  EXPECT_EQ(read->riskDetail, RiskDetail::adminConfirmedUserCompromised);
+  EXPECT_EQ(read->riskLastUpdatedDateTime, kNow);
+
+  EXPECT_FALSE(AlertUserFromGraphJson("not json"));
+  EXPECT_FALSE(AlertUserFromGraphJson(R"({"id":"u-1","riskLevel":"severe","riskState":"atRisk",
+      "riskDetail":"none","riskLastUpdatedDateTime":"2026-11-30T10:00:00Z"})"))
+      << "an unknown level";
+  EXPECT_FALSE(AlertUserFromGraphJson(R"({"riskLevel":"high","riskState":"atRisk",
+      "riskDetail":"none","riskLastUpdatedDateTime":"2026-11-30T10:00:00Z"})"))
+      << "no id";
 }
 
 TEST(EmailRecipientsTest, ConfiguredAddressesThenTheFirstTwentyHoldersOfEachAdminRole) {

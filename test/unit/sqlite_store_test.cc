@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "idguard/store/notification_outbox.h"
 #include "idguard/store/report_reader.h"
 #include "idguard/store/risk_store.h"
 #include "store/sqlite/sqlite_schema.h"
@@ -121,12 +122,12 @@ TEST_F(SqliteStoreTest, NewFileIsWalWithSchemaVersionAndAllIndices) {
   EXPECT_EQ(SignInIndices(), AllSignInIndices());
   auto tables = inspector.Column("SELECT name FROM sqlite_master WHERE type = 'table'");
   ASSERT_TRUE(tables.ok());
-  EXPECT_EQ(
-      std::set<std::string>(tables->begin(), tables->end()),
-      (std::set<std::string>{"signins", "signin_documents", "detections", "risky_users",
-                             "config_documents", "evaluations", "risky_user_history", "profiles",
-                             "engine_state", "api_tokens", "audit_log", "directory_accounts",
-                             "risky_service_principals", "risky_service_principal_history"}));
+  EXPECT_EQ(std::set<std::string>(tables->begin(), tables->end()),
+            (std::set<std::string>{"signins", "signin_documents", "detections", "risky_users",
+                                   "config_documents", "evaluations", "risky_user_history",
+                                   "profiles", "engine_state", "api_tokens", "audit_log",
+                                   "directory_accounts", "risky_service_principals",
+                                   "risky_service_principal_history", "notification_outbox"}));
 }
 
 TEST_F(SqliteStoreTest, AuditLogIsAppendOnlyAndTokensAreStoredAsHashes) {
@@ -606,6 +607,47 @@ TEST_F(SqliteStoreTest, ReadOnlyOpenReadsButDoesNotWrite) {
   const Status write = reader->Write(MakeNumberedBatch(1, 3));
   EXPECT_FALSE(write.ok());
   EXPECT_EQ(reader->CountSignIns().value(), 3);
+}
+
+TEST_F(SqliteStoreTest, WebhookEventsAreCommittedWithTheirBatchAndRemovedByChannel) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch = MakeNumberedBatch(0, 2);
+  batch.outbox = {{1, "siem", "event-1", R"({"id":"event-1"})"},
+                  {2, "chat", "event-2", R"({"id":"event-2"})"},
+                  {3, "siem", "event-3", R"({"id":"event-3"})"},
+                  {4, "siem", "event-4", R"({"id":"event-4"})"}};
+  ASSERT_TRUE(store->Write(batch).ok());
+
+  auto outbox = OpenSqliteNotificationOutbox(factory_.file().string());
+  ASSERT_TRUE(outbox.ok()) << outbox.status().message();
+  auto waiting = [&] {
+    std::vector<std::string> events;
+    EXPECT_TRUE((*outbox)
+                    ->ForEach([&](OutboxEvent&& event) {
+                      events.push_back(std::to_string(event.sequence) + " " + event.channel + " " +
+                                       event.eventId + " " + event.json);
+                    })
+                    .ok());
+    return events;
+  };
+  EXPECT_EQ(waiting(),
+            (std::vector<std::string>{
+                R"(1 siem event-1 {"id":"event-1"})", R"(2 chat event-2 {"id":"event-2"})",
+                R"(3 siem event-3 {"id":"event-3"})", R"(4 siem event-4 {"id":"event-4"})"}));
+  // Delivered up to 3 on one channel: the other channel's event 2 stays.
+  ASSERT_TRUE((*outbox)->Remove("siem", 3).ok());
+  EXPECT_EQ(waiting(), (std::vector<std::string>{R"(2 chat event-2 {"id":"event-2"})",
+                                                 R"(4 siem event-4 {"id":"event-4"})"}));
+  ASSERT_TRUE((*outbox)->RemoveChannel("chat").ok());
+  EXPECT_EQ(waiting(), (std::vector<std::string>{R"(4 siem event-4 {"id":"event-4"})"}));
+
+  // A batch whose event repeats a stored sequence is refused whole, its sign-ins too.
+  StoreBatch clash = MakeNumberedBatch(1, 2);
+  clash.outbox = {{5, "siem", "event-5", "{}"}, {4, "siem", "event-4b", "{}"}};
+  EXPECT_FALSE(store->Write(clash).ok());
+  EXPECT_EQ(store->CountSignIns().value(), 2);
+  EXPECT_EQ(waiting(), (std::vector<std::string>{R"(4 siem event-4 {"id":"event-4"})"}));
 }
 
 TEST_F(SqliteStoreTest, ReadOnlyOpenOfAMissingFileIsNotFound) {

@@ -27,6 +27,7 @@ StoreBatch BatchOfEveryKind(std::size_t n, const std::string& label) {
   batch.servicePrincipalHistory.resize(n);
   batch.profiles.resize(n);
   batch.state.resize(n);
+  batch.outbox.resize(n);
   return batch;
 }
 
@@ -56,7 +57,8 @@ TEST(StoreBatchTest, AppendMovesEveryKindOfRecordAfterTheOnesThere) {
                                gathered.riskyServicePrincipals.size(),
                                gathered.servicePrincipalHistory.size(),
                                gathered.profiles.size(),
-                               gathered.state.size()};
+                               gathered.state.size(),
+                               gathered.outbox.size()};
   for (std::size_t size : sizes) EXPECT_EQ(size, 3U);
   ASSERT_EQ(gathered.detections.size(), 3U);
   EXPECT_EQ(gathered.detections[0].detection.id, "first");

@@ -1,10 +1,13 @@
 // Notifier: turns committed risk changes into the "users at risk detected" email, the weekly
 // digest and webhook deliveries (docs/NOTIFICATIONS.md).
 //
-// Committed() is called by the engine after each store commit; it only copies what it needs into
-// an in-memory queue, so neither a sign-in nor an evaluation ever waits for a mail server or a
-// webhook receiver. Two threads do the sending: one for email (the alert's aggregation window and
-// the weekly schedule), one for webhooks (in order per webhook, retried with exponential backoff).
+// The engine calls AddOutboxEvents() before each store write, so the webhook events a change
+// causes, and the users it brings into the alert email, are committed with it (the store's
+// outbox); and Committed() after the commit, which only copies what it needs into in-memory
+// queues: neither a sign-in nor an evaluation ever waits for a mail server or a webhook receiver.
+// Two threads do the sending: one for email (the alert's aggregation window and the weekly
+// schedule), one for webhooks (in order per webhook, retried with exponential backoff). Each
+// removes from the outbox what it sent or gave up.
 #pragma once
 
 #include <chrono>
@@ -18,6 +21,7 @@
 #include "idguard/core/time.h"
 #include "idguard/export/mail.h"
 #include "idguard/export/notification_settings.h"
+#include "idguard/store/notification_outbox.h"
 #include "idguard/store/report_reader.h"
 #include "idguard/store/risk_store.h"
 
@@ -45,6 +49,7 @@ struct NotifierCounters {
   std::int64_t webhookFailedAttempts = 0;
   std::int64_t webhookEventsDropped = 0;  // queue full, or given up after the last attempt
   std::int64_t webhookEventsQueued = 0;   // waiting now
+  std::int64_t outboxFailures = 0;        // reads and removals of the store's outbox that failed
 };
 
 // Who receives the emails besides the configured recipients: role holders with an address.
@@ -53,15 +58,24 @@ inline constexpr std::size_t kRoleHoldersPerRole = 20;
 class Notifier {
  public:
   using ReaderFactory = std::function<Result<std::unique_ptr<ReportReader>>()>;
-  // `open_reader` gives the digest and the role holders a store connection of their own.
-  Notifier(NotifierOptions options, ReaderFactory open_reader);
-  ~Notifier();  // stops the threads; events still queued are not sent
+  // `open_reader` gives the digest and the role holders a store connection of their own. What
+  // waits in `outbox` (webhook events, users of an alert email not yet sent) is sent once the
+  // settings are set. Without an outbox (null, or it could not be opened, which counts as an
+  // outbox failure) it all lives in memory only.
+  Notifier(
+      NotifierOptions options, ReaderFactory open_reader,
+      Result<std::unique_ptr<NotificationOutbox>> outbox = std::unique_ptr<NotificationOutbox>());
+  ~Notifier();  // stops the threads; events still waiting stay in the outbox
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
 
   void SetSettings(const NotificationSettings& settings);
 
-  // What one store commit changed. Cheap; never blocks on the network.
+  // Before a store write: adds to `batch.outbox` the webhook events its changes cause and the
+  // users they bring into the alert email. Cheap.
+  void AddOutboxEvents(StoreBatch& batch);
+  // After the commit of a batch: queues its webhook events and offers its users to the alert.
+  // Cheap; never blocks on the network.
   void Committed(const StoreBatch& batch);
 
   // Sends the digest of [from, to) now, to the digest's recipients (the API's "send now").

@@ -220,10 +220,15 @@ class LiveEngine {
   // Refused (InvalidInput) while a conditional access policy names the location.
   Status DeleteNamedLocation(const std::string& id, const Actor& actor);
 
-  // Called after every store commit with what it held (the notifier watches risk changes). It
-  // runs with the store lock held: it must be quick and must not call the engine. An empty
-  // function removes it.
-  void SetCommitObserver(std::function<void(const StoreBatch&)> observer);
+  // The notifier's view of the engine's writes. `beforeWrite` may add records to a batch about to
+  // be written (its webhook events, committed with the change they report); `committed` is called
+  // after the commit with what the batch held. Both run with the store lock held: they must be
+  // quick and must not call the engine. Empty functions remove them.
+  struct CommitObserver {
+    std::function<void(StoreBatch&)> beforeWrite;
+    std::function<void(const StoreBatch&)> committed;
+  };
+  void SetCommitObserver(CommitObserver observer);
 
   // idguard's own settings documents, one JSON document per kind (e.g. "notificationSettings"):
   // nullopt when never set. Put stores and audits it (category "Settings").
@@ -281,12 +286,13 @@ class LiveEngine {
   Status CommitPolicy(const ConditionalAccessPolicy* written, const std::string& deleted_id,
                       std::string_view activity, const Actor& actor);
   // Writes one call's changes; on failure the engine is rebuilt from the store before the next.
-  Status Commit(const StoreBatch& batch);
+  Status Commit(StoreBatch& batch);
   // Every write to the store goes through here, which counts the ones the store refuses.
   Status WriteCounted(const StoreBatch& batch);
   // Writes a batch with the store lock held but not the engine lock; refuses when an earlier
-  // such write failed, and on failure marks the engine for a rebuild.
-  Status WriteInOrder(const StoreBatch& batch);
+  // such write failed, and on failure marks the engine for a rebuild. The commit observer may add
+  // records to the batch first (its webhook events).
+  Status WriteInOrder(StoreBatch& batch);
   template <typename Act>
   Status AccountAction(const std::string& user_id, std::string_view activity, const Actor& actor,
                        Act act);

@@ -144,6 +144,17 @@ struct EvaluationRecord {
   std::string answer;    // the evaluate response body
 };
 
+// A notification waiting to be sent (docs/NOTIFICATIONS.md): a webhook event, or a user the next
+// "users at risk detected" email names. It is written in the same transaction as the change it
+// reports, so a stop or a crash after the commit never loses it; the notifier removes it once it
+// was sent or given up.
+struct OutboxEvent {
+  std::int64_t sequence = 0;  // order of sending, unique in the store
+  std::string channel;        // the webhook's id, or "email:riskyUsersAlert"
+  std::string eventId;        // the webhook event's id (the same on every delivery); the user id
+  std::string json;           // the event as delivered; the user's Graph riskyUser
+};
+
 struct StoreBatch {
   std::vector<StoredSignIn> signIns;
   // Sign-ins already stored whose risk an admin changed: their risk columns and document are
@@ -166,6 +177,7 @@ struct StoreBatch {
   std::vector<StoredHistoryItem> servicePrincipalHistory;
   std::vector<StateBlob> profiles;  // key = user id
   std::vector<StateBlob> state;     // key = state name
+  std::vector<OutboxEvent> outbox;  // inserted; an existing sequence is an error
   // True when `profiles` and `state` hold everything learned from every sign-in stored up to and
   // including this batch. Profiles are checkpointed only every few batches (rewriting them is the
   // most expensive part of a batch); a resumed run re-learns the sign-ins stored after the last
@@ -179,7 +191,7 @@ struct StoreBatch {
            revokedApiTokenIds.empty() && accounts.empty() && configDocuments.empty() &&
            deletedConfigDocuments.empty() && evaluations.empty() && detections.empty() &&
            riskyUsers.empty() && history.empty() && riskyServicePrincipals.empty() &&
-           servicePrincipalHistory.empty() && profiles.empty() && state.empty();
+           servicePrincipalHistory.empty() && profiles.empty() && state.empty() && outbox.empty();
   }
 };
 

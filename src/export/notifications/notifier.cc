@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "export/notifications/risky_users_alert.h"
 #include "idguard/core/digest.h"
@@ -19,9 +20,11 @@ namespace {
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 constexpr std::chrono::seconds kScheduleCheck{60};
+// The outbox channel of the alert email's users. Webhook ids (the other channels) never hold ':'.
+constexpr const char* kAlertChannel = "email:riskyUsersAlert";
 
 struct QueuedEvent {
-  std::uint64_t sequence = 0;
+  std::int64_t sequence = 0;
   std::string id;
   std::string json;
 };
@@ -71,17 +74,22 @@ struct Notifier::State {
   NotificationSettings settings;
   RiskyUsersAlertBatch alert;
   std::optional<SteadyTime> alertDue;
+  std::vector<RiskyUser> storedAlertUsers;  // read from the outbox, offered once settings are set
+  std::int64_t alertStoredThrough = 0;      // the alert's last outbox sequence so far
   EventTime nextDigest = 0;
-  std::map<std::string, Outbox> outboxes;  // by webhook id
-  std::uint64_t nextSequence = 1;
+  std::map<std::string, Outbox> outboxes;     // by webhook id
+  std::unique_ptr<NotificationOutbox> store;  // null: the events live in memory only
+  bool settingsSet = false;  // until then the webhook thread waits: it cannot tell which to send
+  std::int64_t nextSequence = 1;
   NotifierCounters counters;
   std::thread emailThread;
   std::thread webhookThread;
 
-  // Mutex held.
-  void Enqueue(const WebhookSettings& hook, std::string id, std::string json) {
-    Outbox& outbox = outboxes[hook.id];
-    outbox.events.push_back({nextSequence++, std::move(id), std::move(json)});
+  // Mutex held. The store's copy of an event dropped here goes with the next removal of the
+  // channel's delivered events, which all come after it.
+  void Enqueue(const std::string& channel, QueuedEvent event) {
+    Outbox& outbox = outboxes[channel];
+    outbox.events.push_back(std::move(event));
     ++counters.webhookEventsQueued;
     if (outbox.events.size() > options.webhookQueueLimit) {
       outbox.events.pop_front();
@@ -91,10 +99,29 @@ struct Notifier::State {
   }
 };
 
-Notifier::Notifier(NotifierOptions options, ReaderFactory open_reader)
+Notifier::Notifier(NotifierOptions options, ReaderFactory open_reader,
+                   Result<std::unique_ptr<NotificationOutbox>> outbox)
     : state_(std::make_unique<State>()) {
   state_->options = std::move(options);
   state_->openReader = std::move(open_reader);
+  if (outbox.ok()) {
+    state_->store = std::move(outbox).value();
+  } else {
+    ++state_->counters.outboxFailures;
+  }
+  if (state_->store != nullptr) {
+    State& s = *state_;
+    Status loaded = s.store->ForEach([&s](OutboxEvent&& event) {
+      s.nextSequence = std::max(s.nextSequence, event.sequence + 1);
+      if (event.channel == kAlertChannel) {
+        s.alertStoredThrough = std::max(s.alertStoredThrough, event.sequence);
+        if (auto user = AlertUserFromGraphJson(event.json)) s.storedAlertUsers.push_back(*user);
+        return;
+      }
+      s.Enqueue(event.channel, {event.sequence, std::move(event.eventId), std::move(event.json)});
+    });
+    if (!loaded.ok()) ++s.counters.outboxFailures;
+  }
   state_->nextDigest = NextWeeklyDigestTime(SystemClock().Now());
   state_->emailThread = std::thread([this] {
     NameThisThread("idg-email");
@@ -119,44 +146,74 @@ Notifier::~Notifier() {
 
 void Notifier::SetSettings(const NotificationSettings& settings) {
   State& s = *state_;
-  std::lock_guard lock(s.mutex);
-  s.settings = settings;
-  for (auto it = s.outboxes.begin(); it != s.outboxes.end();) {
-    const bool kept =
-        std::any_of(settings.webhooks.begin(), settings.webhooks.end(),
-                    [&](const auto& hook) { return hook.id == it->first && hook.isEnabled; });
-    if (kept) {
-      ++it;
-      continue;
+  std::vector<std::string> removed;
+  {
+    std::lock_guard lock(s.mutex);
+    for (auto it = s.outboxes.begin(); it != s.outboxes.end();) {
+      const auto hook = std::find_if(settings.webhooks.begin(), settings.webhooks.end(),
+                                     [&](const auto& h) { return h.id == it->first; });
+      if (hook != settings.webhooks.end() && hook->isEnabled) {
+        // A webhook given a new address is tried there at once, not after the old one's backoff.
+        const auto old = std::find_if(s.settings.webhooks.begin(), s.settings.webhooks.end(),
+                                      [&](const auto& h) { return h.id == it->first; });
+        if (old == s.settings.webhooks.end() || old->url != hook->url) {
+          it->second.attempts = 0;
+          it->second.nextAttempt = {};
+        }
+        ++it;
+        continue;
+      }
+      s.counters.webhookEventsQueued -= static_cast<std::int64_t>(it->second.events.size());
+      removed.push_back(it->first);
+      it = s.outboxes.erase(it);
     }
-    s.counters.webhookEventsQueued -= static_cast<std::int64_t>(it->second.events.size());
-    it = s.outboxes.erase(it);
+    s.settings = settings;
+    s.settingsSet = true;
+    // The users of an alert the server stopped before sending: their window opens now.
+    const auto& alert = settings.riskyUsersAlert;
+    for (const RiskyUser& user : s.storedAlertUsers) {
+      if (alert.isEnabled && s.alert.Offer(user, alert.minimumRiskLevel) && !s.alertDue) {
+        s.alertDue = std::chrono::steady_clock::now() + s.options.alertWindow;
+      }
+    }
+    s.storedAlertUsers.clear();
+    if (!alert.isEnabled && s.alertStoredThrough > 0 && !s.alertDue) {
+      removed.emplace_back(kAlertChannel);
+      s.alertStoredThrough = 0;
+    }
+  }
+  s.emailWake.notify_all();
+  s.webhookWake.notify_all();
+  // The store is written outside the lock, which the engine's commits take.
+  for (const std::string& channel : removed) {
+    if (s.store != nullptr && !s.store->RemoveChannel(channel).ok()) {
+      std::lock_guard lock(s.mutex);
+      ++s.counters.outboxFailures;
+    }
   }
 }
 
-void Notifier::Committed(const StoreBatch& batch) {
+void Notifier::AddOutboxEvents(StoreBatch& batch) {
   if (batch.riskyUsers.empty() && batch.history.empty() && batch.detections.empty()) return;
   State& s = *state_;
   const EventTime now = SystemClock().Now();
-  bool email = false;
-  bool webhook = false;
   std::lock_guard lock(s.mutex);
   if (s.settings.riskyUsersAlert.isEnabled) {
     for (const StoredRiskyUser& user : batch.riskyUsers) {
-      if (s.alert.Offer(user.user, s.settings.riskyUsersAlert.minimumRiskLevel) && !s.alertDue) {
-        s.alertDue = std::chrono::steady_clock::now() + s.options.alertWindow;
-        email = true;
-      }
+      if (!s.alert.Wants(user.user, s.settings.riskyUsersAlert.minimumRiskLevel)) continue;
+      batch.outbox.push_back({s.nextSequence++, kAlertChannel, user.user.id, user.graphJson});
     }
   }
+  auto add = [&](const WebhookSettings& hook, std::string id, std::string json) {
+    batch.outbox.push_back({s.nextSequence++, hook.id, std::move(id), std::move(json)});
+  };
   for (const WebhookSettings& hook : s.settings.webhooks) {
     if (hook.Wants(WebhookEventType::riskyUser)) {
       for (const StoredHistoryItem& item : batch.history) {
         if (!LevelWanted(hook, item.item.user.riskLevel, item.item.user.riskState)) continue;
         std::string id = Sha256Hex("riskyUser|" + item.item.id).substr(0, 32);
         std::string json = EventJson(id, WebhookEventType::riskyUser, now, item.graphJson);
-        s.Enqueue(hook, std::move(id), std::move(json));
-        webhook = true;
+        add(hook, std::move(id), std::move(json));
       }
     }
     if (hook.Wants(WebhookEventType::riskDetection)) {
@@ -168,10 +225,39 @@ void Notifier::Committed(const StoreBatch& batch) {
                                    std::to_string(detection.lastUpdatedDateTime))
                              .substr(0, 32);
         std::string json = EventJson(id, WebhookEventType::riskDetection, now, stored.graphJson);
-        s.Enqueue(hook, std::move(id), std::move(json));
-        webhook = true;
+        add(hook, std::move(id), std::move(json));
       }
     }
+  }
+}
+
+void Notifier::Committed(const StoreBatch& batch) {
+  if (batch.riskyUsers.empty() && batch.outbox.empty()) return;
+  State& s = *state_;
+  bool email = false;
+  bool webhook = false;
+  std::lock_guard lock(s.mutex);
+  if (s.settings.riskyUsersAlert.isEnabled) {
+    for (const StoredRiskyUser& user : batch.riskyUsers) {
+      if (s.alert.Offer(user.user, s.settings.riskyUsersAlert.minimumRiskLevel) && !s.alertDue) {
+        s.alertDue = std::chrono::steady_clock::now() + s.options.alertWindow;
+        email = true;
+      }
+    }
+  }
+  for (const OutboxEvent& event : batch.outbox) {
+    if (event.channel == kAlertChannel) {
+      s.alertStoredThrough = std::max(s.alertStoredThrough, event.sequence);
+      continue;
+    }
+    // A webhook removed since the events were made: the store's copies go when the next server
+    // start finds no such webhook.
+    const bool enabled =
+        std::any_of(s.settings.webhooks.begin(), s.settings.webhooks.end(),
+                    [&](const auto& hook) { return hook.id == event.channel && hook.isEnabled; });
+    if (!enabled) continue;
+    s.Enqueue(event.channel, {event.sequence, event.eventId, event.json});
+    webhook = true;
   }
   if (email) s.emailWake.notify_all();
   if (webhook) s.webhookWake.notify_all();
@@ -294,6 +380,7 @@ void Notifier::RunEmail() {
       s.alertDue.reset();
       const std::vector<RiskyUser> users = s.alert.Take();
       const RiskyUsersAlertSettings settings = s.settings.riskyUsersAlert;
+      const std::int64_t stored_through = std::exchange(s.alertStoredThrough, 0);
       lock.unlock();
       Status sent = Status::Unavailable("no SMTP server is configured");
       if (!s.options.smtp.url.empty() && !users.empty()) {
@@ -314,8 +401,12 @@ void Notifier::RunEmail() {
           }
         }
       }
+      // Sent or not, these users leave the outbox: a failed email is counted, not retried.
+      const bool removed = s.store == nullptr || stored_through == 0 ||
+                           s.store->Remove(kAlertChannel, stored_through).ok();
       lock.lock();
       if (!sent.ok()) ++s.counters.emailFailures;
+      if (!removed) ++s.counters.outboxFailures;
     }
     const EventTime now = SystemClock().Now();
     if (s.options.weeklyDigestSchedule && now >= s.nextDigest) {
@@ -333,6 +424,17 @@ void Notifier::RunEmail() {
 void Notifier::RunWebhooks() {
   State& s = *state_;
   std::unique_lock lock(s.mutex);
+  s.webhookWake.wait(lock, [&] { return s.stopping || s.settingsSet; });
+  // Removes delivered or abandoned events from the store, outside the lock (the engine's commits
+  // take it).
+  auto remove_stored = [&](const std::string& channel, std::int64_t through) {
+    if (s.store == nullptr) return;
+    lock.unlock();
+    const bool removed =
+        through > 0 ? s.store->Remove(channel, through).ok() : s.store->RemoveChannel(channel).ok();
+    lock.lock();
+    if (!removed) ++s.counters.outboxFailures;
+  };
   while (!s.stopping) {
     // The webhook whose front batch is due first.
     auto next = s.outboxes.end();
@@ -354,12 +456,13 @@ void Notifier::RunWebhooks() {
     if (hook == s.settings.webhooks.end()) {
       s.counters.webhookEventsQueued -= static_cast<std::int64_t>(next->second.events.size());
       s.outboxes.erase(next);
+      remove_stored(hook_id, 0);
       continue;
     }
     const WebhookSettings settings = *hook;
     std::string body = "{\"value\":[";
     std::string ids;
-    std::uint64_t last_sequence = 0;
+    std::int64_t last_sequence = 0;
     std::size_t taken = 0;
     for (const QueuedEvent& event : next->second.events) {
       if (taken == s.options.webhookBatchEvents) break;
@@ -399,6 +502,7 @@ void Notifier::RunWebhooks() {
       if (delivered) ++s.counters.webhookDeliveries;
       box.attempts = 0;
       box.nextAttempt = {};
+      remove_stored(hook_id, last_sequence);
       continue;
     }
     ++box.attempts;

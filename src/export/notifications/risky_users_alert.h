@@ -3,7 +3,9 @@
 // the one last mailed about (an older sign-in scored late) does not send again.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -13,6 +15,8 @@ namespace idguard {
 
 class RiskyUsersAlertBatch {
  public:
+  // Whether Offer would take the user now.
+  bool Wants(const RiskyUser& user, RiskLevel minimum) const;
   // True when the user joins the pending email (or updates their line in it).
   bool Offer(const RiskyUser& user, RiskLevel minimum);
   bool empty() const { return pending_.empty(); }
@@ -23,5 +27,10 @@ class RiskyUsersAlertBatch {
   std::unordered_map<std::string, EventTime> lastOffered_;  // riskLastUpdatedDateTime
   std::vector<RiskyUser> pending_;
 };
+
+// The fields of a Graph riskyUser document the email names (id, principal and display name, level,
+// state, detail, last update): how a pending alert is kept in the store's outbox. Nullopt when the
+// document lacks the id or holds an unknown level, state or time.
+std::optional<RiskyUser> AlertUserFromGraphJson(std::string_view json);
 
 }  // namespace idguard

@@ -265,9 +265,21 @@ UPDATE signins SET (resource_id, device_is_compliant, device_trust_type) = (
 WHERE EXISTS (SELECT 1 FROM signin_documents d WHERE d.signin_rowid = signins.rowid);
 )sql";
 
+// Version 8: the webhook outbox. Events are written with the change they report and removed once
+// delivered or given up, so waiting events survive a stop or a crash (docs/NOTIFICATIONS.md).
+constexpr const char* kMigrateV8 = R"sql(
+CREATE TABLE notification_outbox (
+  sequence INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX notification_outbox_channel ON notification_outbox (channel, sequence);
+)sql";
+
 // Migration i takes the schema from version i to version i + 1.
 constexpr std::array<const char*, kSchemaVersion> kMigrations = {
-    kCreateV1, kMigrateV2, kMigrateV3, kMigrateV4, kMigrateV5, kMigrateV6, kMigrateV7};
+    kCreateV1, kMigrateV2, kMigrateV3, kMigrateV4, kMigrateV5, kMigrateV6, kMigrateV7, kMigrateV8};
 
 struct IndexDefinition {
   const char* name;

@@ -22,7 +22,7 @@
 
 namespace idguard::sqlite {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 // engine_state key of the profile checkpoint: the rowid of the last sign-in the stored profiles
 // have learned from.
 inline constexpr const char* kProfileCheckpointKey = "store.profileCheckpointRowid";

@@ -357,7 +357,7 @@ class SqliteRiskStore final : public RiskStore {
   SqliteStatement selectDetectionsOfUser_, selectDetectionsOfSignIn_, selectRiskySignInsOfUser_;
   SqliteStatement upsertAccount_, selectAccount_, selectAccounts_;
   SqliteStatement upsertConfigDocument_, deleteConfigDocument_, selectConfigDocuments_,
-      upsertEvaluation_, selectEvaluation_, deleteEvaluations_;
+      upsertEvaluation_, selectEvaluation_, deleteEvaluations_, insertOutboxEvent_;
   SqliteStatement upsertRiskyServicePrincipal_, insertServicePrincipalHistory_,
       selectRiskyServicePrincipals_, countServicePrincipalHistory_;
   SqliteStatement upsertProfile_, upsertState_, markProfileCheckpoint_, lowerProfileCheckpoint_,
@@ -426,6 +426,9 @@ Status SqliteRiskStore::Prepare() {
       {&selectConfigDocuments_,
        "SELECT id, modified_us, json FROM config_documents WHERE kind = ?1 ORDER BY id"},
       {&upsertEvaluation_, kUpsertEvaluation},
+      {&insertOutboxEvent_,
+       "INSERT INTO notification_outbox (sequence, channel, event_id, json) "
+       "VALUES (?1, ?2, ?3, ?4)"},
       {&selectEvaluation_, kSelectEvaluation},
       {&deleteEvaluations_,
        "DELETE FROM evaluations WHERE rowid IN "
@@ -590,6 +593,16 @@ Status SqliteRiskStore::WriteRows(const StoreBatch& batch) {
   for (const StateBlob& row : batch.state) {
     if (Status s = WriteBlob(upsertState_, row); !s.ok()) {
       return s.WithContext("state '" + row.key + "'");
+    }
+  }
+  for (const OutboxEvent& event : batch.outbox) {
+    SqliteStatement& st = insertOutboxEvent_;
+    st.BindInt(1, event.sequence);
+    st.BindText(2, event.channel);
+    st.BindText(3, event.eventId);
+    st.BindText(4, event.json);
+    if (Status s = st.Run(); !s.ok()) {
+      return s.WithContext("webhook event " + std::to_string(event.sequence));
     }
   }
   if (batch.profileCheckpoint) {
