@@ -7,6 +7,9 @@
 #   IDGUARD_ADMIN_POLL_MS=100 bench/evaluate_load.sh   (also list the policies every 100 ms during
 #     the load, as an admin would, and report those calls' latency: calls that go through the
 #     engine write the waiting evaluations first)
+#   IDGUARD_DOWNLOAD_LOOP=1 bench/evaluate_load.sh   (also download every stored sign-in as CSV,
+#     one download after the other, during the load, as an analyst would, and count them)
+#   IDGUARD_WRK_CONNECTIONS=4 bench/evaluate_load.sh   (wrk connections; default 32)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users="${1:-2000}"
@@ -49,6 +52,19 @@ post_policy '{"displayName":"Block legacy clients (report-only)","state":"enable
   "conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},
   "clientAppTypes":["exchangeActiveSync","other"]},"grantControls":{"operator":"OR","builtInControls":["block"]}}'
 
+downloader=""
+if [ -n "${IDGUARD_DOWNLOAD_LOOP:-}" ]; then
+  (
+    end=$((SECONDS + 20))
+    count=0
+    while [ "$SECONDS" -lt "$end" ]; do
+      curl -sf -o /dev/null -H "Authorization: Bearer $admin" \
+        "http://127.0.0.1:$port/v1/downloads/signIns?format=csv" && count=$((count + 1))
+    done
+    echo "$count" > "$work/downloads"
+  ) &
+  downloader=$!
+fi
 poller=""
 if [ -n "${IDGUARD_ADMIN_POLL_MS:-}" ]; then
   interval=$(awk -v ms="$IDGUARD_ADMIN_POLL_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
@@ -61,10 +77,15 @@ if [ -n "${IDGUARD_ADMIN_POLL_MS:-}" ]; then
   ) &
   poller=$!
 fi
-echo "== wrk POST /v1/evaluate ($(wc -l < "$work/users.txt") users, 1 thread, 32 connections, 20 s)"
-IDGUARD_TOKEN="$provider" wrk -t1 -c32 -d20s --latency -s bench/evaluate.lua \
+connections="${IDGUARD_WRK_CONNECTIONS:-32}"
+echo "== wrk POST /v1/evaluate ($(wc -l < "$work/users.txt") users, 1 thread, $connections connections, 20 s)"
+IDGUARD_TOKEN="$provider" wrk -t1 -c"$connections" -d20s --latency -s bench/evaluate.lua \
   "http://127.0.0.1:$port" -- "$work/users.txt" |
   grep -E "Requests/sec|Latency|requests in|50%|90%|99%|Non-2xx"
+if [ -n "$downloader" ]; then
+  wait "$downloader"
+  echo "sign-in downloads (CSV, every stored sign-in) completed during the load: $(cat "$work/downloads")"
+fi
 if [ -n "$poller" ]; then
   wait "$poller"
   sort -n "$work/admin.times" | awk '{ t[NR] = $1 * 1000 } END {

@@ -13,10 +13,12 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "idguard/core/thread_name.h"
 
@@ -48,6 +50,19 @@ class Client {
     const std::string request = "GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
     ASSERT_EQ(::send(socket_, request.data(), request.size(), 0),
               static_cast<ssize_t>(request.size()));
+  }
+
+  // Everything received up to and including `end` (a chunked body's last chunk, say), or "" when
+  // it did not arrive within the time limit.
+  std::string ReadUntil(const std::string& end) {
+    std::string received;
+    char buffer[4096];
+    while (received.find(end) == std::string::npos) {
+      const ssize_t n = ::recv(socket_, buffer, sizeof buffer, 0);
+      if (n <= 0) return "";
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+    return received;
   }
 
   // The response's body, or "" when none arrived within the time limit.
@@ -159,6 +174,57 @@ TEST_F(HttpServerTest, AQuickRequestIsAnsweredWhileASlowOneRunsOnTheSameServerTh
   std::lock_guard lock(names_mutex);
   EXPECT_EQ(quick_thread, "test-server");
   EXPECT_EQ(slow_thread.rfind("idg-handler-", 0), 0U) << slow_thread;
+}
+
+TEST_F(HttpServerTest, AStreamedBodyIsMadeOnTheHandlerPoolWhileQuickRequestsAreAnswered) {
+  std::promise<void> second_piece_started;
+  std::promise<void> release_second_piece;
+  std::shared_future<void> released = release_second_piece.get_future().share();
+  std::mutex names_mutex;
+  std::vector<std::string> piece_threads;
+  Start(
+      1,
+      [&](HttpRequest& request) {
+        if (request.path != "/download") return Text("quick");
+        HttpResponse response = Text("");
+        auto pieces = std::make_shared<int>(0);
+        response.stream = [&, pieces](std::string& out) -> Result<bool> {
+          {
+            std::lock_guard lock(names_mutex);
+            piece_threads.push_back(CurrentThreadName());
+          }
+          if (++*pieces == 2) {
+            second_piece_started.set_value();
+            released.wait_for(std::chrono::seconds(20));
+          }
+          out += "piece" + std::to_string(*pieces) + ";";
+          return *pieces < 3;
+        };
+        return response;
+      },
+      [](const HttpRequest& request) { return request.path == "/quick"; });
+
+  Client download(port_);
+  Client quick(port_);
+  ASSERT_TRUE(download.connected());
+  ASSERT_TRUE(quick.connected());
+  download.Send("/download");
+  ASSERT_EQ(second_piece_started.get_future().wait_for(std::chrono::seconds(10)),
+            std::future_status::ready);
+  // The only server thread must be free while the download's next piece is being made.
+  quick.Send("/quick");
+  EXPECT_EQ(quick.ReadBody(), "quick");
+  release_second_piece.set_value();
+  const std::string body = download.ReadUntil("0\r\n\r\n");
+  for (const char* piece : {"piece1;", "piece2;", "piece3;"}) {
+    EXPECT_NE(body.find(piece), std::string::npos) << body;
+  }
+
+  std::lock_guard lock(names_mutex);
+  ASSERT_EQ(piece_threads.size(), 3U);
+  for (const std::string& name : piece_threads) {
+    EXPECT_EQ(name.rfind("idg-handler-", 0), 0U) << name;
+  }
 }
 
 // A connection still in the middle of a request when the drain timeout ends is dropped with the

@@ -204,12 +204,16 @@ void FillHeaders(http::fields& fields, const HttpResponse& response, const HttpR
 
 // Writes the response. `write_timeout` bounds each write: the whole of a buffered response, and
 // each slice of at most kStreamSlice bytes of a streamed one, so a download may run as long as its
-// client keeps reading, however slowly, and a client that stops reading is cut off.
+// client keeps reading, however slowly, and a client that stops reading is cut off. The pieces of
+// a streamed body are made on `producers` when there is one (the handler pool): a piece is a page
+// of rows read and formatted, milliseconds of work that the connection's thread would otherwise
+// take from the real-time calls it serves.
 template <typename Stream>
 awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& response,
                                            const HttpRequest& request, unsigned version,
                                            bool keep_alive, std::size_t& bytes,
-                                           std::chrono::steady_clock::duration write_timeout) {
+                                           std::chrono::steady_clock::duration write_timeout,
+                                           net::io_context* producers) {
   beast::get_lowest_layer(stream).expires_after(write_timeout);
   if (!response.stream) {
     http::response<http::string_body> message{static_cast<http::status>(response.status), version};
@@ -232,7 +236,18 @@ awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& respons
   std::string piece;
   for (;;) {
     piece.clear();
-    Result<bool> more = response.stream(piece);
+    Result<bool> more = false;
+    if (producers == nullptr) {
+      more = response.stream(piece);
+    } else {
+      co_await net::co_spawn(
+          *producers,
+          [&]() -> awaitable<void> {
+            more = response.stream(piece);
+            co_return;
+          },
+          use_awaitable);
+    }
     if (!more.ok()) {
       // The status is already on the wire: ending the connection without the last chunk is how
       // the client learns the body is incomplete.
@@ -358,7 +373,8 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
         request.remoteAddress = remote;
         request.requestId = MakeRequestId(state);
         std::size_t bytes = 0;
-        co_await WriteResponse(stream, *refusal, request, 11, false, bytes, options.requestTimeout);
+        co_await WriteResponse(stream, *refusal, request, 11, false, bytes, options.requestTimeout,
+                               nullptr);
         LogAccess(state, request, *refusal, bytes, started);
       }
       break;
@@ -370,8 +386,8 @@ awaitable<void> ServeConnection(Stream& stream, ServerState& state, std::string 
     const bool keep = keep_alive && !state.stopping.load();
     std::size_t bytes = 0;
     // A streamed download may take long: its time limit is per 64 KiB written, not overall.
-    beast::error_code write_ec = co_await WriteResponse(stream, response, request, version, keep,
-                                                        bytes, options.requestTimeout);
+    beast::error_code write_ec = co_await WriteResponse(
+        stream, response, request, version, keep, bytes, options.requestTimeout, state.handlerPool);
     LogAccess(state, request, response, bytes, started);
     KeepBodyBuffer(std::move(request.body), options.bodyLimit);
     if (write_ec || !keep) break;
