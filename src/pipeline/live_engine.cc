@@ -20,6 +20,11 @@
 namespace idguard {
 namespace {
 
+// An ingest slice judges at least this many sign-ins (about 4 ms of engine time on the reference
+// machine) before it lets a waiting call have the engine, and looks for one every
+// kIngestSliceCheck.
+constexpr std::size_t kIngestSliceMinimum = 256;
+constexpr std::size_t kIngestSliceCheck = 64;
 // A call that must write the waiting evaluations before its own changes writes at most this many
 // itself, with the engine lock held (about 10 ms of writing); more, and it has the writer write
 // them first (LockEngine).
@@ -399,54 +404,68 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     return sign_ins[a].createdDateTime < sign_ins[b].createdDateTime;
   });
 
-  // Only the engine lock while the engine works: the batch before this one may still be
-  // writing, and the store lock is taken below, in turn.
-  waiting_.fetch_add(1);
-  std::unique_lock engine(mutex_);
-  waiting_.fetch_sub(1);
+  // The batch goes through the engine in slices. A slice ends early when another call waits for
+  // the engine's lock (an evaluation, say) and at least kIngestSliceMinimum sign-ins were judged,
+  // so a batch of 10,000 holds up the real-time calls for a few milliseconds at a time instead of
+  // for the whole batch. Each slice is written as a call of its own would be; with nobody waiting,
+  // the whole batch is one slice and one transaction.
   State& s = *state_;
-  if (s.NeedsRebuild()) {
-    std::lock_guard store(s.storeMutex);
-    if (Status restored = EnsureRestored(); !restored.ok()) return restored;
-  }
-  PendingChanges changes;
-  EngineOutcome outcome;
-  changes.batch.signIns.reserve(sign_ins.size());
-  for (const std::uint32_t index : order) {
-    SignIn& sign_in = sign_ins[index];
-    if (!s.seen.Insert(sign_in.id)) {
-      ++result.duplicates;
-      continue;
+  std::size_t next = 0;
+  while (next < order.size()) {
+    // Only the engine lock while the engine works: the slice before this one may still be
+    // writing, and the store lock is taken below, in turn.
+    waiting_.fetch_add(1);
+    std::unique_lock engine(mutex_);
+    waiting_.fetch_sub(1);
+    if (s.NeedsRebuild()) {
+      std::lock_guard store(s.storeMutex);
+      if (Status restored = EnsureRestored(); !restored.ok()) return restored;
     }
-    s.enricher->Enrich(sign_in);
-    s.engine->Process(sign_in, outcome);
-    for (RiskDetection& detection : outcome.detections) changes.AddDetection(std::move(detection));
-    for (RiskyUserHistoryItem& item : outcome.history) changes.AddHistory(std::move(item));
-    outcome.clear();
-    changes.batch.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
-    ++result.accepted;
+    PendingChanges changes;
+    EngineOutcome outcome;
+    changes.batch.signIns.reserve(order.size() - next);
+    for (std::size_t judged = 0; next < order.size(); ++next, ++judged) {
+      if (judged >= kIngestSliceMinimum && judged % kIngestSliceCheck == 0 && waiting_.load() > 0) {
+        break;
+      }
+      SignIn& sign_in = sign_ins[order[next]];
+      if (!s.seen.Insert(sign_in.id)) {
+        ++result.duplicates;
+        continue;
+      }
+      s.enricher->Enrich(sign_in);
+      s.engine->Process(sign_in, outcome);
+      for (RiskDetection& detection : outcome.detections) {
+        changes.AddDetection(std::move(detection));
+      }
+      for (RiskyUserHistoryItem& item : outcome.history) changes.AddHistory(std::move(item));
+      outcome.clear();
+      changes.batch.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
+      ++result.accepted;
+    }
+    result.detections += changes.batch.detections.size();
+    if (changes.batch.signIns.empty()) continue;
+    changes.CloseUsers(s.engine->userRisk());
+    // Profiles are checkpointed every few calls, however many slices a call took.
+    if (next == order.size() && ++s.ingestsSinceCheckpoint >= options_.profileCheckpointIngests) {
+      AppendProfileCheckpoint(*s.engine, changes.batch);
+      s.ingestsSinceCheckpoint = 0;
+    }
+    // Evaluations answered before this slice are written before it.
+    StoreBatch earlier;
+    if (s.deferredSignIns > 0 || !s.deferred.batch.empty()) earlier = TakeDeferred();
+    // The store lock is taken before the engine lock is let go, so batches reach the store in the
+    // order the engine made them, and the next slice goes through the engine while this one is
+    // written.
+    std::lock_guard store(s.storeMutex);
+    engine.unlock();
+    if (!earlier.empty()) {
+      Status written = WriteInOrder(earlier);
+      DoneWriting(earlier);
+      if (!written.ok()) return written;
+    }
+    if (Status written = WriteInOrder(changes.batch); !written.ok()) return written;
   }
-  result.detections = changes.batch.detections.size();
-  if (result.accepted == 0) return result;
-  changes.CloseUsers(s.engine->userRisk());
-  if (++s.ingestsSinceCheckpoint >= options_.profileCheckpointIngests) {
-    AppendProfileCheckpoint(*s.engine, changes.batch);
-    s.ingestsSinceCheckpoint = 0;
-  }
-  // Evaluations answered before this batch are written before it.
-  StoreBatch earlier;
-  if (s.deferredSignIns > 0 || !s.deferred.batch.empty()) earlier = TakeDeferred();
-  // The store lock is taken before the engine lock is let go, so batches reach the store in the
-  // order the engine made them, and the next batch goes through the engine while this one is
-  // written.
-  std::lock_guard store(s.storeMutex);
-  engine.unlock();
-  if (!earlier.empty()) {
-    Status written = WriteInOrder(earlier);
-    DoneWriting(earlier);
-    if (!written.ok()) return written;
-  }
-  if (Status written = WriteInOrder(changes.batch); !written.ok()) return written;
   return result;
 }
 
