@@ -78,13 +78,7 @@ Result<std::unique_ptr<NotificationOutbox>> OpenSqliteNotificationOutbox(const s
     return sqlite::StatusFromSqlite(raw, rc, "opening " + path + " for the webhook outbox");
   }
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-  auto version = sqlite::CheckSchema(db);
-  if (!version.ok()) return version.status().WithContext(path);
-  if (*version != sqlite::kSchemaVersion) {
-    return Status::InvalidInput(path + ": the store has schema version " +
-                                std::to_string(*version) + "; open it once with this build's " +
-                                "replay, serve or token command to upgrade it");
-  }
+  if (Status current = sqlite::RequireCurrentSchema(db, path); !current.ok()) return current;
   auto outbox = std::make_unique<SqliteNotificationOutbox>(std::move(db), path);
   if (Status prepared = outbox->Prepare(); !prepared.ok()) return prepared;
   return std::unique_ptr<NotificationOutbox>(std::move(outbox));

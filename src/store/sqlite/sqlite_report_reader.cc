@@ -467,13 +467,7 @@ Result<std::unique_ptr<ReportReader>> OpenSqliteReportReader(const std::string& 
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   const std::string mmap = "PRAGMA mmap_size = " + std::to_string(kReaderMmapBytes);
   if (Status mapped = db.Exec(mmap.c_str()); !mapped.ok()) return mapped.WithContext(path);
-  auto version = sqlite::CheckSchema(db);
-  if (!version.ok()) return version.status().WithContext(path);
-  if (*version != sqlite::kSchemaVersion) {
-    return Status::InvalidInput(path + ": the store has schema version " +
-                                std::to_string(*version) + "; open it once with this build's " +
-                                "replay, serve or token command to upgrade it");
-  }
+  if (Status current = sqlite::RequireCurrentSchema(db, path); !current.ok()) return current;
   return std::unique_ptr<ReportReader>(new SqliteReportReader(std::move(db), path));
 }
 

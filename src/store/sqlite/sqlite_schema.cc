@@ -360,6 +360,17 @@ Result<int> CheckSchema(const SqliteDatabase& db) {
   return static_cast<int>(*version);
 }
 
+Status RequireCurrentSchema(const SqliteDatabase& db, const std::string& path) {
+  auto version = CheckSchema(db);
+  if (!version.ok()) return version.status().WithContext(path);
+  if (*version != kSchemaVersion) {
+    return Status::InvalidInput(path + ": the store has schema version " +
+                                std::to_string(*version) + "; open it once with this build's " +
+                                "replay, serve or token command to upgrade it");
+  }
+  return Status::Ok();
+}
+
 namespace {
 
 // The sign-in in a stored document. The migrations ask for several fields of each row in turn, so

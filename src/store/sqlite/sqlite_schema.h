@@ -43,6 +43,10 @@ inline constexpr int kApplicationId = 0x49444744;
 // a newer build wrote. Returns the current schema version (0 for a new, empty file).
 Result<int> CheckSchema(const SqliteDatabase& db);
 
+// CheckSchema, for a connection that does not migrate (readers, the webhook outbox): also refuses
+// an older schema, naming `path` and the commands that upgrade it.
+Status RequireCurrentSchema(const SqliteDatabase& db, const std::string& path);
+
 // Runs the migrations from `from_version` up to `to_version` in one transaction. Requires a
 // writable connection. Tests stop at an older version to build a file an older build wrote.
 // SQL functions the migrations call (idguard_client_app_used, idguard_document_field);
