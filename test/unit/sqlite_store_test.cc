@@ -650,6 +650,29 @@ TEST_F(SqliteStoreTest, WebhookEventsAreCommittedWithTheirBatchAndRemovedByChann
   EXPECT_EQ(waiting(), (std::vector<std::string>{R"(4 siem event-4 {"id":"event-4"})"}));
 }
 
+TEST_F(SqliteStoreTest, ReadersAndTheOutboxRefuseAStoreNotYetUpgraded) {
+  {
+    // A store as version 7 wrote it, before the outbox.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(factory_.file().c_str(), &raw), SQLITE_OK);
+    sqlite::SqliteDatabase db(raw);
+    ASSERT_TRUE(sqlite::RegisterDocumentFunctions(db).ok());
+    ASSERT_TRUE(sqlite::MigrateSchema(db, 0, 7).ok());
+  }
+  auto reader = OpenSqliteReportReader(factory_.file().string());
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.status().message().find("the store has schema version 7"), std::string::npos)
+      << reader.status().message();
+  auto outbox = OpenSqliteNotificationOutbox(factory_.file().string());
+  ASSERT_FALSE(outbox.ok());
+  EXPECT_NE(outbox.status().message().find("the store has schema version 7"), std::string::npos)
+      << outbox.status().message();
+  // Opening it as the writer does upgrades it; then both open.
+  ASSERT_NE(Open(), nullptr);
+  EXPECT_TRUE(OpenSqliteReportReader(factory_.file().string()).ok());
+  EXPECT_TRUE(OpenSqliteNotificationOutbox(factory_.file().string()).ok());
+}
+
 TEST_F(SqliteStoreTest, ReadOnlyOpenOfAMissingFileIsNotFound) {
   SqliteOptions options;
   options.readOnly = true;
