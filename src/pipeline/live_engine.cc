@@ -423,7 +423,8 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     }
     PendingChanges changes;
     EngineOutcome outcome;
-    changes.batch.signIns.reserve(order.size() - next);
+    // The first slice is usually the whole batch; later ones, a few hundred sign-ins each.
+    changes.batch.signIns.reserve(next == 0 ? order.size() : 2 * kIngestSliceMinimum);
     for (std::size_t judged = 0; next < order.size(); ++next, ++judged) {
       if (judged >= kIngestSliceMinimum && judged % kIngestSliceCheck == 0 && waiting_.load() > 0) {
         break;
