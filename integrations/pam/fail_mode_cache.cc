@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::size_t kMaxEntryName = 255;  // NAME_MAX on Linux file systems
 constexpr std::string_view kClosedContent = "closed\n";
+constexpr std::time_t kStampAheadOfClock = 1;  // seconds
 
 void AppendEncoded(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -176,9 +177,11 @@ std::optional<std::chrono::seconds> FailModeCache::ClosedSince(std::string_view 
     return std::nullopt;
   }
   const std::time_t now = std::time(nullptr);
-  // An entry from the future (a clock set back) counts as old: it cannot say when it was made.
-  if (info.st_mtime > now) return std::nullopt;
-  const auto age = std::chrono::seconds(now - info.st_mtime);
+  // The kernel may stamp a file just written from a finer clock than time() reads, so an entry
+  // can be a second ahead of `now` the moment it is made; that one is new. An entry further in
+  // the future (a clock set back) counts as old: it cannot say when it was made.
+  if (info.st_mtime > now + kStampAheadOfClock) return std::nullopt;
+  const auto age = std::chrono::seconds(info.st_mtime > now ? 0 : now - info.st_mtime);
   if (age > maxAge_) return std::nullopt;
   char text[16] = {};
   const ssize_t length = read(file.get(), text, sizeof text);

@@ -83,6 +83,12 @@ TEST_F(PamFailModeCacheTest, OldEntriesAndEntriesFromTheFutureAreIgnored) {
   EXPECT_FALSE(cache.ClosedSince("pam-sshd", "alice", problem));
   EXPECT_EQ(problem, "");
   EXPECT_TRUE(Cache(std::chrono::hours(3)).ClosedSince("pam-sshd", "alice", problem));
+  // Just written: the file system's stamp may be a second ahead of time().
+  const utimbuf stamped_ahead{now + 1, now + 1};
+  ASSERT_EQ(utime(Entry("alice").c_str(), &stamped_ahead), 0);
+  const auto just_written = Cache(std::chrono::hours(1)).ClosedSince("pam-sshd", "alice", problem);
+  ASSERT_TRUE(just_written) << problem;
+  EXPECT_EQ(*just_written, std::chrono::seconds(0));
   const utimbuf tomorrow{now + 86400, now + 86400};
   ASSERT_EQ(utime(Entry("alice").c_str(), &tomorrow), 0);
   EXPECT_FALSE(Cache(std::chrono::hours(100)).ClosedSince("pam-sshd", "alice", problem));
