@@ -9,6 +9,8 @@
 #include "idguard/enrich/enricher.h"
 #include "idguard/export/graph_json.h"
 #include "idguard/ingest/graph_signin_parser.h"
+#include "idguard/store/risk_store.h"
+#include "pipeline/engine_state.h"
 
 namespace idguard {
 namespace {
@@ -149,6 +151,56 @@ void BM_DetectAndLearn(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_DetectAndLearn);
+
+// The profile checkpoint a live engine adds to a batch (every 100,000 evaluations, every few
+// ingest calls) while it holds the engine lock: every profile changed since the last one, the
+// organisation profile and the detectors' states. 10k users, each with a sign-in since the last
+// checkpoint.
+void BM_ProfileCheckpoint(benchmark::State& state) {
+  auto parser = MakeGraphSignInParser();
+  const SignIn templ = parser->Parse(kSignIn).value();
+  RiskEngine engine;
+  constexpr int kUsers = 10'000;
+  const auto ips = RandomPublicIps(kUsers * 3);
+  EngineOutcome outcome;
+  EventTime time = templ.createdDateTime;
+  int round = 0;
+  auto sign_in_everyone = [&] {
+    for (int user = 0; user < kUsers; ++user) {
+      time += kMicrosPerSecond;
+      SignIn s = templ;
+      s.id = "signin-" + std::to_string(round) + "-" + std::to_string(user);
+      s.userId = "user-" + std::to_string(user);
+      s.ipAddress = ips[static_cast<std::size_t>(user * 3 + round % 3)];
+      s.network.autonomousSystemNumber = static_cast<std::uint32_t>(1000 + user % 500);
+      s.location.countryOrRegion = user % 10 == 0 ? "FR" : "GB";
+      s.location.city = "City" + std::to_string(user % 50);
+      s.createdDateTime = time;
+      engine.Process(s, outcome);
+      outcome.clear();
+    }
+    ++round;
+  };
+  for (int i = 0; i < 12; ++i) sign_in_everyone();
+  std::size_t bytes = 0;
+  std::size_t profiles = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    sign_in_everyone();
+    StoreBatch batch;
+    state.ResumeTiming();
+    AppendProfileCheckpoint(engine, batch);
+    state.PauseTiming();
+    profiles = batch.profiles.size();
+    bytes = 0;
+    for (const auto& row : batch.profiles) bytes += row.value.size();
+    for (const auto& row : batch.state) bytes += row.value.size();
+    state.ResumeTiming();
+  }
+  state.counters["profiles"] = static_cast<double>(profiles);
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_ProfileCheckpoint)->Unit(benchmark::kMillisecond);
 
 void BM_WriteSignInJson(benchmark::State& state) {
   auto parser = MakeGraphSignInParser();

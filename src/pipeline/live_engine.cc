@@ -274,7 +274,7 @@ LiveEngine::EngineLock LiveEngine::LockEngine() {
     s.flushWanted.notify_one();
     s.writerIdle.wait(engine, [&] { return s.stopping || s.writesDone != written; });
   }
-  std::unique_lock store(s.storeMutex);
+  StoreTurns::Turn store = s.storeTurns.TakeTurn();
   waiting_.fetch_sub(1);
   (void)FlushDeferred();  // a failure marks the engine for a rebuild, which the caller does next
   return EngineLock{std::move(engine), std::move(store)};
@@ -303,7 +303,8 @@ Result<bool> DetectionKnown(LiveEngine::State& s, const std::string& user_id,
   }
   bool stored = false;
   const std::string member = "\"id\":\"" + id + "\"";
-  std::lock_guard store(s.storeMutex);
+  // After the batches taken before: one of them may hold the detection.
+  StoreTurns::Turn store = s.storeTurns.TakeTurn();
   Status read = s.store->ForEachDetectionJsonOfUser(user_id, [&](std::string_view json) {
     stored = stored || json.find(member) != std::string_view::npos;
     return Status::Ok();
@@ -333,7 +334,7 @@ Status LiveEngine::MatchDirectoryLeaks(const LeakedCredentialFeed& leaks, std::o
       << leaked.detections.size() << " match a current password (" << added << " new)\n";
   if (added == 0) return Status::Ok();
   changes.CloseUsers(s.engine->userRisk());
-  std::lock_guard store(s.storeMutex);
+  StoreTurns::Turn store = s.storeTurns.TakeTurn();
   return Commit(changes.batch);
 }
 
@@ -418,7 +419,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     std::unique_lock engine(mutex_);
     waiting_.fetch_sub(1);
     if (s.NeedsRebuild()) {
-      std::lock_guard store(s.storeMutex);
+      StoreTurns::Turn store = s.storeTurns.TakeTurn();
       if (Status restored = EnsureRestored(); !restored.ok()) return restored;
     }
     PendingChanges changes;
@@ -455,11 +456,12 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     // Evaluations answered before this slice are written before it.
     StoreBatch earlier;
     if (s.deferredSignIns > 0 || !s.deferred.batch.empty()) earlier = TakeDeferred();
-    // The store lock is taken before the engine lock is let go, so batches reach the store in the
-    // order the engine made them, and the next slice goes through the engine while this one is
-    // written.
-    std::lock_guard store(s.storeMutex);
+    // A place in line is taken before the engine lock is let go, so batches reach the store in
+    // the order the engine made them; the next slice, and evaluations, go through the engine
+    // while this one waits for its turn and is written.
+    const std::uint64_t place = s.storeTurns.TakePlace();
     engine.unlock();
+    StoreTurns::Turn store = s.storeTurns.WaitForTurn(place);
     if (!earlier.empty()) {
       Status written = WriteInOrder(earlier);
       DoneWriting(earlier);

@@ -246,15 +246,16 @@ void LiveEngine::RunDeferredWriter() {
     s.flushNow = false;
     if (s.deferredSignIns == 0) continue;  // another call wrote them meanwhile
     StoreBatch batch = TakeDeferred();
-    // The store lock is taken before the engine lock is let go, so whoever takes the engine next
-    // writes after this batch.
+    // A place in line is taken before the engine lock is let go, so whoever takes the engine
+    // next writes after this batch; the engine is free while this batch waits for its turn.
     s.writerWriting = true;
-    std::unique_lock store(s.storeMutex);
+    const std::uint64_t place = s.storeTurns.TakePlace();
     engine.unlock();
+    StoreTurns::Turn store = s.storeTurns.WaitForTurn(place);
     // A failure is counted and marks the engine, which the next call rebuilds from the store.
     (void)WriteInOrder(batch);
     DoneWriting(batch);
-    store.unlock();
+    store.End();
     engine.lock();
     s.writerWriting = false;
     ++s.writesDone;
@@ -291,17 +292,18 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
   });
   waiting_.fetch_sub(1);
   if (s.NeedsRebuild()) {
-    std::lock_guard store(s.storeMutex);
+    StoreTurns::Turn store = s.storeTurns.TakeTurn();
     if (Status restored = EnsureRestored(); !restored.ok()) return restored;
   }
   if (!s.seen.Insert(sign_in.id)) {
     if (auto it = s.deferredAnswers.find(sign_in.id); it != s.deferredAnswers.end()) {
       return Evaluation{s.deferred.batch.evaluations[it->second].answer, true};
     }
-    // Written, or being written: the store has it once the writer lets go of it. Other
-    // evaluations need not wait meanwhile.
+    // Written, or waiting to be: the store has it once the batches taken before had their turn.
+    // Other evaluations need not wait meanwhile.
+    const std::uint64_t place = s.storeTurns.TakePlace();
     engine.unlock();
-    std::lock_guard store(s.storeMutex);
+    StoreTurns::Turn store = s.storeTurns.WaitForTurn(place);
     auto stored = s.store->GetEvaluation(sign_in.id);
     if (!stored.ok()) return stored.status();
     if (!*stored) {

@@ -32,7 +32,7 @@ EventTime CreatedOf(std::string_view json) {
 Status LiveEngine::LoadNamedLocations(std::ostream& log) {
   State& s = *state_;
   std::vector<NamedLocation> stored;
-  std::lock_guard store_lock(s.storeMutex);
+  std::lock_guard store_lock(s.storeTurns.mutex());
   Status read = s.store->ForEachConfigDocument(
       kNamedLocationKind, [&](const ConfigDocument& document) -> Status {
         auto location = ReadNamedLocationJson(document.json, nullptr);

@@ -88,7 +88,7 @@ Result<MfaRegistrationPolicy> LiveEngine::SetMfaRegistrationPolicy(std::string_v
 }
 
 void LiveEngine::SetCommitObserver(CommitObserver observer) {
-  std::lock_guard lock(state_->storeMutex);
+  std::lock_guard lock(state_->storeTurns.mutex());
   state_->commitObserver = std::move(observer);
 }
 

@@ -24,7 +24,7 @@ Result<LiveEngine::RetentionSummary> LiveEngine::ApplyRetention() {
   // Retention changes only the store: the engine keeps working while it runs.
   State& s = *state_;
   RetentionSummary summary;
-  std::unique_lock store(s.storeMutex);
+  std::unique_lock store(s.storeTurns.mutex());
   auto latest = s.store->LatestSignInTime();
   if (!latest.ok()) return latest.status();
   summary.latestSignIn = *latest;

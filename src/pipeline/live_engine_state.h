@@ -119,9 +119,10 @@ struct LiveEngine::State {
   // Whether the engine must be rebuilt from the store before its next use.
   bool NeedsRebuild() const { return !restored || storeBroken.load(); }
 
-  // Every use of `store` holds this mutex: the deferred writer writes without the engine lock.
-  std::mutex storeMutex;
-  // Told of every committed batch (notifications); set and called with storeMutex held.
+  // Every use of `store` holds its lock, through a turn (store_turns.h) when the order of writes
+  // matters: the deferred writer and ingest slices write without the engine lock.
+  StoreTurns storeTurns;
+  // Told of every committed batch (notifications); set and called with the store lock held.
   CommitObserver commitObserver;
 
   // Conditional access policies, in id order, as stored.

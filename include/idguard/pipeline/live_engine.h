@@ -26,6 +26,7 @@
 #include "idguard/enrich/named_locations.h"
 #include "idguard/ingest/record_parser.h"
 #include "idguard/pipeline/account_directory.h"
+#include "idguard/pipeline/store_turns.h"
 #include "idguard/policy/conditional_access_policy.h"
 #include "idguard/policy/mfa_registration_policy.h"
 #include "idguard/store/risk_store.h"
@@ -260,7 +261,7 @@ class LiveEngine {
   // not yet written are written first, so the call sees and extends a current store.
   struct EngineLock {
     std::unique_lock<std::mutex> engine;
-    std::unique_lock<std::mutex> store;
+    StoreTurns::Turn store;
   };
   EngineLock LockEngine();
   // With both locks held: writes the evaluations not yet written.

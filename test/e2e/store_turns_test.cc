@@ -1,0 +1,109 @@
+// Writes reach the store in the order the engine made them, and a write waiting for its turn
+// does not hold up evaluations: a slow write of an ingest call, with the evaluation writer's next
+// batch queued behind it, leaves the engine free.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "e2e/e2e_support.h"
+#include "idguard/core/time.h"
+#include "idguard/pipeline/live_engine.h"
+
+namespace idguard::e2e {
+namespace {
+
+constexpr EventTime kStart = 1'790'000'000'000'000;  // 2026-09-22
+
+std::string SignInJson(const std::string& id, EventTime time) {
+  return R"({"id":")" + id + R"(","createdDateTime":")" + FormatTimestamp(time) +
+         R"(","userId":"alice","userPrincipalName":"alice@contoso.example","appId":"app-mail",)"
+         R"("appDisplayName":"Mail","ipAddress":"145.14.10.10","clientAppUsed":"Browser",)"
+         R"("isInteractive":true,"location":{"city":"Amsterdam","countryOrRegion":"NL"}})";
+}
+
+// Holds the first write of a batch whose first sign-in has the given id until released, and
+// records the first sign-in id of every batch written.
+class SlowWrite {
+ public:
+  explicit SlowWrite(std::string held_id) : heldId_(std::move(held_id)) {}
+
+  void BeforeWrite(StoreBatch& batch) {
+    std::unique_lock lock(mutex_);
+    if (batch.signIns.empty()) return;
+    const std::string& first = batch.signIns.front().signIn.id;
+    written_.push_back(first);
+    if (first != heldId_) return;
+    held_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return released_; });
+  }
+  void WaitUntilHeld() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return held_; });
+  }
+  void Release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  std::vector<std::string> written() {
+    std::lock_guard lock(mutex_);
+    return written_;
+  }
+
+ private:
+  const std::string heldId_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool held_ = false;
+  bool released_ = false;
+  std::vector<std::string> written_;
+};
+
+TEST(StoreTurnsTest, EvaluationsAreAnsweredWhileWritesWaitForTheStoreAndTheyLandInOrder) {
+  TempDir dir("store-turns");
+  LiveEngineOptions options;
+  options.dbPath = dir / "store.db";
+  std::ostringstream log;
+  auto opened = LiveEngine::Open(options, log);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  LiveEngine& engine = **opened;
+  SlowWrite slow("ingested");
+  engine.SetCommitObserver({[&](StoreBatch& batch) { slow.BeforeWrite(batch); }, {}});
+  const Actor actor{"test", "token", "securityAdministrator", "request"};
+
+  // An ingest call whose write stalls (a busy disk, a long checkpoint) with the store lock held.
+  std::thread ingest([&] {
+    auto result = engine.Ingest(SignInJson("ingested", kStart), InputFormat::graph, actor);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->accepted, 1U);
+  });
+  slow.WaitUntilHeld();
+
+  // An evaluation: the writer takes it after its 2 ms of gathering and queues behind the stalled
+  // write. It used to wait there with the engine lock held, stopping every later evaluation.
+  auto first = engine.Evaluate(SignInJson("evaluated-1", kStart + kMicrosPerMinute), actor);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto second = std::async(std::launch::async, [&] {
+    return engine.Evaluate(SignInJson("evaluated-2", kStart + 2 * kMicrosPerMinute), actor);
+  });
+  const bool answered = second.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  slow.Release();
+  ingest.join();
+  ASSERT_TRUE(answered) << "an evaluation waited for a write it does not depend on";
+  ASSERT_TRUE(second.get().ok());
+
+  // Both evaluations were written after the stalled batch, in the order they were answered. (A
+  // call that reads the store writes the evaluations still waiting first.)
+  ASSERT_TRUE(engine.GetSettingsDocument("notificationSettings").ok());
+  EXPECT_EQ(slow.written(), (std::vector<std::string>{"ingested", "evaluated-1", "evaluated-2"}));
+}
+
+}  // namespace
+}  // namespace idguard::e2e
