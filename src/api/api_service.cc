@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <unordered_map>
 
@@ -59,6 +60,24 @@ std::string NotifierMetrics(const NotifierCounters& counters) {
   metric("idguard_webhook_outbox_failures_total", "counter",
          "Reads and removals of the stored webhook events that failed.", counters.outboxFailures);
   return out;
+}
+
+// The profile checkpoint is made with the engine lock held: its time is time every call waited.
+std::string ProfileCheckpointMetrics(const LiveEngine& engine) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.6f",
+                static_cast<double>(engine.ProfileCheckpointTime().count()) / 1e6);
+  return "# HELP idguard_profile_checkpoints_total Profile checkpoints made (learned profiles, "
+         "organisation profile and detector states, written for the next start).\n"
+         "# TYPE idguard_profile_checkpoints_total counter\n"
+         "idguard_profile_checkpoints_total " +
+         std::to_string(engine.ProfileCheckpoints()) +
+         "\n"
+         "# HELP idguard_profile_checkpoint_seconds_total Time spent making profile checkpoints "
+         "with the engine lock held; evaluations wait meanwhile.\n"
+         "# TYPE idguard_profile_checkpoint_seconds_total counter\n"
+         "idguard_profile_checkpoint_seconds_total " +
+         seconds + "\n";
 }
 
 bool IsSafeHost(std::string_view host) {
@@ -412,6 +431,7 @@ void ApiService::Impl::AddRoutes() {
                        "# TYPE idguard_store_write_failures_total counter\n"
                        "idguard_store_write_failures_total " +
                        std::to_string(engine_->StoreWriteFailures()) + "\n";
+                   extra += ProfileCheckpointMetrics(*engine_);
                    extra += NotifierMetrics(notifier_->counters());
                    HttpResponse response;
                    response.contentType = "text/plain; version=0.0.4";

@@ -214,7 +214,7 @@ LiveEngine::~LiveEngine() {
   if (s.NeedsRebuild() || (s.ingestsSinceCheckpoint == 0 && s.evaluationsSinceCheckpoint == 0))
     return;
   StoreBatch batch;
-  AppendProfileCheckpoint(*s.engine, batch);
+  CheckpointProfiles(batch);
   // Best effort: a failure here only means the next start learns a little more again.
   (void)WriteCounted(batch);
 }
@@ -278,6 +278,15 @@ LiveEngine::EngineLock LiveEngine::LockEngine() {
   waiting_.fetch_sub(1);
   (void)FlushDeferred();  // a failure marks the engine for a rebuild, which the caller does next
   return EngineLock{std::move(engine), std::move(store)};
+}
+
+void LiveEngine::CheckpointProfiles(StoreBatch& batch) {
+  const auto started = std::chrono::steady_clock::now();
+  AppendProfileCheckpoint(*state_->engine, batch);
+  const auto took = std::chrono::steady_clock::now() - started;
+  profileCheckpoints_.fetch_add(1);
+  profileCheckpointMicros_.fetch_add(
+      std::chrono::duration_cast<std::chrono::microseconds>(took).count());
 }
 
 Status LiveEngine::Commit(StoreBatch& batch) {
@@ -450,7 +459,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     changes.CloseUsers(s.engine->userRisk());
     // Profiles are checkpointed every few calls, however many slices a call took.
     if (next == order.size() && ++s.ingestsSinceCheckpoint >= options_.profileCheckpointIngests) {
-      AppendProfileCheckpoint(*s.engine, changes.batch);
+      CheckpointProfiles(changes.batch);
       s.ingestsSinceCheckpoint = 0;
     }
     // Evaluations answered before this slice are written before it.
@@ -739,7 +748,7 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
       "success", "", changes.targets));
   // What was learned is written at once: every stored sign-in is learned in memory by now, so a
   // checkpoint here is as consistent as one after an ingest, and a restart keeps the lesson.
-  if (learned) AppendProfileCheckpoint(*s.engine, changes.batch);
+  if (learned) CheckpointProfiles(changes.batch);
   if (Status written = Commit(changes.batch); !written.ok()) return written;
   if (learned) {
     s.ingestsSinceCheckpoint = 0;

@@ -211,7 +211,7 @@ StoreBatch LiveEngine::TakeDeferred() {
   s.deferredAnswers.clear();
   pendingEvaluations_.store(0);
   if (s.evaluationsSinceCheckpoint >= options_.evaluationCheckpointSignIns) {
-    AppendProfileCheckpoint(*s.engine, batch);
+    CheckpointProfiles(batch);
     s.evaluationsSinceCheckpoint = 0;
   }
   s.writerCaughtUp.notify_all();

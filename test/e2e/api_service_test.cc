@@ -796,6 +796,40 @@ TEST_F(ApiServiceTest, MetricsCountRequestsAndDetections) {
   EXPECT_NE(metrics.body.find("idguard_http_request_duration_seconds_bucket"), std::string::npos);
 }
 
+// The profile checkpoint stops every call while it is made, so operators see how often and for
+// how long: counted per checkpoint, timed in seconds.
+TEST_F(ApiServiceTest, MetricsCountProfileCheckpointsAndTheTimeTheyHeldTheEngine) {
+  service_.reset();
+  LiveEngineOptions every_ingest;
+  every_ingest.profileCheckpointIngests = 1;
+  service_ = e2e::StartApiService(db_, every_ingest);
+  ASSERT_NE(service_, nullptr);
+  auto checkpoint_seconds = [](const std::string& page) {
+    const std::string name = "\nidguard_profile_checkpoint_seconds_total ";
+    const auto at = page.find(name);
+    return at == std::string::npos ? -1.0 : std::stod(page.substr(at + name.size()));
+  };
+  const std::string before = Get("/metrics").body;
+  EXPECT_EQ(e2e::MetricValue(before, "idguard_profile_checkpoints_total"), 0) << before;
+  EXPECT_EQ(checkpoint_seconds(before), 0.0) << before;
+
+  for (int call = 0; call < 2; ++call) {
+    const std::string id = "checkpointed-" + std::to_string(call);
+    HttpResponse ingested =
+        Post("/v1/signins",
+             R"({"id":")" + id +
+                 R"(","createdDateTime":"2026-10-06T10:00:00Z","userId":"u9",)"
+                 R"("appId":"a","ipAddress":"198.51.100.9","status":{"errorCode":0}})",
+             Role::securityAdministrator);
+    ASSERT_EQ(ingested.status, 202) << ingested.body;
+  }
+  const std::string after = Get("/metrics").body;
+  EXPECT_EQ(e2e::MetricValue(after, "idguard_profile_checkpoints_total"), 2) << after;
+  EXPECT_GT(checkpoint_seconds(after), 0.0) << after;
+  EXPECT_NE(after.find("# TYPE idguard_profile_checkpoint_seconds_total counter"),
+            std::string::npos);
+}
+
 TEST_F(ApiServiceTest, DownloadsStreamCsvAndJsonWithTheListFiltersAndColumns) {
   HttpResponse csv = Get("/v1/downloads/riskyUsers?$orderby=riskLastUpdatedDateTime%20asc");
   ASSERT_EQ(csv.status, 200) << csv.body;

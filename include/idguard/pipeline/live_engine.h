@@ -251,6 +251,12 @@ class LiveEngine {
   }
   // Batches the store refused (busy, full, failing); each makes the engine rebuild from the store.
   std::int64_t StoreWriteFailures() const { return storeWriteFailures_.load(); }
+  // Profile checkpoints made, and the time spent making them with the engine lock held (every
+  // call waits meanwhile), for the metrics endpoint.
+  std::int64_t ProfileCheckpoints() const { return profileCheckpoints_.load(); }
+  std::chrono::microseconds ProfileCheckpointTime() const {
+    return std::chrono::microseconds(profileCheckpointMicros_.load());
+  }
 
   struct State;  // defined in live_engine.cc
 
@@ -270,6 +276,8 @@ class LiveEngine {
   void DoneWriting(const StoreBatch& batch) {
     evaluationsBeingWritten_.fetch_sub(static_cast<std::int64_t>(batch.signIns.size()));
   }
+  // Adds a profile checkpoint to `batch` (engine lock held), counted and timed for the metrics.
+  void CheckpointProfiles(StoreBatch& batch);
   // Takes the evaluations not yet written as one batch (engine lock held).
   StoreBatch TakeDeferred();
   void RunDeferredWriter();
@@ -307,6 +315,8 @@ class LiveEngine {
   // whoever writes the batch subtracts, DoneWriting).
   std::atomic<std::int64_t> evaluationsBeingWritten_{0};
   std::atomic<std::int64_t> storeWriteFailures_{0};
+  std::atomic<std::int64_t> profileCheckpoints_{0};
+  std::atomic<std::int64_t> profileCheckpointMicros_{0};
 };
 
 // A Graph directoryAudit record. `targets` are (id, type, display name) with the property
