@@ -25,33 +25,39 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 
 const FAIL_MODE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
-// The pairs answered "closed", kept in a JSON file for the example script (each run is one
-// process, one login at a time: two runs at once may lose one's update, but each writes its own
-// temporary file, so the file is never torn). A provider keeps them where it keeps sessions: its
-// database or cache. Any object with get(key), set(key, entry) and delete(key) will do.
+// The pairs answered "closed", kept in a JSON file for the example script. Each use reads the
+// file and each change is written back at once (to a temporary file of this process, renamed into
+// place, so the file is never torn): two logins at once lose an update only if one's read and
+// write fall between the other's, microseconds rather than a whole login. A provider keeps them
+// where it keeps sessions, with that store's own concurrency: its database or cache. Any object
+// with get(key), set(key, entry) and delete(key) will do.
 export function failModesInFile(path) {
-  let modes = {};
-  try {
-    const read = JSON.parse(readFileSync(path, "utf8"));
-    if (read && typeof read === "object" && !Array.isArray(read)) modes = read;
-  } catch {
-    modes = {};  // none kept yet, or unreadable: start afresh
-  }
-  const save = () => {
+  const read = () => {
+    try {
+      const modes = JSON.parse(readFileSync(path, "utf8"));
+      if (modes && typeof modes === "object" && !Array.isArray(modes)) return modes;
+    } catch {
+      // none kept yet, or unreadable: start afresh
+    }
+    return {};
+  };
+  const save = (modes) => {
     const pending = `${path}.${process.pid}.pending`;
     writeFileSync(pending, JSON.stringify(modes), { mode: 0o600 });
     renameSync(pending, path);
   };
   return {
-    get: (key) => modes[key],
+    get: (key) => read()[key],
     set: (key, entry) => {
+      const modes = read();
       modes[key] = entry;
-      save();
+      save(modes);
     },
     delete: (key) => {
+      const modes = read();
       if (key in modes) {
         delete modes[key];
-        save();
+        save(modes);
       }
     },
   };

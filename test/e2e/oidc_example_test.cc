@@ -109,5 +109,31 @@ TEST_F(OidcExampleTest, DuringAnOutageUsersAnsweredClosedAreRefused) {
       << alice_closed.output;
 }
 
+// Two logins at once, each with its own view of the kept pairs: neither's change is lost to the
+// other's write.
+TEST_F(OidcExampleTest, TwoLoginsKeepingFailModesAtOnceLoseNeitherChange) {
+  const std::string kept = *dir_ / "fail-modes.json";
+  const std::string script =
+      std::string(IDGUARD_SOURCE_DIR) + "/integrations/oidc/idguard_login.mjs";
+  const std::string program =
+      "import { failModesInFile } from '" + script +
+      "';"
+      "const first = failModesInFile('" +
+      kept + "'), second = failModesInFile('" + kept +
+      "');"
+      "first.set('client|carol', { at: 1 }); second.set('client|dave', { at: 2 });"
+      "first.set('client|erin', { at: 3 }); second.delete('client|erin');"
+      "console.log(JSON.stringify(['client|carol', 'client|dave', 'client|erin']"
+      ".map((key) => first.get(key)?.at ?? null)));";
+  const e2e::CommandResult run = e2e::RunCommand("node --input-type=module -e \"" + program + "\"");
+  ASSERT_EQ(run.exitCode, 0) << run.output;
+  EXPECT_NE(run.output.find("[1,2,null]"), std::string::npos) << run.output;
+  std::ifstream file(kept);
+  const std::string stored((std::istreambuf_iterator<char>(file)), {});
+  EXPECT_NE(stored.find("client|carol"), std::string::npos) << stored;
+  EXPECT_NE(stored.find("client|dave"), std::string::npos) << stored;
+  EXPECT_EQ(stored.find("client|erin"), std::string::npos) << stored;
+}
+
 }  // namespace
 }  // namespace idguard
