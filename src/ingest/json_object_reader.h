@@ -21,11 +21,18 @@ class JsonObjectReader {
     if (auto error = parser_.iterate(scratch_.Copy(record)).get(document_)) {
       return Status::InvalidInput(std::string("not JSON: ") + simdjson::error_message(error));
     }
-    if (document_.get_object().get(object) != simdjson::SUCCESS) {
-      return Status::InvalidInput("expected a JSON object (" + std::string(what) + ")");
+    if (auto error = document_.get_object().get(object)) {
+      // A value of another kind, or text that is not JSON at all (cut short, unbalanced).
+      if (error == simdjson::INCORRECT_TYPE) {
+        return Status::InvalidInput("expected a JSON object (" + std::string(what) + ")");
+      }
+      return Status::InvalidInput(std::string("not JSON: ") + simdjson::error_message(error));
     }
     return Status::Ok();
   }
+
+  // Whether the record opened last ends where its object ends (nothing but white space after).
+  bool AtEnd() { return document_.current_location().error() == simdjson::OUT_OF_BOUNDS; }
 
   // Opens JSON text that a field carries as a string (Graph's additionalInfo, Sentinel's
   // flattened columns) as an array; false when it is not one. The caller names the field.

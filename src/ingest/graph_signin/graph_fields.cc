@@ -368,6 +368,10 @@ Status ReadLocation(value v, SignInLocation& location) {
 }
 
 Status ReadSignInObject(object signin_object, SignIn& sign_in) {
+  return ReadSignInObject(signin_object, sign_in, {});
+}
+
+Status ReadSignInObject(object signin_object, SignIn& sign_in, const OtherMember& other) {
   bool has_created = sign_in.createdDateTime != 0;
   for (auto member : signin_object) {
     std::string_view key;
@@ -375,9 +379,13 @@ Status ReadSignInObject(object signin_object, SignIn& sign_in) {
       return Status::InvalidInput("malformed member name");
     }
     const std::optional<Field> found = FindField(key);
-    if (!found) continue;  // unknown members are skipped by the iterator
+    if (!found && !other) continue;  // unknown members are skipped by the iterator
     value v;
     if (member.value().get(v) != simdjson::SUCCESS) return FieldError(key, "malformed value");
+    if (!found) {
+      if (Status s = other(key, v); !s.ok()) return s;
+      continue;
+    }
     Status s;
     switch (*found) {
       case Field::kId:

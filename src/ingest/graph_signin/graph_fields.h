@@ -4,7 +4,9 @@
 
 #include <simdjson.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "idguard/core/sign_in.h"
 #include "idguard/core/status.h"
@@ -12,8 +14,15 @@
 namespace idguard::graph_fields {
 
 // Reads every known field of a signIn object into `sign_in`; unknown fields are skipped.
-// The error names the field and what was wrong with it.
+// The error names the field and what was wrong with it. An id or createdDateTime already in
+// `sign_in` stands when the object has none.
 Status ReadSignInObject(simdjson::ondemand::object object, SignIn& sign_in);
+
+// The same, handing each member that is not a signIn field to `other`, in the same pass (an
+// evaluate request's own members); an error it returns stops the read.
+using OtherMember = std::function<Status(std::string_view key, simdjson::ondemand::value value)>;
+Status ReadSignInObject(simdjson::ondemand::object object, SignIn& sign_in,
+                        const OtherMember& other);
 
 // Checks the fields every sign-in needs: id, createdDateTime, and a user or service principal.
 Status CheckRequired(const SignIn& sign_in, bool has_created_date_time);
