@@ -33,6 +33,20 @@ std::vector<std::string> RandomPublicIps(std::size_t count) {
   return ips;
 }
 
+// One sign-in of a synthetic tenant: `user` signs in from one of its three addresses (picked by
+// `n`), its network, country and city fixed per user.
+SignIn SyntheticSignIn(const SignIn& templ, const std::vector<std::string>& ips, int user, int n,
+                       EventTime time) {
+  SignIn s = templ;
+  s.userId = "user-" + std::to_string(user);
+  s.ipAddress = ips[static_cast<std::size_t>(user * 3 + n % 3)];
+  s.network.autonomousSystemNumber = static_cast<std::uint32_t>(1000 + user % 500);
+  s.location.countryOrRegion = user % 10 == 0 ? "FR" : "GB";
+  s.location.city = "City" + std::to_string(user % 50);
+  s.createdDateTime = time;
+  return s;
+}
+
 // The body of POST /v1/evaluate as an identity provider sends it (no id or time: idguard assigns
 // them), with one of the request's own members.
 void BM_ParseEvaluateRequest(benchmark::State& state) {
@@ -135,16 +149,7 @@ void BM_DetectAndLearn(benchmark::State& state) {
   const auto ips = RandomPublicIps(kUsers * 3);
   EngineOutcome outcome;
   EventTime time = templ.createdDateTime;
-  auto make = [&](int user, int n) {
-    SignIn s = templ;
-    s.userId = "user-" + std::to_string(user);
-    s.ipAddress = ips[static_cast<std::size_t>(user * 3 + n % 3)];
-    s.network.autonomousSystemNumber = static_cast<std::uint32_t>(1000 + user % 500);
-    s.location.countryOrRegion = user % 10 == 0 ? "FR" : "GB";
-    s.location.city = "City" + std::to_string(user % 50);
-    s.createdDateTime = time;
-    return s;
-  };
+  auto make = [&](int user, int n) { return SyntheticSignIn(templ, ips, user, n, time); };
   for (int round = 0; round < 12; ++round) {
     for (int user = 0; user < kUsers; ++user) {
       time += kMicrosPerMinute;
@@ -186,14 +191,8 @@ void BM_ProfileCheckpoint(benchmark::State& state) {
   auto sign_in_everyone = [&] {
     for (int user = 0; user < kUsers; ++user) {
       time += kMicrosPerSecond;
-      SignIn s = templ;
+      SignIn s = SyntheticSignIn(templ, ips, user, round, time);
       s.id = "signin-" + std::to_string(round) + "-" + std::to_string(user);
-      s.userId = "user-" + std::to_string(user);
-      s.ipAddress = ips[static_cast<std::size_t>(user * 3 + round % 3)];
-      s.network.autonomousSystemNumber = static_cast<std::uint32_t>(1000 + user % 500);
-      s.location.countryOrRegion = user % 10 == 0 ? "FR" : "GB";
-      s.location.city = "City" + std::to_string(user % 50);
-      s.createdDateTime = time;
       engine.Process(s, outcome);
       outcome.clear();
     }
