@@ -468,9 +468,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     // A place in line is taken before the engine lock is let go, so batches reach the store in
     // the order the engine made them; the next slice, and evaluations, go through the engine
     // while this one waits for its turn and is written.
-    const std::uint64_t place = s.storeTurns.TakePlace();
-    engine.unlock();
-    StoreTurns::Turn store = s.storeTurns.WaitForTurn(place);
+    StoreTurns::Turn store = s.storeTurns.WaitWithoutEngine(engine);
     if (!earlier.empty()) {
       Status written = WriteInOrder(earlier);
       DoneWriting(earlier);

@@ -249,9 +249,7 @@ void LiveEngine::RunDeferredWriter() {
     // A place in line is taken before the engine lock is let go, so whoever takes the engine
     // next writes after this batch; the engine is free while this batch waits for its turn.
     s.writerWriting = true;
-    const std::uint64_t place = s.storeTurns.TakePlace();
-    engine.unlock();
-    StoreTurns::Turn store = s.storeTurns.WaitForTurn(place);
+    StoreTurns::Turn store = s.storeTurns.WaitWithoutEngine(engine);
     // A failure is counted and marks the engine, which the next call rebuilds from the store.
     (void)WriteInOrder(batch);
     DoneWriting(batch);
@@ -301,9 +299,7 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     }
     // Written, or waiting to be: the store has it once the batches taken before had their turn.
     // Other evaluations need not wait meanwhile.
-    const std::uint64_t place = s.storeTurns.TakePlace();
-    engine.unlock();
-    StoreTurns::Turn store = s.storeTurns.WaitForTurn(place);
+    StoreTurns::Turn store = s.storeTurns.WaitWithoutEngine(engine);
     auto stored = s.store->GetEvaluation(sign_in.id);
     if (!stored.ok()) return stored.status();
     if (!*stored) {

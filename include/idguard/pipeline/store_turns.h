@@ -4,7 +4,8 @@
 //
 // A caller takes a place in line while it holds the engine lock, so places follow the engine's
 // order; it lets the engine lock go and then waits for its turn, which holds the store lock.
-// Every place taken must be waited for, or the places after it never get their turn.
+// Every place taken must be waited for, or the places after it never get their turn: places are
+// only taken by the calls that also wait for them.
 #pragma once
 
 #include <condition_variable>
@@ -44,14 +45,12 @@ class StoreTurns {
     std::unique_lock<std::mutex> lock_;
   };
 
-  // A place in line. Call with the engine lock held.
-  std::uint64_t TakePlace() { return next_++; }
-
-  // Waits until every place before this one has had its turn, then takes the store lock.
-  Turn WaitForTurn(std::uint64_t place) {
-    std::unique_lock lock(mutex_);
-    turnEnded_.wait(lock, [&] { return serving_ == place; });
-    return Turn(this, std::move(lock));
+  // Takes a place in line under `engine` (held), lets the engine lock go, and waits for the
+  // turn: for a write that needs no engine meanwhile. One call, so no place goes without its wait.
+  Turn WaitWithoutEngine(std::unique_lock<std::mutex>& engine) {
+    const std::uint64_t place = TakePlace();
+    engine.unlock();
+    return WaitForTurn(place);
   }
 
   // A place and its turn, for a caller that keeps the engine lock meanwhile. It waits only for
@@ -63,6 +62,16 @@ class StoreTurns {
   std::mutex& mutex() { return mutex_; }
 
  private:
+  // A place in line; the engine lock is held.
+  std::uint64_t TakePlace() { return next_++; }
+
+  // Waits until every place before this one has had its turn, then takes the store lock.
+  Turn WaitForTurn(std::uint64_t place) {
+    std::unique_lock lock(mutex_);
+    turnEnded_.wait(lock, [&] { return serving_ == place; });
+    return Turn(this, std::move(lock));
+  }
+
   std::mutex mutex_;
   std::condition_variable turnEnded_;
   std::uint64_t next_ = 0;     // guarded by the engine lock
