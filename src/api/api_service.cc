@@ -88,6 +88,22 @@ bool IsSafeHost(std::string_view host) {
   });
 }
 
+// The store's refusal, with what the call stored before it: a batch judged in slices keeps the
+// slices written earlier, and the client needs to know that sending it again is safe.
+Status StoreFailureOfIngest(const IngestResult& result) {
+  const Status& failure = result.storeFailure;
+  const std::string stored =
+      result.accepted == 0
+          ? "none of the body's " + std::to_string(result.received) + " records were stored"
+          : std::to_string(result.accepted) + " sign-ins of the body's " +
+                std::to_string(result.received) + " records were stored before the failure (with " +
+                std::to_string(result.detections) + " detections)";
+  const std::string message = "the store refused the batch: " + failure.message() + "; " + stored +
+                              ". Send the body again: stored sign-ins count as duplicates.";
+  return failure.code() == StatusCode::kUnavailable ? Status::Unavailable(message)
+                                                    : Status::Internal(message);
+}
+
 }  // namespace
 
 class ApiService::Impl {
@@ -826,6 +842,9 @@ void ApiService::Impl::AddOwnRoutes() {
                  auto result = engine_->Ingest(context.request.body, format, actor);
                  if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
                  metrics_->AddIngested(result->accepted, result->rejected.size());
+                 if (!result->storeFailure.ok()) {
+                   return GraphErrorFromStatus(context.request, StoreFailureOfIngest(*result));
+                 }
                  HttpResponse response;
                  response.status = 202;
                  JsonWriter json(response.body);

@@ -421,6 +421,15 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
   // the whole batch is one slice and one transaction.
   State& s = *state_;
   std::size_t next = 0;
+  // What the slices written so far hold: after a failure, the result counts only these.
+  std::uint64_t stored_sign_ins = 0;
+  std::uint64_t stored_detections = 0;
+  auto failed = [&](Status failure) {
+    result.accepted = stored_sign_ins;
+    result.detections = stored_detections;
+    result.storeFailure = std::move(failure);
+    return std::move(result);  // the call ends here
+  };
   while (next < order.size()) {
     // Only the engine lock while the engine works: the slice before this one may still be
     // writing, and the store lock is taken below, in turn.
@@ -429,7 +438,7 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     waiting_.fetch_sub(1);
     if (s.NeedsRebuild()) {
       StoreTurns::Turn store = s.storeTurns.TakeTurn();
-      if (Status restored = EnsureRestored(); !restored.ok()) return restored;
+      if (Status restored = EnsureRestored(); !restored.ok()) return failed(restored);
     }
     PendingChanges changes;
     EngineOutcome outcome;
@@ -452,10 +461,10 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
       for (RiskyUserHistoryItem& item : outcome.history) changes.AddHistory(std::move(item));
       outcome.clear();
       changes.batch.signIns.push_back(StoredSignIn::From(std::move(sign_in)));
-      ++result.accepted;
     }
-    result.detections += changes.batch.detections.size();
     if (changes.batch.signIns.empty()) continue;
+    const std::size_t slice_sign_ins = changes.batch.signIns.size();
+    const std::size_t slice_detections = changes.batch.detections.size();
     changes.CloseUsers(s.engine->userRisk());
     // Profiles are checkpointed every few calls, however many slices a call took.
     if (next == order.size() && ++s.ingestsSinceCheckpoint >= options_.profileCheckpointIngests) {
@@ -472,10 +481,14 @@ Result<IngestResult> LiveEngine::Ingest(std::string_view body, std::optional<Inp
     if (!earlier.empty()) {
       Status written = WriteInOrder(earlier);
       DoneWriting(earlier);
-      if (!written.ok()) return written;
+      if (!written.ok()) return failed(written);
     }
-    if (Status written = WriteInOrder(changes.batch); !written.ok()) return written;
+    if (Status written = WriteInOrder(changes.batch); !written.ok()) return failed(written);
+    stored_sign_ins += slice_sign_ins;
+    stored_detections += slice_detections;
   }
+  result.accepted = stored_sign_ins;
+  result.detections = stored_detections;
   return result;
 }
 

@@ -156,16 +156,22 @@ class EvaluateApiTest : public ::testing::Test {
   int requests_ = 0;
 };
 
-// A large ingest goes through the engine in slices when evaluations wait for it: no evaluation
-// waits for the whole batch to be judged.
-TEST_F(EvaluateApiTest, EvaluationsAreAnsweredWhileALargeIngestIsJudged) {
+// `count` sign-ins of 200 users, ids bulk-0 ... in time order, one a second, as NDJSON.
+std::string BulkBatch(int count) {
   std::string batch;
-  for (int i = 0; i < 20'000; ++i) {
+  for (int i = 0; i < count; ++i) {
     batch += Attempt("bulk-" + std::to_string(i), kStart + i * kMicrosPerSecond,
                      "user-" + std::to_string(i % 200),
                      "145.14." + std::to_string(i % 200) + "." + std::to_string(1 + i % 250), "NL");
     batch += '\n';
   }
+  return batch;
+}
+
+// A large ingest goes through the engine in slices when evaluations wait for it: no evaluation
+// waits for the whole batch to be judged.
+TEST_F(EvaluateApiTest, EvaluationsAreAnsweredWhileALargeIngestIsJudged) {
+  const std::string batch = BulkBatch(20'000);
   using Clock = std::chrono::steady_clock;
   std::atomic<bool> ingesting{true};
   Clock::duration ingest_took{};
@@ -202,6 +208,79 @@ TEST_F(EvaluateApiTest, EvaluationsAreAnsweredWhileALargeIngestIsJudged) {
       << std::chrono::duration_cast<std::chrono::milliseconds>(longest).count()
       << " ms, the ingest "
       << std::chrono::duration_cast<std::chrono::milliseconds>(ingest_took).count() << " ms";
+}
+
+// When the store refuses a slice of a large ingest, the slices written before it stay stored. The
+// error says how many sign-ins that is, the metrics count them, and sending the body again stores
+// exactly the rest. A trigger that refuses the batch's last sign-in stands in for a failing store.
+TEST_F(EvaluateApiTest, AnIngestTheStoreRefusesHalfwaySaysWhatItStored) {
+  constexpr int kCount = 20'000;
+  const std::string batch = BulkBatch(kCount);
+  const std::string last = "bulk-" + std::to_string(kCount - 1);
+  auto metric = [&](const std::string& name) {
+    return e2e::MetricValue(Call("GET", "/metrics", Role::securityReader).body, name);
+  };
+  const std::int64_t ingested_before = metric("idguard_signins_ingested_total");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  auto exec = [&](const std::string& sql) {
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    const std::string message = error != nullptr ? error : "";
+    sqlite3_free(error);
+    return rc == SQLITE_OK ? std::string() : message;
+  };
+  ASSERT_EQ(exec("CREATE TRIGGER refuse_last BEFORE INSERT ON signins WHEN NEW.id = '" + last +
+                 "' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"),
+            "");
+
+  // Evaluations keep arriving, so the batch is judged and written in slices.
+  std::atomic<bool> ingesting{true};
+  HttpResponse refused;
+  std::thread ingest([&] {
+    refused = e2e::CallApi(*service_, "POST", "/v1/signins", tokens_[Role::securityAdministrator],
+                           batch, "refused-ingest");
+    ingesting = false;
+  });
+  for (int i = 0; ingesting; ++i) {
+    Evaluate(Attempt("during-" + std::to_string(i), kStart + i * kMicrosPerSecond, "alice",
+                     "145.14.10.10", "NL"));
+  }
+  ingest.join();
+  ASSERT_EQ(refused.status, 500) << refused.body;
+  const std::string message = Json(refused.body).String("/error/message");
+  EXPECT_NE(message.find("refused for the test"), std::string::npos) << message;
+  const std::string stored_phrase =
+      " sign-ins of the body's " + std::to_string(kCount) + " records";
+  const auto phrase_at = message.find(stored_phrase);
+  ASSERT_NE(phrase_at, std::string::npos)
+      << "the error says how much was stored; if it says none, the batch was one slice: "
+      << message;
+  const std::int64_t stored = std::stoll(message.substr(message.rfind(' ', phrase_at - 1) + 1));
+  ASSERT_GT(stored, 0) << message;
+  ASSERT_LT(stored, kCount) << message;
+
+  sqlite3_stmt* count = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM signins WHERE id LIKE 'bulk-%'", -1,
+                               &count, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(count, 0), stored) << "the error counts what the store holds";
+  sqlite3_finalize(count);
+  EXPECT_EQ(metric("idguard_signins_ingested_total") - ingested_before, stored);
+
+  ASSERT_EQ(exec("DROP TRIGGER refuse_last"), "");
+  sqlite3_close(db);
+  HttpResponse resent = Call("POST", "/v1/signins", Role::securityAdministrator, batch);
+  ASSERT_EQ(resent.status, 202) << resent.body;
+  Json answer(resent.body);
+  std::int64_t accepted = 0;
+  std::int64_t duplicates = 0;
+  ASSERT_EQ(answer.root.at_pointer("/accepted").get(accepted), simdjson::SUCCESS);
+  ASSERT_EQ(answer.root.at_pointer("/duplicates").get(duplicates), simdjson::SUCCESS);
+  EXPECT_EQ(duplicates, stored) << resent.body;
+  EXPECT_EQ(accepted, kCount - stored) << resent.body;
+  EXPECT_EQ(metric("idguard_signins_ingested_total") - ingested_before, kCount);
 }
 
 TEST_F(EvaluateApiTest, PoliciesAreGraphResourcesWithValidationAndAudit) {

@@ -110,6 +110,10 @@ struct IngestResult {
   std::uint64_t otherEvents = 0;  // valid records that hold no sign-in
   std::uint64_t detections = 0;
   std::vector<IngestRejection> rejected;
+  // Ok, or why the store refused part of the batch. A batch judged in slices keeps the slices
+  // written before the failure: `accepted` and `detections` then count only those, and sending the
+  // body again stores the rest (the stored sign-ins count as duplicates).
+  Status storeFailure;
 };
 
 enum class RiskAction : std::uint8_t { confirmCompromised, dismiss, confirmSafe };
@@ -130,7 +134,8 @@ class LiveEngine {
   // Ingests a body of sign-in records (NDJSON, JSON array or Graph page; Graph signIn, Log
   // Analytics, diagnostic-settings or Okta shape, detected from the first record unless given).
   // Valid records are processed in createdDateTime order; malformed ones are listed with the
-  // reason and never stop the others. Too many records is an InvalidInput error.
+  // reason and never stop the others. Too many records is an InvalidInput error; a store failure
+  // after judging is reported in the result's storeFailure, with what was stored before it.
   Result<IngestResult> Ingest(std::string_view body, std::optional<InputFormat> format,
                               const Actor& actor);
 
