@@ -559,6 +559,27 @@ TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {
   EXPECT_EQ(content.str(), text);
 }
 
+// A statement's error names the statement by its first words, on one line: whole statements run
+// to dozens of lines, and the message reaches error answers and logs.
+TEST(SqliteStatementTest, AFailedStatementIsNamedByItsStartOnOneLine) {
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &raw), SQLITE_OK);
+  sqlite::SqliteDatabase db(raw);
+  ASSERT_TRUE(db.Exec("CREATE TABLE t (id TEXT PRIMARY KEY, a TEXT, b TEXT)").ok());
+  auto insert = sqlite::SqliteStatement::Prepare(
+      db.get(), "\n  INSERT INTO t (id, a, b)\n  VALUES (?1, 'a much longer value', 'another')\n");
+  ASSERT_TRUE(insert.ok()) << insert.status().message();
+  insert->BindText(1, "one");
+  ASSERT_TRUE(insert->Run().ok());
+  insert->BindText(1, "one");
+  const Status again = insert->Run();
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(again.message(),
+            "executing INSERT INTO t (id, a, b) VALUES (?1, 'a much lon...: UNIQUE constraint "
+            "failed: t.id");
+}
+
 TEST_F(SqliteStoreTest, RefusesADirectory) {
   const auto dir = factory_.file().parent_path();
   auto store = OpenSqliteStore(dir.string());

@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace idguard::sqlite {
 
@@ -98,12 +99,34 @@ void SqliteStatement::BindInt(int index, std::int64_t value) {
 
 void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
+namespace {
+
+// The start of a statement's text on one line, enough to tell which statement failed: whole
+// statements run to dozens of lines, and their text reaches error answers and logs.
+std::string StatementHead(std::string_view sql) {
+  constexpr std::size_t kHeadLength = 48;
+  std::string head;
+  bool space = false;
+  for (const char c : sql) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !head.empty();
+      continue;
+    }
+    if (head.size() >= kHeadLength) return head + "...";
+    if (space) head += ' ';
+    space = false;
+    head += c;
+  }
+  return head;
+}
+
+}  // namespace
+
 Result<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Status status =
-      StatusFromSqlite(db_, rc, "executing \"" + std::string(sqlite3_sql(stmt_)) + "\"");
+  Status status = StatusFromSqlite(db_, rc, "executing " + StatementHead(sqlite3_sql(stmt_)));
   Reset();
   return status;
 }
