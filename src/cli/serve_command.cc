@@ -381,8 +381,8 @@ void RegisterServeCommand(CLI::App& app) {
   serve->add_option("--port-file", args->portFile, "Write the port listened on to this file");
   serve->add_flag("--quiet", args->quiet, "No access log");
   serve->add_option("--feed", args->feeds,
-                    "IP threat feed KIND=FILE (anonymizer, malicious-ip, threat-actor); "
-                    "repeatable");
+                    "Feed KIND=FILE: IP feeds (anonymizer, malicious-ip, threat-actor) or "
+                    "leaked-credentials; repeatable");
   serve->add_flag("--on-premises-password-change-resets-risk",
                   args->onPremisesPasswordChangeResetsRisk,
                   "A password change in the on-premises directory remediates user risk "
