@@ -266,13 +266,19 @@ LiveEngine::EngineLock LiveEngine::LockEngine() {
   // meanwhile. So this call first lets the writer finish, or has it write what waits, without
   // the lock. Each round leaves what arrived during its write, usually fewer; after a few rounds
   // the rest is written below, with the lock, so this call's wait stays bounded at saturation.
-  for (int round = 0; round < kWriterRoundsBeforeWritingInline && !s.stopping &&
-                      (s.writerWriting || s.deferredSignIns > kEvaluationsWrittenByOtherCalls);
+  auto writer_needed = [&] {
+    return s.writerWriting || s.deferredSignIns > kEvaluationsWrittenByOtherCalls;
+  };
+  for (int round = 0; round < kWriterRoundsBeforeWritingInline && !s.stopping && writer_needed();
        ++round) {
     const std::uint64_t written = s.writesDone;
     s.flushNow = true;
     s.flushWanted.notify_one();
-    s.writerIdle.wait(engine, [&] { return s.stopping || s.writesDone != written; });
+    // Also ends when the evaluations left the queue another way (an ingest slice took them, a
+    // rebuild dropped them) while the writer was not writing: it then has nothing to write, and
+    // would not count a write.
+    s.writerIdle.wait(engine,
+                      [&] { return s.stopping || s.writesDone != written || !writer_needed(); });
   }
   StoreTurns::Turn store = s.storeTurns.TakeTurn();
   waiting_.fetch_sub(1);
@@ -354,6 +360,9 @@ Status LiveEngine::EnsureRestored() {
   s.deferred = PendingChanges();
   s.deferredSignIns = 0;
   s.deferredAnswers.clear();
+  // Evaluations waiting for room in the queue, and calls waiting for it to be written, go on.
+  s.writerCaughtUp.notify_all();
+  s.writerIdle.notify_all();
   s.accountFlags.clear();
   s.policiesLoaded = false;
   pendingEvaluations_.store(0);
@@ -516,6 +525,7 @@ Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
   auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
+  RebuildUnlessKept unstored(s);
   UserRiskAggregator& users = s.engine->userRisk();
   const EventTime now = s.clock.Now();
   PendingChanges changes;
@@ -572,7 +582,9 @@ Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
   changes.batch.audit.push_back(MakeAuditEntry(
       now, "IdentityProtection", std::string("riskyUsers/") + std::string(ToString(action)), actor,
       "success", "", changes.targets));
-  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  Status written = Commit(changes.batch);
+  unstored.Keep();  // a failed write has marked the engine for its rebuild
+  if (!written.ok()) return written;
   return result;
 }
 
@@ -584,6 +596,7 @@ Result<ActionResult> LiveEngine::ActOnServicePrincipals(
   auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
+  RebuildUnlessKept unstored(s);
   UserRiskAggregator& principals = s.engine->servicePrincipalRisk();
   const EventTime now = s.clock.Now();
   PendingChanges changes;
@@ -628,7 +641,9 @@ Result<ActionResult> LiveEngine::ActOnServicePrincipals(
       MakeAuditEntry(now, "IdentityProtection",
                      std::string("riskyServicePrincipals/") + std::string(ToString(action)), actor,
                      "success", "", changes.targets));
-  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  Status written = Commit(changes.batch);
+  unstored.Keep();  // a failed write has marked the engine for its rebuild
+  if (!written.ok()) return written;
   return result;
 }
 
@@ -638,6 +653,7 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
   auto lock = LockEngine();
   if (Status s = EnsureRestored(); !s.ok()) return s;
   State& s = *state_;
+  RebuildUnlessKept unstored(s);
   UserRiskAggregator& users = s.engine->userRisk();
   const EventTime now = s.clock.Now();
   PendingChanges changes;
@@ -760,7 +776,9 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
   // What was learned is written at once: every stored sign-in is learned in memory by now, so a
   // checkpoint here is as consistent as one after an ingest, and a restart keeps the lesson.
   if (learned) CheckpointProfiles(changes.batch);
-  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  Status written = Commit(changes.batch);
+  unstored.Keep();  // a failed write has marked the engine for its rebuild
+  if (!written.ok()) return written;
   if (learned) {
     s.ingestsSinceCheckpoint = 0;
     s.evaluationsSinceCheckpoint = 0;

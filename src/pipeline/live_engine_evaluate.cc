@@ -215,6 +215,7 @@ StoreBatch LiveEngine::TakeDeferred() {
     s.evaluationsSinceCheckpoint = 0;
   }
   s.writerCaughtUp.notify_all();
+  s.writerIdle.notify_all();  // calls waiting in LockEngine recheck whether the writer is needed
   return batch;
 }
 
@@ -302,6 +303,12 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     StoreTurns::Turn store = s.storeTurns.WaitWithoutEngine(engine);
     auto stored = s.store->GetEvaluation(sign_in.id);
     if (!stored.ok()) return stored.status();
+    if (!*stored && s.storeBroken.load()) {
+      // Its batch was among those the store just refused: the next call rebuilds the engine
+      // without it, and a retry then evaluates it anew.
+      return Status::Unavailable("the first evaluation of sign-in '" + sign_in.id +
+                                 "' could not be stored; retry");
+    }
     if (!*stored) {
       return Status::InvalidInput("sign-in '" + sign_in.id +
                                   "' was ingested as a log record, not evaluated");
@@ -309,6 +316,8 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
     return Evaluation{(*stored)->answer, true};
   }
 
+  // From here on the engine changes: it has seen the id and learns from the sign-in.
+  RebuildUnlessKept unstored(s);
   // The account as the directory knows it: blocked, or must change its password.
   const DirectoryUser* entry =
       s.enrichment.directory ? s.enrichment.directory->FindById(sign_in.userId) : nullptr;
@@ -412,6 +421,7 @@ Result<LiveEngine::Evaluation> LiveEngine::Evaluate(std::string_view body, const
   if (s.deferredSignIns == 1 || s.deferredSignIns >= options_.evaluationWriteBatch) {
     s.flushWanted.notify_one();
   }
+  unstored.Keep();
   return Evaluation{std::move(answer), false};
 }
 
@@ -487,6 +497,8 @@ Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, Sig
     return Status::Ok();
   };
 
+  // From here on the engine changes (the second factor's detectors, user risk).
+  RebuildUnlessKept unstored(s);
   switch (outcome) {
     case SignInOutcome::mfaPassed: {
       sign_in.status = {};
@@ -597,7 +609,9 @@ Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, Sig
   changes.batch.evaluations.push_back(std::move(evaluation));
   changes.AddSignIn(std::move(sign_in));
   changes.CloseUsers(users);
-  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  Status written = Commit(changes.batch);
+  unstored.Keep();  // a failed write has marked the engine for its rebuild
+  if (!written.ok()) return written;
   return answer;
 }
 

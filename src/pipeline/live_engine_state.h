@@ -112,7 +112,9 @@ struct LiveEngine::State {
   std::unique_ptr<AccountDirectory> accounts;
   SystemClock clock;
   std::size_t ingestsSinceCheckpoint = 0;
-  bool restored = false;  // false: rebuild engine state from the store before the next call
+  // false: rebuild engine state from the store before the next call (at start, and after a call
+  // that had changed the engine ended without storing the change: RebuildUnlessKept).
+  bool restored = false;
   // Set (store lock held) when a write failed: the engine holds changes the store lacks, and
   // every batch built since extends them. Cleared by the rebuild.
   std::atomic<bool> storeBroken{false};
@@ -158,6 +160,26 @@ struct LiveEngine::State {
   std::condition_variable writerIdle;
   bool stopping = false;
   std::thread writer;
+};
+
+// For a call that changes the engine's state before it has stored the change. Should the call end
+// early (a store read failed, a stored record did not parse), the engine is rebuilt from the store
+// before the next call, so memory never runs ahead of what the store holds. Keep() once the change
+// is written or queued for the writer: a failed write marks the engine itself (storeBroken).
+// Engine lock held throughout.
+class RebuildUnlessKept {
+ public:
+  explicit RebuildUnlessKept(LiveEngine::State& state) : state_(state) {}
+  RebuildUnlessKept(const RebuildUnlessKept&) = delete;
+  RebuildUnlessKept& operator=(const RebuildUnlessKept&) = delete;
+  ~RebuildUnlessKept() {
+    if (!kept_) state_.restored = false;
+  }
+  void Keep() { kept_ = true; }
+
+ private:
+  LiveEngine::State& state_;
+  bool kept_ = false;
 };
 
 std::string ShortHash(std::string_view text);

@@ -934,6 +934,53 @@ TEST_F(EvaluateApiTest, WhileTheStoreCannotBeWrittenNothingUnstoredIsClaimed) {
   EXPECT_EQ(metric("idguard_store_write_failures_total"), 2) << "the evaluation's and the ingest's";
 }
 
+// An action on several sign-ins that fails part way (here at a stored detection that does not
+// parse) had already changed the engine for the sign-ins before. The engine is rebuilt from the
+// store, so the next evaluation answers with the risk the store holds, not the unstored change.
+TEST_F(EvaluateApiTest, AnActionThatFailsPartWayLeavesNoUnstoredRiskBehind) {
+  LearnAlice();
+  // Another country, network and browser: a risky sign-in with a detection.
+  HttpResponse risky =
+      Evaluate(Attempt("far-away", kStart + 8 * kMicrosPerDay, "alice", "177.54.144.20", "BR",
+                       "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"));
+  ASSERT_EQ(risky.status, 200) << risky.body;
+  ASSERT_EQ(Json(risky.body).String("/riskDetections/0/riskEventType"), "unfamiliarFeatures")
+      << risky.body;
+  // As stored: the report reads the store, where the writer puts evaluations a moment later.
+  auto risk_state = [&] {
+    return Json(Call("GET", "/v1.0/identityProtection/riskyUsers/alice", Role::securityReader).body)
+        .String("/riskState");
+  };
+  e2e::WaitUntil([&] { return risk_state() == "atRisk"; }, std::chrono::seconds(30));
+  ASSERT_EQ(risk_state(), "atRisk");
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  auto exec = [&](const std::string& sql) {
+    return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  };
+  ASSERT_EQ(exec("CREATE TABLE kept AS SELECT id, json FROM detections WHERE request_id = "
+                 "'far-away'"),
+            SQLITE_OK);
+  ASSERT_EQ(exec("UPDATE detections SET json = '{' WHERE request_id = 'far-away'"), SQLITE_OK);
+  ASSERT_GE(sqlite3_changes(db), 1);
+  // "home-0" comes first: confirmed compromised in memory, before "far-away" fails.
+  HttpResponse failed =
+      Call("POST", "/v1.0/auditLogs/signIns/confirmCompromised", Role::securityAdministrator,
+           R"({"requestIds":["home-0","far-away"]})");
+  EXPECT_GE(failed.status, 400) << failed.body;
+  ASSERT_EQ(exec("UPDATE detections SET json = (SELECT json FROM kept WHERE kept.id = "
+                 "detections.id) WHERE request_id = 'far-away'; DROP TABLE kept"),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  Json next(
+      Evaluate(Attempt("home-again", kStart + 9 * kMicrosPerDay, "alice", "145.14.10.10", "NL"))
+          .body);
+  EXPECT_EQ(next.String("/userRiskState"), "atRisk") << "not the unstored confirmedCompromised";
+  EXPECT_EQ(risk_state(), "atRisk");
+}
+
 TEST_F(EvaluateApiTest, BadRequestsSayWhatIsWrong) {
   HttpResponse not_json = Evaluate("{");
   EXPECT_EQ(not_json.status, 400);

@@ -2,6 +2,7 @@
 // does not hold up evaluations: a slow write of an ingest call, with the evaluation writer's next
 // batch queued behind it, leaves the engine free.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -103,6 +104,49 @@ TEST(StoreTurnsTest, EvaluationsAreAnsweredWhileWritesWaitForTheStoreAndTheyLand
   // call that reads the store writes the evaluations still waiting first.)
   ASSERT_TRUE(engine.GetSettingsDocument("notificationSettings").ok());
   EXPECT_EQ(slow.written(), (std::vector<std::string>{"ingested", "evaluated-1", "evaluated-2"}));
+}
+
+// A repeated evaluation waits for the batch that holds its first answer. When the store refuses
+// that batch, the repeat is told to retry (503), not that the id was never evaluated, and the
+// retry evaluates it anew. Another connection holding the write lock makes the write fail.
+TEST(StoreTurnsTest, ARepeatWhoseFirstAnswerTheStoreRefusedIsToldToRetry) {
+  TempDir dir("store-turns-refused");
+  LiveEngineOptions options;
+  options.dbPath = dir / "store.db";
+  std::ostringstream log;
+  auto opened = LiveEngine::Open(options, log);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  LiveEngine& engine = **opened;
+  sqlite3* locker = nullptr;
+  ASSERT_EQ(sqlite3_open(options.dbPath.c_str(), &locker), SQLITE_OK);
+  std::promise<void> locked;
+  bool held = false;  // the first write of "first" only
+  engine.SetCommitObserver(
+      {[&](StoreBatch& batch) {
+         if (held || batch.signIns.empty() || batch.signIns.front().signIn.id != "first") {
+           return;
+         }
+         held = true;
+         // Taken after the writer's turn began and before its transaction:
+         // the write waits out the busy timeout, then fails.
+         EXPECT_EQ(sqlite3_exec(locker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+         locked.set_value();
+       },
+       {}});
+  const Actor actor{"test", "token", "identityProvider", "request"};
+
+  auto first = engine.Evaluate(SignInJson("first", kStart), actor);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  ASSERT_EQ(locked.get_future().wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  auto repeat = engine.Evaluate(SignInJson("first", kStart), actor);
+  ASSERT_FALSE(repeat.ok()) << "the first answer cannot have been stored";
+  EXPECT_EQ(repeat.status().code(), StatusCode::kUnavailable) << repeat.status().message();
+
+  ASSERT_EQ(sqlite3_exec(locker, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(locker);
+  auto retried = engine.Evaluate(SignInJson("first", kStart), actor);
+  ASSERT_TRUE(retried.ok()) << retried.status().message();
+  EXPECT_FALSE(retried->repeated) << "evaluated anew";
 }
 
 }  // namespace
