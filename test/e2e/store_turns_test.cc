@@ -104,6 +104,7 @@ TEST(StoreTurnsTest, EvaluationsAreAnsweredWhileWritesWaitForTheStoreAndTheyLand
   // call that reads the store writes the evaluations still waiting first.)
   ASSERT_TRUE(engine.GetSettingsDocument("notificationSettings").ok());
   EXPECT_EQ(slow.written(), (std::vector<std::string>{"ingested", "evaluated-1", "evaluated-2"}));
+  engine.SetCommitObserver({});  // the engine outlives what the observer uses
 }
 
 // A repeated evaluation waits for the batch that holds its first answer. When the store refuses
@@ -147,6 +148,7 @@ TEST(StoreTurnsTest, ARepeatWhoseFirstAnswerTheStoreRefusedIsToldToRetry) {
   auto retried = engine.Evaluate(SignInJson("first", kStart), actor);
   ASSERT_TRUE(retried.ok()) << retried.status().message();
   EXPECT_FALSE(retried->repeated) << "evaluated anew";
+  engine.SetCommitObserver({});  // the engine outlives what the observer uses
 }
 
 }  // namespace
