@@ -294,6 +294,17 @@ inline std::map<api::Role, std::string> AddRoleTokens(StoreBatch& batch) {
   return tokens;
 }
 
+// A live engine over the store at `db` (created when missing), without enrichment data; null,
+// with the failure reported, when it cannot open.
+inline std::unique_ptr<LiveEngine> OpenLiveEngine(const std::string& db) {
+  LiveEngineOptions options;
+  options.dbPath = db;
+  std::ostringstream log;
+  auto engine = LiveEngine::Open(options, log);
+  EXPECT_TRUE(engine.ok()) << engine.status().message();
+  return engine.ok() ? std::move(engine).value() : nullptr;
+}
+
 // The API as `idguard serve` builds it over the store at `db` (no enrichment data unless the
 // options say so).
 inline std::unique_ptr<api::ApiService> StartApiService(const std::string& db,

@@ -154,12 +154,9 @@ TEST(ServeRetentionTest, ABacklogIsTrimmedWholeInPiecesWhileIngestGoesOn) {
 
 TEST(ServeRetentionTest, AnEmptyStoreHasNothingToCountBackFrom) {
   TempDir dir("serve-retention-empty");
-  LiveEngineOptions options;
-  options.dbPath = dir / "store.db";
-  std::ostringstream log;
-  auto engine = LiveEngine::Open(options, log);
-  ASSERT_TRUE(engine.ok()) << engine.status().message();
-  auto pass = (*engine)->ApplyRetention();
+  const auto engine = OpenLiveEngine(dir / "store.db");
+  ASSERT_NE(engine, nullptr);
+  auto pass = engine->ApplyRetention();
   ASSERT_TRUE(pass.ok()) << pass.status().message();
   EXPECT_FALSE(pass->latestSignIn.has_value());
   EXPECT_EQ(pass->removed.signInsDeleted, 0);

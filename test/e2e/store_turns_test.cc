@@ -68,12 +68,9 @@ class SlowWrite {
 
 TEST(StoreTurnsTest, EvaluationsAreAnsweredWhileWritesWaitForTheStoreAndTheyLandInOrder) {
   TempDir dir("store-turns");
-  LiveEngineOptions options;
-  options.dbPath = dir / "store.db";
-  std::ostringstream log;
-  auto opened = LiveEngine::Open(options, log);
-  ASSERT_TRUE(opened.ok()) << opened.status().message();
-  LiveEngine& engine = **opened;
+  const auto opened = OpenLiveEngine(dir / "store.db");
+  ASSERT_NE(opened, nullptr);
+  LiveEngine& engine = *opened;
   SlowWrite slow("ingested");
   engine.SetCommitObserver({[&](StoreBatch& batch) { slow.BeforeWrite(batch); }, {}});
   const Actor actor{"test", "token", "securityAdministrator", "request"};
@@ -112,14 +109,12 @@ TEST(StoreTurnsTest, EvaluationsAreAnsweredWhileWritesWaitForTheStoreAndTheyLand
 // retry evaluates it anew. Another connection holding the write lock makes the write fail.
 TEST(StoreTurnsTest, ARepeatWhoseFirstAnswerTheStoreRefusedIsToldToRetry) {
   TempDir dir("store-turns-refused");
-  LiveEngineOptions options;
-  options.dbPath = dir / "store.db";
-  std::ostringstream log;
-  auto opened = LiveEngine::Open(options, log);
-  ASSERT_TRUE(opened.ok()) << opened.status().message();
-  LiveEngine& engine = **opened;
+  const std::string db = dir / "store.db";
+  const auto opened = OpenLiveEngine(db);
+  ASSERT_NE(opened, nullptr);
+  LiveEngine& engine = *opened;
   sqlite3* locker = nullptr;
-  ASSERT_EQ(sqlite3_open(options.dbPath.c_str(), &locker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(db.c_str(), &locker), SQLITE_OK);
   std::promise<void> locked;
   bool held = false;  // the first write of "first" only
   engine.SetCommitObserver(
