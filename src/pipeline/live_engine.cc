@@ -582,9 +582,8 @@ Result<ActionResult> LiveEngine::ActOnUsers(RiskAction action,
   changes.batch.audit.push_back(MakeAuditEntry(
       now, "IdentityProtection", std::string("riskyUsers/") + std::string(ToString(action)), actor,
       "success", "", changes.targets));
-  Status written = Commit(changes.batch);
-  unstored.Keep();  // a failed write has marked the engine for its rebuild
-  if (!written.ok()) return written;
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  unstored.Keep();
   return result;
 }
 
@@ -641,9 +640,8 @@ Result<ActionResult> LiveEngine::ActOnServicePrincipals(
       MakeAuditEntry(now, "IdentityProtection",
                      std::string("riskyServicePrincipals/") + std::string(ToString(action)), actor,
                      "success", "", changes.targets));
-  Status written = Commit(changes.batch);
-  unstored.Keep();  // a failed write has marked the engine for its rebuild
-  if (!written.ok()) return written;
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  unstored.Keep();
   return result;
 }
 
@@ -776,9 +774,8 @@ Result<ActionResult> LiveEngine::ActOnSignIns(RiskAction action,
   // What was learned is written at once: every stored sign-in is learned in memory by now, so a
   // checkpoint here is as consistent as one after an ingest, and a restart keeps the lesson.
   if (learned) CheckpointProfiles(changes.batch);
-  Status written = Commit(changes.batch);
-  unstored.Keep();  // a failed write has marked the engine for its rebuild
-  if (!written.ok()) return written;
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  unstored.Keep();
   if (learned) {
     s.ingestsSinceCheckpoint = 0;
     s.evaluationsSinceCheckpoint = 0;

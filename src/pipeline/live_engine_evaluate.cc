@@ -609,9 +609,8 @@ Result<std::string> LiveEngine::ReportOutcome(const std::string& sign_in_id, Sig
   changes.batch.evaluations.push_back(std::move(evaluation));
   changes.AddSignIn(std::move(sign_in));
   changes.CloseUsers(users);
-  Status written = Commit(changes.batch);
-  unstored.Keep();  // a failed write has marked the engine for its rebuild
-  if (!written.ok()) return written;
+  if (Status written = Commit(changes.batch); !written.ok()) return written;
+  unstored.Keep();
   return answer;
 }
 

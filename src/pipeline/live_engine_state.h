@@ -165,7 +165,7 @@ struct LiveEngine::State {
 // For a call that changes the engine's state before it has stored the change. Should the call end
 // early (a store read failed, a stored record did not parse), the engine is rebuilt from the store
 // before the next call, so memory never runs ahead of what the store holds. Keep() once the change
-// is written or queued for the writer: a failed write marks the engine itself (storeBroken).
+// is written or queued for the writer (a failed write needs no Keep: it marks the engine too).
 // Engine lock held throughout.
 class RebuildUnlessKept {
  public:
