@@ -90,18 +90,20 @@ bool IsSafeHost(std::string_view host) {
 
 // The store's refusal, with what the call stored before it: a batch judged in slices keeps the
 // slices written earlier, and the client needs to know that sending it again is safe.
-Status StoreFailureOfIngest(const IngestResult& result) {
+HttpResponse StoreFailureOfIngest(const HttpRequest& request, const IngestResult& result) {
   const Status& failure = result.storeFailure;
+  const bool busy = failure.code() == StatusCode::kUnavailable;
   const std::string stored =
       result.accepted == 0
           ? "none of the body's " + std::to_string(result.received) + " records were stored"
           : std::to_string(result.accepted) + " sign-ins of the body's " +
                 std::to_string(result.received) + " records were stored before the failure (with " +
                 std::to_string(result.detections) + " detections)";
-  const std::string message = "the store refused the batch: " + failure.message() + "; " + stored +
-                              ". Send the body again: stored sign-ins count as duplicates.";
-  return failure.code() == StatusCode::kUnavailable ? Status::Unavailable(message)
-                                                    : Status::Internal(message);
+  const std::string message =
+      std::string(busy ? "The store was busy" : "The store refused the batch") + "; " + stored +
+      ". Send the body again: stored sign-ins count as duplicates";
+  return ServerFailure(request, busy ? 503 : 500,
+                       busy ? "ServiceUnavailable" : "InternalServerError", message, failure);
 }
 
 }  // namespace
@@ -396,11 +398,16 @@ void ApiService::Impl::AddRoutes() {
                200,
                "application/json",
                [this](RouteContext& context) {
-                 return WithReader(context.request, [&](ReportReader& reader) {
-                   auto count = reader.Count(ReportTable::riskyUsers, "", {});
-                   if (!count.ok()) return GraphErrorFromStatus(context.request, count.status());
-                   return JsonResponse(200, R"({"status":"ready"})");
-                 });
+                 auto lease = readers_.Borrow();
+                 Status readable = lease.ok()
+                                       ? (***lease).Count(ReportTable::riskyUsers, "", {}).status()
+                                       : lease.status();
+                 // Anyone may ask: the cause (a file, a statement) goes only to the log.
+                 if (!readable.ok()) {
+                   return ServerFailure(context.request, 503, "ServiceUnavailable",
+                                        "The store cannot be read", readable);
+                 }
+                 return JsonResponse(200, R"({"status":"ready"})");
                }});
   router_.Add(
       {"GET",
@@ -843,7 +850,7 @@ void ApiService::Impl::AddOwnRoutes() {
                  if (!result.ok()) return GraphErrorFromStatus(context.request, result.status());
                  metrics_->AddIngested(result->accepted, result->rejected.size());
                  if (!result->storeFailure.ok()) {
-                   return GraphErrorFromStatus(context.request, StoreFailureOfIngest(*result));
+                   return StoreFailureOfIngest(context.request, *result);
                  }
                  HttpResponse response;
                  response.status = 202;

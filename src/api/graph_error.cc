@@ -47,11 +47,26 @@ HttpResponse GraphErrorFromStatus(const HttpRequest& request, const Status& stat
       return GraphError(request, 400, "BadRequest", status.message());
     case StatusCode::kNotFound:
       return GraphError(request, 404, "ResourceNotFound", status.message());
-    case StatusCode::kUnavailable:
-      return GraphError(request, 503, "ServiceUnavailable", status.message());
+    case StatusCode::kUnavailable: {
+      // The message says what to retry; the log keeps it too, with the request.
+      HttpResponse response = GraphError(request, 503, "ServiceUnavailable", status.message());
+      response.logDetail = status.message();
+      return response;
+    }
     default:
-      return GraphError(request, 500, "InternalServerError", status.message());
+      return ServerFailure(request, 500, "InternalServerError",
+                           "The server could not complete the request", status);
   }
+}
+
+HttpResponse ServerFailure(const HttpRequest& request, int status, std::string_view code,
+                           std::string_view message, const Status& cause) {
+  HttpResponse response =
+      GraphError(request, status, code,
+                 std::string(message) + "; the server's log has the cause under request-id " +
+                     request.requestId + ".");
+  response.logDetail = cause.message();
+  return response;
 }
 
 }  // namespace idguard::api

@@ -19,7 +19,14 @@ HttpResponse GraphError(const HttpRequest& request, int status, std::string_view
 HttpResponse NoContent();
 HttpResponse JsonResponse(int status, std::string body);
 
-// 400 for invalid input, 404 for not found, 503 for unavailable, 500 otherwise.
+// 400 for invalid input, 404 for not found, 503 for unavailable (the message says what to
+// retry), 500 otherwise (ServerFailure).
 HttpResponse GraphErrorFromStatus(const HttpRequest& request, const Status& status);
+
+// A failure on the server's side: `message` for the client, which adds where the server's log
+// has the cause; the cause itself (store errors name files and statements) goes only to the log
+// (HttpResponse::logDetail).
+HttpResponse ServerFailure(const HttpRequest& request, int status, std::string_view code,
+                           std::string_view message, const Status& cause);
 
 }  // namespace idguard::api

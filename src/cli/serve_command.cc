@@ -256,7 +256,17 @@ void Serve(ServeArguments& args, const CLI::App& command) {
   http.idleTimeout = std::chrono::seconds(args.idleTimeoutSeconds);
   http.drainTimeout = std::chrono::seconds(args.drainTimeoutSeconds);
 
+  // Failures on the server's side go to standard error, whatever the access log does.
+  std::mutex log_mutex;
+  auto error_log = [&log_mutex](std::string_view line) {
+    std::lock_guard lock(log_mutex);
+    std::cerr << line << '\n';
+  };
+  // A failed request's line is in the access log already when that goes to standard error.
+  if (args.quiet || !args.accessLogPath.empty()) http.errorLog = error_log;
+
   LiveEngineOptions engine_options;
+  engine_options.errorLog = error_log;
   engine_options.dbPath = args.dbPath;
   const std::string data_dir = args.dataDir.empty() ? DefaultDataDir() : args.dataDir;
   engine_options.geoipFiles = args.geoip.empty() ? DefaultGeoIpFiles(data_dir) : args.geoip;
@@ -301,7 +311,6 @@ void Serve(ServeArguments& args, const CLI::App& command) {
     access_file.open(args.accessLogPath, std::ios::app);
     if (!access_file) Fail(Status::IoError("cannot open access log " + args.accessLogPath));
   }
-  std::mutex log_mutex;
   std::ostream& access_out = args.accessLogPath.empty() ? std::cerr : access_file;
   // Without a sink (--quiet) the server does not build the lines at all.
   api::AccessLogSink access_log;

@@ -252,7 +252,19 @@ void LiveEngine::RunDeferredWriter() {
     s.writerWriting = true;
     StoreTurns::Turn store = s.storeTurns.WaitWithoutEngine(engine);
     // A failure is counted and marks the engine, which the next call rebuilds from the store.
-    (void)WriteInOrder(batch);
+    // Nobody waits for this write, so the log is where an operator learns what was lost.
+    if (Status written = WriteInOrder(batch); !written.ok() && options_.errorLog) {
+      std::string line;
+      JsonWriter json(line);
+      json.BeginObject();
+      json.MemberTimestamp("time", SystemClock().Now());
+      json.Member("event", "evaluationsNotStored");
+      json.Member("evaluations", static_cast<std::int64_t>(batch.evaluations.size()));
+      json.Member("detections", static_cast<std::int64_t>(batch.detections.size()));
+      json.Member("error", written.message());
+      json.EndObject();
+      options_.errorLog(line);
+    }
     DoneWriting(batch);
     store.End();
     engine.lock();

@@ -12,8 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "e2e/e2e_support.h"
 #include "idguard/api/api_service.h"
@@ -256,7 +259,9 @@ TEST_F(EvaluateApiTest, AnIngestTheStoreRefusesHalfwaySaysWhatItStored) {
   ingest.join();
   ASSERT_EQ(refused.status, 500) << refused.body;
   const std::string message = Json(refused.body).String("/error/message");
-  EXPECT_NE(message.find("refused for the test"), std::string::npos) << message;
+  // The trigger's words are the store's: for the server's log, not for the client.
+  EXPECT_EQ(message.find("refused for the test"), std::string::npos) << message;
+  EXPECT_NE(refused.logDetail.find("refused for the test"), std::string::npos) << refused.logDetail;
   const std::string stored_phrase =
       " sign-ins of the body's " + std::to_string(kCount) + " records";
   const auto phrase_at = message.find(stored_phrase);
@@ -888,6 +893,15 @@ TEST_F(EvaluateApiTest, LeakedCredentialFeedsAreMatchedAgainstTheDirectoryAtStar
 // and calls that must write first fail with 503 instead of claiming what they could not store.
 // Another process holding the database's write lock stands in for a store that cannot be written.
 TEST_F(EvaluateApiTest, WhileTheStoreCannotBeWrittenNothingUnstoredIsClaimed) {
+  // What `idguard serve` writes to standard error: nobody else hears of the lost batch.
+  std::mutex log_mutex;
+  std::vector<std::string> error_log;
+  LiveEngineOptions options;
+  options.errorLog = [&](std::string_view line) {
+    std::lock_guard lock(log_mutex);
+    error_log.emplace_back(line);
+  };
+  Start(options);
   LearnAlice();
   auto metric = [&](const std::string& name) {
     return e2e::MetricValue(Call("GET", "/metrics", Role::securityReader).body, name);
@@ -908,12 +922,36 @@ TEST_F(EvaluateApiTest, WhileTheStoreCannotBeWrittenNothingUnstoredIsClaimed) {
   ASSERT_EQ(answered.status, 200) << answered.body;
   EXPECT_EQ(Json(answered.body).String("/decision"), "allow");
   EXPECT_EQ(wait_for("idguard_store_write_failures_total", 1), 1);
+  e2e::WaitUntil(
+      [&] {
+        std::lock_guard lock(log_mutex);
+        return !error_log.empty();
+      },
+      std::chrono::seconds(30));
+  {
+    std::lock_guard lock(log_mutex);
+    ASSERT_EQ(error_log.size(), 1U);
+    Json logged(error_log[0]);
+    EXPECT_EQ(logged.String("/event"), "evaluationsNotStored") << error_log[0];
+    std::int64_t evaluations = 0;
+    EXPECT_EQ(logged.root.at_pointer("/evaluations").get(evaluations), simdjson::SUCCESS);
+    EXPECT_EQ(evaluations, 1) << error_log[0];
+    EXPECT_NE(logged.String("/error").find("locked"), std::string::npos) << error_log[0];
+  }
   // Ingest is durable before it answers, so it refuses rather than accept what it cannot store.
   HttpResponse ingest = Call(
       "POST", "/v1/signins", Role::securityAdministrator,
       Attempt("ingested-while-locked", kStart + 8 * kMicrosPerDay + 1, "bob", "81.2.69.160", "GB"));
   EXPECT_EQ(ingest.status, 503) << ingest.body;
   EXPECT_EQ(Json(ingest.body).String("/error/code"), "ServiceUnavailable") << ingest.body;
+  // The client learns what to do; the store's own words (a statement, the file) stay in the log.
+  const std::string told = Json(ingest.body).String("/error/message");
+  EXPECT_NE(told.find("Send the body again"), std::string::npos) << told;
+  EXPECT_NE(told.find("request-id " + Json(ingest.body).String("/error/innerError/request-id")),
+            std::string::npos)
+      << told;
+  EXPECT_EQ(told.find("locked"), std::string::npos) << told;
+  EXPECT_NE(ingest.logDetail.find("locked"), std::string::npos) << ingest.logDetail;
 
   ASSERT_EQ(sqlite3_exec(locker, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(locker);

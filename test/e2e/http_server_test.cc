@@ -17,6 +17,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -225,6 +226,76 @@ TEST_F(HttpServerTest, AStreamedBodyIsMadeOnTheHandlerPoolWhileQuickRequestsAreA
   for (const std::string& name : piece_threads) {
     EXPECT_EQ(name.rfind("idg-handler-", 0), 0U) << name;
   }
+}
+
+// A failure on the server's side (a 5xx, a streamed body that breaks off) is logged with its cause
+// even without an access log; the cause is never sent, and answers that succeed are not logged.
+TEST_F(HttpServerTest, AFailureIsLoggedWithItsCauseWhichTheClientNeverSees) {
+  std::mutex log_mutex;
+  std::vector<std::string> errors;
+  options_.errorLog = [&](std::string_view line) {
+    std::lock_guard lock(log_mutex);
+    errors.emplace_back(line);
+  };
+  Start(1,
+        [](HttpRequest& request) {
+          if (request.path == "/fails") {
+            HttpResponse response = Text("the server could not complete the request");
+            response.status = 500;
+            response.logDetail = "disk I/O error on /var/lib/idguard/store.db";
+            return response;
+          }
+          if (request.path == "/breaks-off") {
+            HttpResponse response = Text("");
+            auto pieces = std::make_shared<int>(0);
+            response.stream = [pieces](std::string& out) -> Result<bool> {
+              if (++*pieces == 2) return Status::IoError("the cursor broke");
+              out += "first piece;";
+              return true;
+            };
+            return response;
+          }
+          return Text("fine");
+        },
+        {});
+  auto logged = [&] {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      {
+        std::lock_guard lock(log_mutex);
+        if (!errors.empty() || std::chrono::steady_clock::now() > until) {
+          std::vector<std::string> lines;
+          lines.swap(errors);
+          return lines;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+
+  Client client(port_);
+  ASSERT_TRUE(client.connected());
+  client.Send("/fine");
+  EXPECT_EQ(client.ReadBody(), "fine");
+  client.Send("/fails");
+  const std::string body = client.ReadBody();
+  EXPECT_EQ(body, "the server could not complete the request");
+  std::vector<std::string> lines = logged();
+  ASSERT_EQ(lines.size(), 1U) << "only the failure";
+  EXPECT_NE(lines[0].find(R"("path":"/fails")"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(R"("status":500)"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(R"("error":"disk I/O error on /var/lib/idguard/store.db")"),
+            std::string::npos)
+      << lines[0];
+
+  Client download(port_);
+  ASSERT_TRUE(download.connected());
+  download.Send("/breaks-off");
+  EXPECT_EQ(download.ReadUntil("0\r\n\r\n"), "") << "no last chunk: the body is incomplete";
+  lines = logged();
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_NE(lines[0].find("the body stopped after 12 bytes: the cursor broke"), std::string::npos)
+      << lines[0];
 }
 
 // A connection still in the middle of a request when the drain timeout ends is dropped with the

@@ -45,6 +45,9 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   BodyProducer stream;  // when set, `body` is ignored and the body is sent chunked
   std::string route;    // the route template that answered, for logs and metrics
+  // Why the server failed to answer (a 5xx, or a streamed body cut off), for its own logs: store
+  // errors name files and statements, which a client has no use for and should not see.
+  std::string logDetail;
 };
 
 using HttpHandler = std::function<HttpResponse(HttpRequest& request)>;

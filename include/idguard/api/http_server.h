@@ -44,6 +44,9 @@ struct HttpServerOptions {
   // an ingest batch) never holds up the other connections of its thread. Unset: every handler runs
   // on its connection's thread.
   std::function<bool(const HttpRequest& request)> answersQuickly;
+  // Called with the access log's line (with its "error" member) for every request the server
+  // failed on its side, whether or not there is an access log. Unset: not logged apart.
+  std::function<void(std::string_view line)> errorLog;
 };
 
 // Called once per answered request with one JSON line (no newline), for the access log.

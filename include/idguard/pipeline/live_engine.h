@@ -70,6 +70,9 @@ struct LiveEngineOptions {
   RetentionPolicy retention;
   // Records of each kind deleted per retention transaction.
   std::int64_t retentionPieceRows = 5000;
+  // Told, one JSON line each, of the failures no caller hears of: a batch of answered evaluations
+  // the writer thread could not store. Unset: they are only counted (StoreWriteFailures()).
+  std::function<void(std::string_view line)> errorLog;
 };
 
 // What an identity provider reports after evaluate answered (POST /v1/signins/{id}/outcome).

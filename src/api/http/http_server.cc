@@ -250,7 +250,9 @@ awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& respons
     }
     if (!more.ok()) {
       // The status is already on the wire: ending the connection without the last chunk is how
-      // the client learns the body is incomplete.
+      // the client learns the body is incomplete. The log says why.
+      response.logDetail =
+          "the body stopped after " + std::to_string(bytes) + " bytes: " + more.status().message();
       co_return beast::error_code(net::error::connection_aborted);
     }
     bytes += piece.size();
@@ -270,9 +272,11 @@ awaitable<beast::error_code> WriteResponse(Stream& stream, HttpResponse& respons
   co_return ec;
 }
 
+// The access log's line; a request the server failed on its side also goes to the error log.
 void LogAccess(ServerState& state, const HttpRequest& request, const HttpResponse& response,
                std::size_t bytes, std::chrono::steady_clock::time_point started) {
-  if (!state.accessLog) return;
+  const bool failed = !response.logDetail.empty() && state.options.errorLog;
+  if (!state.accessLog && !failed) return;
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();
@@ -288,8 +292,10 @@ void LogAccess(ServerState& state, const HttpRequest& request, const HttpRespons
   json.Member("status", response.status);
   json.Member("bytes", static_cast<std::int64_t>(bytes));
   json.Member("micros", static_cast<std::int64_t>(micros));
+  if (!response.logDetail.empty()) json.Member("error", response.logDetail);
   json.EndObject();
-  state.accessLog(line);
+  if (state.accessLog) state.accessLog(line);
+  if (failed) state.options.errorLog(line);
 }
 
 // An error response for requests the transport refuses before any handler sees them.
